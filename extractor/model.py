@@ -29,9 +29,16 @@ class Problem(BaseModel):
 
 
 class InfoboxField(BaseModel):
+    """One `key = value` of an infobox. `value` is the source text exactly (wikitext markup
+    included); `text` is its plain-text rendering where the parser made one (wikitext), and
+    `hints` carries what rendering learned that plain text loses (a sign from {{increase}}, a
+    date from {{start date}}, list items, notes removed from the value)."""
+
     key: str
     value: str
     line: int
+    text: str | None = None
+    hints: dict[str, str] = Field(default_factory=dict)
 
 
 class Infobox(BaseModel):
@@ -76,7 +83,11 @@ class BulletList(BaseModel):
 
 
 class Cell(BaseModel):
+    """A table cell: `text` is plain text; `raw` the source markup where it differs (wikitext)."""
+
     text: str
+    raw: str | None = None
+    hints: dict[str, str] = Field(default_factory=dict)
     header: bool = False
     rowspan: int = 1
     colspan: int = 1

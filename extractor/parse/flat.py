@@ -1,0 +1,300 @@
+"""The flat article format to `Article`s, through the Lark grammar `grammars/article.lark`.
+
+Two stages, one entry point: Lark's contextual lexer and LALR parser do the structure (which line
+is a title, a field, a bullet, a table row, a cell), and a Transformer, run inline while parsing,
+builds the model. Defects in the input never raise: they become `Problem`s on the article.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import LarkError
+
+from extractor.grammar_files import grammar_text
+from extractor.model import (
+    Article,
+    BulletItem,
+    BulletList,
+    Cell,
+    Infobox,
+    InfoboxField,
+    Paragraph,
+    Problem,
+    Row,
+    Section,
+    Table,
+)
+
+_TITLE_AT_LINE_START = re.compile(r"^=(?!=)[^\n]*(?<!=)=[ \t]*$", re.M)
+
+
+def normalize_newlines(text: str) -> str:
+    """CRLF and CR to LF, a BOM dropped, a final newline ensured: line numbers are unchanged."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return text
+
+
+class _Block:
+    """A body element waiting to be placed in its section (sections are known only in order)."""
+
+    __slots__ = ("kind", "value")
+
+    def __init__(self, kind: str, value: object) -> None:
+        self.kind = kind
+        self.value = value
+
+
+class _Build(Transformer):
+    """Rule callbacks named after the grammar rules they build (run inline by the LALR parser)."""
+
+    def title(self, children: list[Token]) -> tuple[str, int]:
+        token = children[0]
+        return token.value.strip().strip("=").strip(), token.line
+
+    def header(self, children: list[Token]) -> tuple[str, int]:
+        return children[0].value.strip(), children[0].line
+
+    def field(self, children: list[Token]) -> InfoboxField:
+        token = children[0]
+        line = token.value.rstrip("\n")
+        key, _, value = line[1:].partition(":")
+        return InfoboxField.model_construct(
+            key=key.strip(), value=value.strip(), line=token.line, text=None, hints={}
+        )
+
+    def infobox(self, children: list) -> Infobox:
+        header = children[0] if isinstance(children[0], tuple) else None
+        fields = children[1:] if header else children
+        return Infobox.model_construct(
+            template=None,
+            header=header[0] if header else None,
+            header_line=header[1] if header else None,
+            line=header[1] if header else fields[0].line,
+            fields=list(fields),
+            parent=None,
+        )
+
+    def paragraph(self, children: list[Token]) -> _Block:
+        text = " ".join(t.value.strip() for t in children)
+        return _Block("paragraph", (text, children[0].line, children[-1].line))
+
+    def bullets(self, children: list[Token]) -> _Block:
+        items = [
+            BulletItem.model_construct(text=t.value[1:].strip(), line=t.line) for t in children
+        ]
+        return _Block("bullets", items)
+
+    def heading(self, children: list[Token]) -> _Block:
+        raw = children[0].value.strip()
+        level = len(raw) - len(raw.lstrip("="))
+        return _Block("heading", (raw.strip("=").strip(), level, children[0].line))
+
+    def cell(self, children: list[Token]) -> str:
+        return children[0].value.strip() if children else ""
+
+    def row(self, children: list) -> tuple[list[str], int, bool]:
+        line = children[0].line
+        cells: list[str] = []
+        closed = True
+        for child in children[1:]:
+            if isinstance(child, str) and not isinstance(child, Token):
+                cells.append(child)
+            elif isinstance(child, Token) and child.type == "CELL":
+                cells.append(child.value.strip())  # the unclosed last cell
+                closed = False
+        return cells, line, closed
+
+    def table(self, children: list) -> _Block:
+        return _Block("table", children)
+
+    def preamble(self, children: list) -> list:
+        return [("preamble", children)]
+
+    def article(self, children: list) -> Article:
+        (title, line), rest = children[0], children[1:]
+        infoboxes = [c for c in rest if isinstance(c, Infobox)]
+        blocks = [c for c in rest if isinstance(c, _Block)]
+        return _assemble(title, line, infoboxes, blocks, [])
+
+    def start(self, children: list) -> list[Article]:
+        articles: list[Article] = []
+        for child in children:
+            if isinstance(child, list):  # the preamble
+                blocks = child[0][1]
+                first = _first_line(blocks)
+                problem = Problem(
+                    code="FLAT_NO_TITLE",
+                    message="text before the first '= Title =' line: no article title",
+                    line=first,
+                    severity="fatal",
+                )
+                articles.append(_assemble("", first, [], blocks, [problem]))
+            else:
+                articles.append(child)
+        return articles
+
+
+def _first_line(blocks: list[_Block]) -> int:
+    block = blocks[0]
+    if block.kind == "paragraph":
+        return block.value[1]  # type: ignore[index]
+    if block.kind == "bullets":
+        return block.value[0].line  # type: ignore[index]
+    if block.kind == "heading":
+        return block.value[2]  # type: ignore[index]
+    return block.value[0][1]  # type: ignore[index]
+
+
+def _assemble(
+    title: str, line: int, infoboxes: list[Infobox], blocks: list[_Block], problems: list[Problem]
+) -> Article:
+    article = Article.model_construct(
+        doc_id="",
+        title=title,
+        source="",
+        format="flat",
+        line=line,
+        end_line=line,
+        page_id=None,
+        bytes=0,
+        infoboxes=infoboxes,
+        sections=[Section.model_construct(title="", level=1, line=None)],
+        paragraphs=[],
+        lists=[],
+        tables=[],
+        problems=problems,
+    )
+    section = 0
+    for block in blocks:
+        if block.kind == "heading":
+            name, level, at = block.value  # type: ignore[misc]
+            article.sections.append(Section.model_construct(title=name, level=level, line=at))
+            section = len(article.sections) - 1
+        elif block.kind == "paragraph":
+            text, first, last = block.value  # type: ignore[misc]
+            article.paragraphs.append(
+                Paragraph.model_construct(text=text, line=first, end_line=last, section=section)
+            )
+        elif block.kind == "bullets":
+            article.lists.append(BulletList.model_construct(items=block.value, section=section))
+        else:
+            article.tables.append(_table(block.value, section, article.problems))  # type: ignore[arg-type]
+    return article
+
+
+def _table(rows: list[tuple[list[str], int, bool]], section: int, problems: list[Problem]) -> Table:
+    width = len(rows[0][0])
+    for cells, at, closed in rows:
+        if not closed:
+            problems.append(Problem(
+                code="FLAT_TABLE_UNCLOSED_ROW",
+                message="table row without its closing '|'",
+                line=at,
+            ))
+        elif len(cells) != width:
+            problems.append(Problem(
+                code="FLAT_TABLE_RAGGED",
+                message=f"table row has {len(cells)} cells, the header has {width}",
+                line=at,
+            ))
+    return Table.model_construct(
+        rows=[
+            Row.model_construct(
+                cells=[
+                    Cell.model_construct(
+                        text=c, raw=None, hints={}, header=(i == 0), rowspan=1, colspan=1
+                    )
+                    for c in cells
+                ],
+                line=at,
+            )
+            for i, (cells, at, _closed) in enumerate(rows)
+        ],
+        line=rows[0][1],
+        end_line=rows[-1][1],
+        section=section,
+        caption=None,
+        kind="table",
+    )
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    return Lark(
+        grammar_text("article.lark"),
+        parser="lalr",
+        lexer="contextual",
+        transformer=_Build(),
+    )
+
+
+def parse_flat(text: str, source: str = "") -> list[Article]:
+    """Parse a file's text (one article or many in a row) into articles, numbered from 1.
+
+    An article's `doc_id` is `<file name>#<n>`. An empty text yields one failed article, so the
+    file still shows up in the `articles` table.
+    """
+    name = source.replace("\\", "/").rsplit("/", 1)[-1]
+    text = normalize_newlines(text)
+    if not text.strip():
+        empty = Article(doc_id=f"{name}#1", title="", source=source, format="flat")
+        empty.problems.append(
+            Problem(code="FLAT_EMPTY", message="the file holds no text", line=1, severity="fatal")
+        )
+        return [empty]
+    try:
+        articles = _parser().parse(text)
+    except LarkError as error:  # a grammar that accepts every line makes this a bug, not input
+        articles = _recover_by_titles(text, error)
+    lines = text.split("\n")
+    for n, article in enumerate(articles, start=1):
+        _finish(article, n, name, source, articles, lines)
+    return articles
+
+
+def _finish(
+    article: Article, n: int, name: str, source: str, articles: list[Article], lines: list[str]
+) -> None:
+    article.doc_id = f"{name}#{n}"
+    article.source = source
+    following = articles[n].line - 1 if n < len(articles) else len(lines) - 1
+    article.end_line = max(article.line, _last_content_line(lines, following))
+    chunk = "\n".join(lines[article.line - 1 : article.end_line])
+    article.bytes = len(chunk.encode("utf-8"))
+
+
+def _last_content_line(lines: list[str], upto: int) -> int:
+    while upto > 0 and not lines[upto - 1].strip():
+        upto -= 1
+    return upto
+
+
+def _recover_by_titles(text: str, error: LarkError) -> list[Article]:
+    """Last line of defence: parse article by article so one failure loses no neighbour."""
+    starts = [m.start() for m in _TITLE_AT_LINE_START.finditer(text)] or [0]
+    if starts[0] != 0:
+        starts.insert(0, 0)
+    articles: list[Article] = []
+    for begin, end in zip(starts, starts[1:] + [len(text)]):
+        offset = text.count("\n", 0, begin)
+        chunk = "\n" * offset + text[begin:end]  # keep source line numbers
+        try:
+            articles.extend(_parser().parse(chunk))
+        except LarkError as inner:
+            failed = Article(doc_id="", title="", source="", format="flat", line=offset + 1)
+            failed.problems.append(Problem(
+                code="FLAT_SYNTAX",
+                message=str(inner).splitlines()[0] if str(inner) else type(inner).__name__,
+                line=getattr(inner, "line", offset + 1),
+                severity="fatal",
+            ))
+            articles.append(failed)
+    return articles
