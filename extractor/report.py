@@ -1,0 +1,423 @@
+"""The data-quality report: what the pipeline read and typed, what it found, what it repaired.
+
+`build_report(out_dir)` reads the output tables the sinks wrote (Parquet when present, else CSV;
+the columns are the ones fixed in `extractor.contract`), reduces them with pandas aggregations to
+one summary dictionary, and writes that summary three ways: `report.json` (for machines),
+`report.md` (for a terminal or a pull request) and `report.html` (self-contained: inline CSS and
+inline SVG charts, no external references, opens offline).
+
+A missing, empty or unreadable table never stops the report: it is noted under `inputs` and the
+sections built from it say that there is nothing to show.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from extractor.contract import SCHEMAS
+from extractor.errors import UsageError
+from extractor.report_assets import render_html
+
+# Long lists are cut to keep the report readable and fast; the cut is always announced.
+TOP = 50
+MAX_REPAIRS = 1000
+# Kinds that carry no typed information: plain text, and empty values (left out of the share).
+UNTYPED_KINDS = {"text", "untyped", ""}
+EMPTY_KINDS = {"empty"}
+STATUSES = ("ok", "partial", "failed")
+SEVERITIES = ("error", "warning", "info")
+RECORD_TABLES = ("elections", "election_results", "legislatures", "legislature_groups",
+                 "legislature_leaders")
+# Only these columns are loaded; every other table is counted from its metadata.
+COLUMNS_NEEDED: dict[str, list[str]] = {
+    "articles": ["doc_id", "title", "source", "format", "status", "error", "n_findings"],
+    "infobox_fields": ["doc_id", "kind", "flags"],
+    "tables": ["doc_id", "flags"],
+    "table_cells": ["kind", "header"],
+    "findings": ["doc_id", "rule", "severity", "subject", "message", "status"],
+    "repairs": list(SCHEMAS["repairs"].names),
+}
+UNKNOWN_TEMPLATE = "unknown_template:"
+
+
+@dataclass
+class Loaded:
+    frame: pd.DataFrame
+    rows: int
+    source: str  # "parquet", "csv" or "missing"
+    note: str = ""
+
+
+def build_report(out_dir: str | Path) -> dict[str, Path]:
+    """Write report.html, report.md and report.json into `out_dir`; return their paths by format."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"not a directory: {out}")
+    out.mkdir(parents=True, exist_ok=True)
+    summary = summarize(load_tables(out), out)
+    paths = {"json": out / "report.json", "md": out / "report.md", "html": out / "report.html"}
+    paths["json"].write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    paths["md"].write_text(render_markdown(summary), encoding="utf-8")
+    paths["html"].write_text(render_html(summary), encoding="utf-8")
+    return paths
+
+
+# ---------------------------------------------------------------------------------- loading
+
+
+def load_tables(out: Path) -> dict[str, Loaded]:
+    loaded = {}
+    for name in SCHEMAS:
+        wanted = COLUMNS_NEEDED.get(name, [])
+        loaded[name] = _load_table(out, name, wanted)
+    return loaded
+
+
+def _load_table(out: Path, name: str, wanted: list[str]) -> Loaded:
+    notes = []
+    parquet, csv = out / f"{name}.parquet", out / f"{name}.csv"
+    if parquet.exists():
+        try:
+            return _read_parquet(parquet, name, wanted)
+        except Exception as exc:  # a damaged file is a fact to report, not a crash
+            notes.append(f"{parquet.name} could not be read ({type(exc).__name__})")
+    if csv.exists():
+        try:
+            return _read_csv(csv, name, wanted, notes)
+        except pd.errors.EmptyDataError:
+            return Loaded(_empty(name, wanted), 0, "csv", "; ".join(notes + ["empty file"]))
+        except Exception as exc:
+            notes.append(f"{csv.name} could not be read ({type(exc).__name__})")
+    return Loaded(_empty(name, wanted), 0, "missing", "; ".join(notes))
+
+
+def _read_parquet(path: Path, name: str, wanted: list[str]) -> Loaded:
+    file = pq.ParquetFile(path)
+    rows = file.metadata.num_rows
+    present = [c for c in wanted if c in file.schema_arrow.names]
+    frame = file.read(columns=present).to_pandas() if present else pd.DataFrame(index=range(rows))
+    return Loaded(_normalize(frame, name, wanted), rows, "parquet")
+
+
+def _read_csv(path: Path, name: str, wanted: list[str], notes: list[str]) -> Loaded:
+    # Counting-only tables still need one column read to count rows (quoted fields may span lines).
+    columns = set(wanted) or {SCHEMAS[name].names[0]}
+    frame = pd.read_csv(path, usecols=lambda c: c in columns, dtype=str, keep_default_na=False)
+    return Loaded(_normalize(frame, name, wanted), len(frame), "csv", "; ".join(notes))
+
+
+def _empty(name: str, wanted: list[str]) -> pd.DataFrame:
+    return _normalize(pd.DataFrame(), name, wanted)
+
+
+def _normalize(frame: pd.DataFrame, name: str, wanted: list[str]) -> pd.DataFrame:
+    """Give each wanted column one predictable type: strings ('' when missing), bools, floats."""
+    schema = SCHEMAS[name]
+    for col in wanted:
+        if col not in frame.columns:
+            frame[col] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        type_ = str(schema.field(col).type)
+        if type_ == "string":
+            frame[col] = frame[col].fillna("").astype(str)
+        elif type_ == "bool":
+            frame[col] = frame[col].astype(str).str.lower().isin(["true", "1"])
+        else:
+            frame[col] = pd.to_numeric(frame[col], errors="coerce")
+    return frame[wanted] if wanted else frame
+
+
+# ---------------------------------------------------------------------------------- summary
+
+
+def summarize(tables: dict[str, Loaded], out: Path) -> dict:
+    articles, fields = tables["articles"].frame, tables["infobox_fields"].frame
+    cells, findings = tables["table_cells"].frame, tables["findings"].frame
+    titles = dict(zip(articles["doc_id"], articles["title"], strict=True))
+    return {
+        "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "out_dir": str(out),
+        "inputs": {n: {"source": t.source, "rows": t.rows, "note": t.note}
+                   for n, t in tables.items()},
+        "totals": _totals(tables, fields),
+        "articles_by_status": _counts(articles["status"], STATUSES),
+        "articles_by_format": _counts(articles["format"]),
+        "failed_articles": _article_list(articles, "failed"),
+        "partial_articles": _article_list(articles, "partial"),
+        "value_kinds": {
+            "infobox_fields": _kinds(fields["kind"]),
+            "table_cells": _kinds(cells.loc[~cells["header"], "kind"]),
+        },
+        "flags": {"infobox_fields": _flag_counts(fields["flags"]),
+                  "tables": _flag_counts(tables["tables"].frame["flags"])},
+        "findings_by_severity": _counts(findings["severity"], SEVERITIES),
+        "findings_by_status": _counts(findings["status"]),
+        "findings_by_rule": _findings_by_rule(findings),
+        "worst_articles": _worst_articles(findings, articles, titles),
+        "repairs": _repairs(tables["repairs"].frame, titles),
+        "unknown_templates": _unknown_templates(fields),
+    }
+
+
+def _totals(tables: dict[str, Loaded], fields: pd.DataFrame) -> dict:
+    kinds = _kinds(fields["kind"])
+    totals = {name: tables[name].rows for name in
+              ("articles", "infobox_fields", "tables", "table_cells", "findings", "repairs")}
+    totals["typed_share"] = kinds["typed_share"]
+    totals["records"] = {name: tables[name].rows for name in RECORD_TABLES}
+    return totals
+
+
+def _counts(column: pd.Series, order: tuple[str, ...] = ()) -> dict[str, int]:
+    """Value counts as a plain dict, the `order` keys first (also when zero), blanks as '(none)'."""
+    counts = column.replace("", "(none)").value_counts()
+    result = {key: int(counts.get(key, 0)) for key in order}
+    result.update({str(k): int(v) for k, v in counts.items() if k not in result})
+    return result
+
+
+def _capped(frame: pd.DataFrame, limit: int = TOP) -> dict:
+    return {"items": frame.head(limit).to_dict("records"), "more": max(0, len(frame) - limit)}
+
+
+def _article_list(articles: pd.DataFrame, status: str) -> dict:
+    chosen = articles.loc[articles["status"] == status, ["doc_id", "title", "source", "error"]]
+    return _capped(chosen.sort_values("doc_id"))
+
+
+def _kinds(kind: pd.Series) -> dict:
+    counts = _counts(kind.replace("", "(none)"))
+    total = int(len(kind))
+    empty = sum(counts.get(k, 0) for k in EMPTY_KINDS)
+    untyped = sum(v for k, v in counts.items() if k in UNTYPED_KINDS or k == "(none)")
+    typed = total - empty - untyped
+    share = round(typed / (total - empty), 4) if total - empty else None
+    return {"total": total, "typed": typed, "untyped": untyped, "empty": empty,
+            "typed_share": share, "by_kind": counts}
+
+
+def _flag_counts(flags: pd.Series) -> dict[str, int]:
+    """How often each flag occurs; `name:detail` flags are counted under their name."""
+    present = flags[flags != ""]
+    if present.empty:
+        return {}
+    names = present.str.split(";").explode().str.strip()
+    names = names[names != ""].str.split(":", n=1).str[0]
+    return {str(k): int(v) for k, v in names.value_counts().head(TOP).items()}
+
+
+def _findings_by_rule(findings: pd.DataFrame) -> list[dict]:
+    if findings.empty:
+        return []
+    by_severity = pd.crosstab(findings["rule"], findings["severity"])
+    by_status = pd.crosstab(findings["rule"], findings["status"])
+    examples = findings.drop_duplicates("rule").set_index("rule")["message"]
+    rows = []
+    for rule in by_severity.index:
+        row = {"rule": rule or "(no rule)"}
+        row.update({s: int(by_severity.at[rule, s]) if s in by_severity else 0 for s in SEVERITIES})
+        row["total"] = int(by_severity.loc[rule].sum())
+        for status in ("repaired", "ambiguous"):
+            row[status] = int(by_status.at[rule, status]) if status in by_status else 0
+        row["example"] = examples.get(rule, "")
+        rows.append(row)
+    return sorted(rows, key=lambda r: (-r["error"], -r["warning"], -r["total"], r["rule"]))
+
+
+def _worst_articles(findings: pd.DataFrame, articles: pd.DataFrame, titles: dict) -> dict:
+    serious = findings[findings["severity"].isin(["error", "warning"])]
+    if serious.empty:
+        return _worst_from_article_counts(articles)
+    table = pd.crosstab(serious["doc_id"], serious["severity"])
+    for severity in ("error", "warning"):
+        if severity not in table:
+            table[severity] = 0
+    table = table.sort_values(["error", "warning"], ascending=False, kind="stable")
+    top = table.head(TOP)
+    rules = (serious[serious["doc_id"].isin(top.index)].groupby("doc_id")["rule"]
+             .agg(lambda r: sorted(set(r))))
+    items = [{"doc_id": doc, "title": titles.get(doc, ""), "errors": int(row["error"]),
+              "warnings": int(row["warning"]), "rules": rules.get(doc, [])}
+             for doc, row in top.iterrows()]
+    return {"items": items, "more": max(0, len(table) - TOP)}
+
+
+def _worst_from_article_counts(articles: pd.DataFrame) -> dict:
+    """No findings table: fall back on the per-article count the articles table carries."""
+    counted = articles[articles["n_findings"].fillna(0) > 0]
+    counted = counted.sort_values("n_findings", ascending=False, kind="stable")
+    items = [{"doc_id": r.doc_id, "title": r.title, "errors": None,
+              "warnings": None, "findings": int(r.n_findings), "rules": []}
+             for r in counted.head(TOP).itertuples()]
+    return {"items": items, "more": max(0, len(counted) - TOP)}
+
+
+def _repairs(repairs: pd.DataFrame, titles: dict) -> dict:
+    chosen = repairs.head(MAX_REPAIRS)
+    items = []
+    for row in chosen.to_dict("records"):
+        confidence = row["confidence"]
+        row["confidence"] = None if pd.isna(confidence) else float(confidence)
+        row["title"] = titles.get(row["doc_id"], "")
+        row["evidence_lines"] = evidence_lines(row["evidence"])
+        items.append(row)
+    return {"items": items, "more": max(0, len(repairs) - MAX_REPAIRS)}
+
+
+def _unknown_templates(fields: pd.DataFrame) -> dict | None:
+    """Templates the parser did not know, ranked by the infobox fields they touched."""
+    touched = fields[fields["flags"].str.contains(UNKNOWN_TEMPLATE, regex=False)]
+    if touched.empty:
+        return None
+    names = touched["flags"].str.extractall(r"unknown_template:([^;]+)")[0].str.strip()
+    # One count per field and template, even when a field carries the same flag twice.
+    per_field = names.groupby(level=0).unique().explode()
+    frame = pd.DataFrame({"template": per_field.to_numpy(),
+                          "doc_id": touched["doc_id"].loc[per_field.index].to_numpy()})
+    grouped = frame.groupby("template").agg(fields=("doc_id", "size"),
+                                            articles=("doc_id", "nunique"))
+    grouped = grouped.sort_values(["fields", "articles"], ascending=False, kind="stable")
+    return _capped(grouped.reset_index())
+
+
+# ---------------------------------------------------------------------------------- evidence
+
+
+def evidence_lines(evidence: object, limit: int = 40) -> list[str]:
+    """Turn the JSON evidence of a repair into short readable lines ('witness: dhondt', ...)."""
+    if evidence is None or (isinstance(evidence, float) and pd.isna(evidence)) or evidence == "":
+        return []
+    try:
+        data = json.loads(evidence) if isinstance(evidence, str) else evidence
+    except ValueError:
+        return [str(evidence)]
+    lines: list[str] = []
+    _flatten(data, "", lines)
+    if len(lines) > limit:
+        lines = lines[:limit] + [f"… and {len(lines) - limit} more lines"]
+    return lines
+
+
+def _flatten(data: object, prefix: str, lines: list[str]) -> None:
+    label = prefix.replace("_", " ")
+    if isinstance(data, dict):
+        if data and all(not isinstance(v, (dict, list)) for v in data.values()) and prefix:
+            lines.append(f"{label}: " + ", ".join(f"{k.replace('_', ' ')} {_scalar(v)}"
+                                                  for k, v in data.items()))
+            return
+        for key, value in data.items():
+            _flatten(value, f"{prefix} › {key}" if prefix else str(key), lines)
+    elif isinstance(data, list):
+        if all(not isinstance(v, (dict, list)) for v in data):
+            lines.append(f"{label}: " + ", ".join(_scalar(v) for v in data) if label
+                         else ", ".join(_scalar(v) for v in data))
+            return
+        for i, value in enumerate(data, 1):
+            _flatten(value, f"{prefix} #{i}" if prefix else f"#{i}", lines)
+    else:
+        lines.append(f"{label}: {_scalar(data)}" if label else _scalar(data))
+
+
+def _scalar(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+# ---------------------------------------------------------------------------------- markdown
+
+
+def render_markdown(summary: dict) -> str:
+    """The same report as plain Markdown: headings, short paragraphs and pipe tables."""
+    from extractor.report_assets import INTRO, SECTION_NOTES
+
+    totals = summary["totals"]
+    out = ["# Data-quality report", "",
+           f"Generated {summary['generated_at']} from `{summary['out_dir']}`.", ""]
+    out += [line for para in INTRO for line in (para, "")]
+    out += ["## Totals", "", _md_table(["what", "count"], _total_rows(totals)), ""]
+    out += ["## Articles by status", "", SECTION_NOTES["status"], "",
+            _md_table(["status", "articles"], summary["articles_by_status"].items()), ""]
+    for status in ("failed", "partial"):
+        block = summary[f"{status}_articles"]
+        if block["items"]:
+            out += [f"### {status.capitalize()} articles", "",
+                    _md_table(["article", "title", "error"],
+                              [(a["doc_id"], a["title"], a["error"]) for a in block["items"]]),
+                    _md_more(block["more"]), ""]
+    out += ["## Values by kind", "", SECTION_NOTES["kinds"], ""]
+    for table, kinds in summary["value_kinds"].items():
+        out += [f"### {table.replace('_', ' ')} — typed share {_pct(kinds['typed_share'])}", "",
+                _md_table(["kind", "values"], kinds["by_kind"].items()), ""]
+    out += ["## Findings by rule and severity", "", SECTION_NOTES["findings"], ""]
+    rules = summary["findings_by_rule"]
+    out += [_md_table(["rule", "error", "warning", "info", "repaired", "ambiguous", "example"],
+                      [(r["rule"], r["error"], r["warning"], r["info"], r["repaired"],
+                        r["ambiguous"], r["example"]) for r in rules]) if rules
+            else "No findings.", ""]
+    worst = summary["worst_articles"]
+    out += ["## Worst articles", "", SECTION_NOTES["worst"], ""]
+    out += [_md_table(["article", "title", "errors", "warnings", "rules"],
+                      [(w["doc_id"], w["title"], w["errors"], w["warnings"], ", ".join(w["rules"]))
+                       for w in worst["items"]]) if worst["items"] else "No article has errors "
+            "or warnings.", _md_more(worst["more"]), ""]
+    out += _md_repairs(summary["repairs"])
+    templates = summary["unknown_templates"]
+    if templates:
+        out += ["## Unknown templates", "", SECTION_NOTES["templates"], "",
+                _md_table(["template", "fields", "articles"],
+                          [(t["template"], t["fields"], t["articles"])
+                           for t in templates["items"]]),
+                _md_more(templates["more"]), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _total_rows(totals: dict) -> list[tuple[str, object]]:
+    rows = [("articles", totals["articles"]), ("infobox fields", totals["infobox_fields"]),
+            ("typed share of infobox values", _pct(totals["typed_share"])),
+            ("tables", totals["tables"]), ("table cells", totals["table_cells"]),
+            ("findings", totals["findings"]), ("repairs", totals["repairs"])]
+    rows += [(name.replace("_", " "), n) for name, n in totals["records"].items()]
+    return rows
+
+
+def _md_repairs(repairs: dict) -> list[str]:
+    from extractor.report_assets import SECTION_NOTES
+
+    out = ["## Repairs", "", SECTION_NOTES["repairs"], ""]
+    if not repairs["items"]:
+        return out + ["No value was repaired.", ""]
+    for r in repairs["items"]:
+        confidence = "—" if r["confidence"] is None else f"{r['confidence']:.2f}"
+        out += [f"- **{r['doc_id']}** {r['title']} — `{r['record']}.{r['field']}`: "
+                f"`{r['raw']}` → `{r['repaired']}` ({r['method']}, confidence {confidence}, "
+                f"rule {r['rule']})"]
+        out += [f"  - {line}" for line in r["evidence_lines"]]
+    return out + [_md_more(repairs["more"]), ""]
+
+
+def _md_table(headers: list[str], rows) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + " --- |" * len(headers)]
+    for row in rows:
+        lines.append("| " + " | ".join(_md_cell(v) for v in row) + " |")
+    return "\n".join(lines)
+
+
+def _md_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def _md_more(more: int) -> str:
+    return f"\n… and {more} more (see the full table next to this report)." if more else ""
+
+
+def _pct(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.1f}%"
