@@ -1,13 +1,25 @@
-"""Choosing and building typed records for an article. INTERFACE STUB: replaced by the builder."""
+"""Typed records for an article: every infobox field typed, one record per infobox (election,
+legislature or generic), one typed table per table.
+
+The schema of an infobox is chosen by its template name where it has one (wikitext) and by the
+signature of its keys otherwise (the flat `Infobox` header names no template). Row conversion for
+the output contract is `records_to_rows`, at the end of this module.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+
 from pydantic import BaseModel, Field
 
-from extractor.model import Article
-from extractor.schemas.election import Election
-from extractor.schemas.legislature import Legislature
-from extractor.values import TypedValue
+from extractor.keys import canonical_key
+from extractor.model import Article, Infobox
+from extractor.schemas.election import Election, build_election
+from extractor.schemas.generic import FieldIndex, FieldRef, GenericRecord, build_generic
+from extractor.schemas.groups import flatten_groups
+from extractor.schemas.legislature import Legislature, build_legislature
+from extractor.values import TypedValue, parse_value
 
 
 class TypedField(BaseModel):
@@ -31,6 +43,15 @@ class TypedTable(BaseModel):
     cells: list[list[TypedValue]] = Field(default_factory=list)
     # for each source row and column, the aligned column name ("" for header cells / unnamed)
     cell_columns: list[list[str]] = Field(default_factory=list)
+    section: str = ""  # title of the section holding the table ("" for the lead)
+    caption: str | None = None
+    kind: str = "table"
+    line: int = 0
+    row_lines: list[int] = Field(default_factory=list)  # source line of every row
+    header_cells: list[list[bool]] = Field(default_factory=list)  # [r][c]: a header cell
+    # [r][c]: (rowspan, colspan) of the source cell the slot comes from
+    spans: list[list[tuple[int, int]]] = Field(default_factory=list)
+    n_rows: int = 0  # data rows (header rows excluded)
 
 
 class Records(BaseModel):
@@ -39,7 +60,293 @@ class Records(BaseModel):
     legislatures: list[Legislature] = Field(default_factory=list)
     tables: list[TypedTable] = Field(default_factory=list)
     schema_of_infobox: list[str] = Field(default_factory=list)  # election / legislature / generic
+    generics: list[GenericRecord] = Field(default_factory=list)
+    # infobox index -> keys written more than once (the last one went into the record)
+    duplicates: dict[int, list[str]] = Field(default_factory=dict)
 
+
+# --- choosing a schema --------------------------------------------------------------------
+
+_ELECTION_SIGNATURE = frozenset({
+    "election_name", "election_date", "seats_for_election", "majority_seats", "turnout",
+    "popular_vote", "percentage", "swing", "seats_before", "seats_after", "seat_change",
+    "previous_election", "next_election", "leader_since", "leaders_seat"})
+_LEGISLATURE_SIGNATURE = frozenset({
+    "members", "house_type", "political_groups", "leader_type", "structure", "structure_res",
+    "meeting_place", "foundation", "preceded_by", "coa_pic", "session_room", "voting_system",
+    "term_length", "new_session"})
+
+
+def template_schema(template: str | None) -> str | None:
+    """Schema named by a template (`Infobox legislative election` -> election), else None."""
+    if not template:
+        return None
+    name = re.sub(r"[\s_]+", " ", template.strip().casefold())
+    name = name.removeprefix("template:").strip()
+    if not name.startswith("infobox"):
+        return None
+    if "election" in name:
+        return "election"
+    if "legislature" in name or "parliament" in name:
+        return "legislature"
+    return None
+
+
+def signature_schema(keys: set[str], threshold: int = 2) -> str:
+    """Schema suggested by the keys alone: the family sharing the most keys, if at least
+    `threshold` of them."""
+    election = len(keys & _ELECTION_SIGNATURE)
+    legislature = len(keys & _LEGISLATURE_SIGNATURE)
+    if max(election, legislature) < threshold:
+        return "generic"
+    return "election" if election > legislature else "legislature"
+
+
+def choose_schema(infobox: Infobox, keys: set[str]) -> str:
+    named = template_schema(infobox.template)
+    if named is not None:
+        return named
+    # A template the registry does not know must show a stronger signature than a nameless
+    # flat infobox before it is read as an election or a legislature.
+    return signature_schema(keys, threshold=4 if infobox.template else 2)
+
+
+# --- building -----------------------------------------------------------------------------
 
 def build_records(article: Article) -> Records:
-    raise NotImplementedError
+    from extractor.tables import type_table  # tables.py imports TypedTable from here
+
+    records = Records.model_construct(fields=[], elections=[], legislatures=[], tables=[],
+                                      schema_of_infobox=[], generics=[], duplicates={})
+    for number, infobox in enumerate(article.infoboxes):
+        _add_infobox(records, number, infobox)
+    titles = [s.title for s in article.sections]
+    for number, table in enumerate(article.tables):
+        section = titles[table.section] if 0 <= table.section < len(titles) else ""
+        records.tables.append(type_table(table, number, section))
+    return records
+
+
+def _add_infobox(records: Records, number: int, infobox: Infobox) -> None:
+    template = infobox.template or infobox.header
+    refs = []
+    for position, field in enumerate(infobox.fields):
+        key, index = canonical_key(field.key)
+        value = parse_value(field.value, key, text=field.text, hints=field.hints or None)
+        records.fields.append(TypedField.model_construct(
+            infobox=number, template=template, position=position, line=field.line,
+            key_raw=field.key, key=key, index=index, value=value))
+        refs.append(FieldRef(key, index, field.key, field.line, value, field.hints))
+    index = FieldIndex(refs)
+    if index.duplicates:
+        records.duplicates[number] = index.duplicates
+    schema = choose_schema(infobox, index.keys)
+    records.schema_of_infobox.append(schema)
+    if schema == "election":
+        election = build_election(number, index)
+        if election.name is None:
+            election.name = _header_name(infobox)
+        records.elections.append(election)
+    elif schema == "legislature":
+        records.legislatures.append(build_legislature(number, index, _header_name(infobox)))
+    else:
+        records.generics.append(build_generic(number, template, index))
+
+
+def _header_name(infobox: Infobox) -> TypedValue | None:
+    """The flat format's free header line names the body (`Almaty City Mäslihat`), unless it is
+    the bare word `Infobox`."""
+    header = (infobox.header or "").strip()
+    if not header or header.casefold() == "infobox":
+        return None
+    return TypedValue.model_construct(raw=header, text=header, kind="text", flags=[], parts=[])
+
+
+# --- rows for the output contract ---------------------------------------------------------
+
+Rows = dict[str, list[dict]]
+ROW_TABLES = ("infobox_fields", "tables", "table_cells", "elections", "election_results",
+              "legislatures", "legislature_groups", "legislature_leaders")
+
+
+def records_to_rows(doc_id: str, records: Records) -> Rows:
+    """Rows for the contract tables this layer feeds (`extractor.contract.SCHEMAS`), every
+    column present. `seats_reconciled` equals `seats` here; reconciliation overwrites it."""
+    rows: Rows = {name: [] for name in ROW_TABLES}
+    for f in records.fields:
+        rows["infobox_fields"].append({
+            "doc_id": doc_id, "infobox": f.infobox, "template": f.template,
+            "position": f.position, "line": f.line, "key_raw": f.key_raw, "key": f.key,
+            "index": f.index, **typed_columns(f.value)})
+    for table in records.tables:
+        _table_rows(doc_id, table, rows)
+    for election in records.elections:
+        _election_rows(doc_id, election, rows)
+    for body in records.legislatures:
+        _legislature_rows(doc_id, body, rows)
+    return rows
+
+
+def typed_columns(value: TypedValue) -> dict:
+    """The typed-value columns shared by `infobox_fields` and `table_cells`."""
+    return {"raw": value.raw, "text": value.text, "kind": value.kind, "number": value.number,
+            "total": value.total, "unit": value.unit, "date": value.date,
+            "date_precision": value.date_precision, "flags": ";".join(value.flags) or None,
+            "parts": json.dumps(_parts(value.parts), ensure_ascii=False) if value.parts else None}
+
+
+def _parts(parts: list[TypedValue]) -> list[dict]:
+    out = []
+    for part in parts:
+        item = {k: getattr(part, k) for k in ("kind", "text", "number", "total", "unit", "date",
+                                              "date_precision") if getattr(part, k) is not None}
+        if part.flags:
+            item["flags"] = list(part.flags)
+        if part.parts:
+            item["parts"] = _parts(part.parts)
+        out.append(item)
+    return out
+
+
+def _table_rows(doc_id: str, table: TypedTable, rows: Rows) -> None:
+    rows["tables"].append({
+        "doc_id": doc_id, "table": table.table, "section": table.section,
+        "caption": table.caption, "kind": table.kind, "line": table.line,
+        "n_rows": table.n_rows, "n_cols": len(table.columns), "header_rows": table.header_rows,
+        "columns": json.dumps(table.columns, ensure_ascii=False),
+        "column_kinds": json.dumps(table.column_kinds), "flags": ";".join(table.flags) or None})
+    cells = rows["table_cells"]
+    for r, row in enumerate(table.cells):
+        line = table.row_lines[r] if r < len(table.row_lines) else None
+        for c, value in enumerate(row):
+            rowspan, colspan = table.spans[r][c] if table.spans else (1, 1)
+            cells.append({
+                "doc_id": doc_id, "table": table.table, "row": r, "col": c,
+                "column": table.cell_columns[r][c] or None,
+                "header": table.header_cells[r][c] if table.header_cells else False,
+                "line": line, "rowspan": rowspan, "colspan": colspan, **typed_columns(value)})
+
+
+def _election_rows(doc_id: str, e: Election, rows: Rows) -> None:
+    rows["elections"].append({
+        "doc_id": doc_id, "infobox": e.infobox, "name": _text(e.name),
+        "country": _text(e.country), "type": _text(e.type), "date": _date(e.date),
+        "date_precision": e.date.date_precision if _date(e.date) else None,
+        "seats_for_election": _int(e.seats_for_election),
+        "chamber_size": chamber_size(e.seats_for_election), "majority": _int(e.majority),
+        "turnout": _number(e.turnout), "previous_election": _text(e.previous_election),
+        "previous_year": _year(e.previous_year), "next_election": _text(e.next_election),
+        "next_year": _year(e.next_year), "n_results": len(e.results)})
+    for r in e.results:
+        values = [getattr(r, name) for name in _RESULT_VALUES]
+        flags = list(dict.fromkeys(flag for v in values if v is not None for flag in v.flags))
+        seats = _int(r.seats)
+        rows["election_results"].append({
+            "doc_id": doc_id, "infobox": e.infobox, "index": r.index, "party": _text(r.party),
+            "candidate": _text(r.candidate), "leader": _text(r.leader),
+            "leader_since": _date(r.leader_since),
+            "seats_raw": r.seats.raw if r.seats is not None else None, "seats": seats,
+            "seats_reconciled": seats, "seat_change": _int(r.seat_change),
+            "last_election": _last_election(r.last_election), "votes": _int(r.votes),
+            "percentage": _number(r.percentage), "swing": _number(r.swing),
+            "colour": colour_hex(r.colour), "flags": ";".join(flags) or None})
+
+
+_RESULT_VALUES = ("party", "candidate", "leader", "leader_since", "seats", "seat_change",
+                  "last_election", "votes", "percentage", "swing", "colour")
+
+
+def _legislature_rows(doc_id: str, body: Legislature, rows: Rows) -> None:
+    walk = flatten_groups(body.groups)
+    rows["legislatures"].append({
+        "doc_id": doc_id, "infobox": body.infobox, "name": _text(body.name),
+        "members": _int(body.members), "house_type": _text(body.house_type),
+        "foundation": _date(body.foundation), "preceded_by": _text(body.preceded_by),
+        "last_election": _date(body.last_election), "next_election": _date(body.next_election),
+        "n_groups": len(walk)})
+    for group, parent, depth in walk:
+        rows["legislature_groups"].append({
+            "doc_id": doc_id, "infobox": body.infobox, "group": group.position,
+            "name": group.name, "seats": group.seats, "parent": parent, "depth": depth,
+            "inferred": group.inferred})
+    for leader in body.leaders:
+        rows["legislature_leaders"].append({
+            "doc_id": doc_id, "infobox": body.infobox, "index": leader.index,
+            "type": _text(leader.type), "name": _text(leader.name),
+            "party": _bare(_text(leader.party)), "election": _date(leader.election)})
+
+
+# --- value accessors ----------------------------------------------------------------------
+
+def _text(value: TypedValue | None) -> str | None:
+    if value is None or value.kind == "empty":
+        return None
+    return (value.text or value.raw).strip() or None
+
+
+def _bare(text: str | None) -> str | None:
+    """`(PPP)` -> `PPP`: a leader's party is often written in parentheses."""
+    if text and text.startswith("(") and text.endswith(")"):
+        return text[1:-1].strip() or None
+    return text
+
+
+def _number(value: TypedValue | None) -> float | None:
+    return None if value is None else value.number
+
+
+def _int(value: TypedValue | None) -> int | None:
+    if value is None or value.number is None:
+        return None
+    return int(round(value.number))
+
+
+def _date(value: TypedValue | None) -> str | None:
+    return None if value is None else value.date
+
+
+def _year(value: TypedValue | None) -> int | None:
+    if value is None:
+        return None
+    if value.date and value.date[:4].isdigit():
+        return int(value.date[:4])
+    return _int(value)
+
+
+def chamber_size(seats: TypedValue | None) -> int | None:
+    """Seats in the chamber: the `total` of `98 of the 107 seats`; for `All 39 seats` the whole
+    chamber is contested, so the count itself."""
+    if seats is None:
+        return None
+    if seats.total is not None:
+        return int(round(seats.total))
+    if seats.number is not None and (seats.text or "").strip().casefold().startswith("all"):
+        return int(round(seats.number))
+    return None
+
+
+def _last_election(value: TypedValue | None) -> str | None:
+    if value is None or value.kind == "empty":
+        return None
+    if value.kind == "new":
+        return "new"
+    if value.number is not None:
+        return str(int(round(value.number)))
+    return _text(value)
+
+
+_HEX = re.compile(r"^#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
+
+
+def colour_hex(value: TypedValue | None) -> str | None:
+    """`#RRGGBB` for a hex colour however written; a named colour stays as written."""
+    text = _text(value)
+    if text is None:
+        return None
+    m = _HEX.match(text)
+    if not m:
+        return text
+    digits = m.group(1).upper()
+    if len(digits) == 3:
+        digits = "".join(ch * 2 for ch in digits)
+    return "#" + digits
