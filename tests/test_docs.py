@@ -1,0 +1,7 @@
+from extractor.docs import tables_markdown
+
+from .conftest import ROOT
+
+
+def test_readme_documents_every_output_column():
+    assert tables_markdown() in (ROOT / "README.md").read_text(encoding="utf-8")
