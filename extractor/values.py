@@ -1,13 +1,89 @@
 """Typed values: raw infobox and table text to numbers, dates, colours, counts, with flags.
 
-INTERFACE STUB: replaced by the full implementation. `parse_value` never raises.
+`parse_value(raw, key=None, *, text=None, hints=None) -> TypedValue` never raises. A value that does
+not parse keeps its text, gets kind `text` and a flag; it never becomes a wrong number.
+
+Kinds (`TypedValue.kind`):
+
+============  ==============================================  ====================================
+kind          example                                         number / total / unit / date
+============  ==============================================  ====================================
+integer       `218,003`, `1.234.567`, `84 seats`              218003; unit when written (`seats`)
+decimal       `25.8`, `14,6` (decimal comma)                  25.8; `decimals` = written decimals
+percent       `68.11%`, `%68`                                 68.11, unit `%`
+pp            `10.3 pp`, `-2.1 p.p.`                          signed, unit `pp`
+change        `+3`, `−2`, `▲3`; `3` in a swing/change key     signed number
+date          `10 January 2021`, `March 2023`, `c. 1990`,     ISO `YYYY-MM-DD` / `YYYY-MM` / `YYYY`,
+              `2028` in a date-like key                       precision `day` / `month` / `year`
+colour        `0A408A` in a colour key, `#0a408a` anywhere    text `#0A408A`
+file          `Almaty City Mäslihat 2023.svg`                 text = the file name
+image_size    `250px`, `200x100px`                            250, unit `px`
+seats_of      `98 of the 107 seats in …`,                     98, total 107, unit `seats`
+              `All 39 seats in …`                             (39, total 39)
+compound      `82.20%, 84 seats`, `29 (+5)`                   `parts` = the typed parts
+count_list    `Government (25), Amanat (25), …`               `parts`: kind `count`, text = name,
+                                                              number = count
+list          {{ubl}}/plainlist items that are not counts     `parts` = each item typed
+ordinal       `64th`, `1st`                                   64
+new           `New`
+empty         ``, `—`, `N/A`
+text          anything else                                   flag `untyped` or a more specific one
+============  ==============================================  ====================================
+
+Years: a bare four-digit number is a `date` with precision `year` in a date-like key
+(`next_election`, `previous_year`, `founded`…) and an `integer` elsewhere. Signs: an explicit
+`+` or `▲` makes a `change`; an explicit minus makes a `change` in a change key and a negative
+`integer` or `decimal` elsewhere (temperatures). Dots: `1.234` is ambiguous, but in a percentage
+or pp the dot is always the decimal mark (`1.234%`). A single comma before three digits is a
+thousands separator (`218,003`), before one, two or four+ digits a decimal comma (`14,6`).
+
+Flags (stable names):
+
+==================  ==============================================================================
+flag                meaning
+==================  ==============================================================================
+residue             rendering residue was removed: an icon size glued to the value (`10px10.3 pp`),
+                    a footnote marker (`[1]`)
+lost_value          `250px` in a non-image field: the real value was lost in rendering (kind
+                    `image_size`)
+ambiguous_number    `1.234`: thousands or decimal? Not guessed: number None, kind `text`
+ambiguous_date      `10/11/2021`: day or month first? Not guessed: kind `text`
+invalid_date        a date form naming no real day (`31 February 2021`): kind `text`
+untyped             nothing recognised: kind `text`
+unsigned            a change (pp, or a number in a swing/change key) written without a sign: the
+                    sign may have been lost in rendering
+circa               `c. 1990`: an approximate year
+annotated           a typed value followed by a note kept in `text`: `39 seats in X`,
+                    `40.5% (2006 est.)`; a note that is a year or a rank is typed in `parts`
+                    (`4,164,252,000 (1st)`, `345,900 (2020)`)
+placeholder         a dash or `N/A` standing for no value (kind `empty`)
+named_colour        a colour key holding a colour name (`white`), kept as written
+sign_from_template  the sign came from {{increase}}/{{decrease}}/{{steady}} (hint `sign`)
+trend_up,           a sign hint on a value that is not a change (`{{increase}} 165,000` employees):
+trend_down,         the number is left as written
+trend_steady
+sign_conflict       the written sign and the template's sign disagree; the written one is kept
+date_from_template  date and precision came from {{start date}} and the like (hint `date`)
+unit_from_template  the unit came from {{convert}} (hint `unit`)
+list_from_template  the items came from {{ubl}}/plainlist (hint `list`)
+notes_removed       references or notes were removed from the value (hint `notes`, or from raw)
+markup_stripped     no plain text was given and `raw` held wiki markup, stripped here (lightly)
+bad_hint            a hint could not be read (bad JSON, impossible date); it was ignored
+internal_error      a bug in typing was caught; the value is kept as text
+==================  ==============================================================================
+
+Hint keys read: `sign` (`+`, `-`, `0`), `date` (ISO) with `date_precision`, `unit`, `list` (JSON
+list of item strings), `notes` (JSON list). A sign hint changes the number only where a sign
+means something: pp and change values, and numbers in a swing/change key.
 """
 
 from __future__ import annotations
 
-import re
+from functools import lru_cache
 
 from pydantic import BaseModel, Field
+
+from extractor import value_rules as rules
 
 
 class TypedValue(BaseModel):
@@ -21,17 +97,48 @@ class TypedValue(BaseModel):
     date_precision: str | None = None
     flags: list[str] = Field(default_factory=list)
     parts: list[TypedValue] = Field(default_factory=list)
+    decimals: int | None = None  # decimals as written (68.11 -> 2): rounding tolerance downstream
 
 
-_INT = re.compile(r"^\d{1,3}(,\d{3})*$|^\d+$")
+def parse_value(
+    raw: str,
+    key: str | None = None,
+    *,
+    text: str | None = None,
+    hints: dict[str, str] | None = None,
+) -> TypedValue:
+    """Type one value. `key` is the canonical key (context), `text` a plain-text rendering of
+    `raw` made by the wikitext parser (parsed instead of `raw` when given), `hints` what template
+    rendering learned (see the module docstring). Never raises."""
+    hint_items = tuple(sorted(hints.items())) if hints else ()
+    try:
+        cached = _parse_cached(raw, key, text, hint_items)
+    except TypeError:  # unhashable or non-string input from a careless caller
+        cached = rules.untyped(str(raw), str(raw))
+    except Exception:  # noqa: BLE001 - a bug here must not stop a dump run; flag it instead
+        return rules.make(str(raw), str(raw), "text", flags=["untyped", "internal_error"])
+    return _clone(cached)
 
 
-def parse_value(raw: str, key: str | None = None) -> TypedValue:
-    text = raw.strip()
-    if not text:
-        return TypedValue(raw=raw, text="", kind="empty")
-    if _INT.match(text):
-        return TypedValue(raw=raw, text=text, kind="integer", number=float(text.replace(",", "")))
-    if text.endswith("%") and re.match(r"^\d+(\.\d+)?%$", text):
-        return TypedValue(raw=raw, text=text, kind="percent", number=float(text[:-1]), unit="%")
-    return TypedValue(raw=raw, text=text, kind="text")
+@lru_cache(maxsize=65536)
+def _parse_cached(
+    raw: str, key: str | None, text: str | None, hint_items: tuple[tuple[str, str], ...]
+) -> TypedValue:
+    return rules.type_value(raw, key, text, dict(hint_items))
+
+
+def _clone(value: TypedValue) -> TypedValue:
+    """A fresh copy of a cached value, so callers may edit flags without poisoning the cache."""
+    return TypedValue.model_construct(
+        raw=value.raw,
+        text=value.text,
+        kind=value.kind,
+        number=value.number,
+        total=value.total,
+        unit=value.unit,
+        date=value.date,
+        date_precision=value.date_precision,
+        flags=list(value.flags),
+        parts=[_clone(part) for part in value.parts],
+        decimals=value.decimals,
+    )

@@ -1,0 +1,505 @@
+"""Deciding what one whole value is: the rules behind `extractor.values.parse_value`.
+
+The order of the checks is the design: cheap, common forms first (a bare number), then the forms
+that need a key's context (colours, years, image sizes), then dates, then the composite forms that
+split a value into typed parts. Anything left is `text` with the flag `untyped`. Kinds and flags
+are documented in `extractor.values`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from extractor import value_atoms as atoms
+from extractor import values
+from extractor.value_atoms import NUM
+
+# ---------------------------------------------------------------- building values
+
+
+def make(raw: str, text: str, kind: str, **fields) -> values.TypedValue:
+    """A TypedValue without validation: every field is already the right type here."""
+    fields.setdefault("flags", [])
+    return values.TypedValue.model_construct(raw=raw, text=text, kind=kind, **fields)
+
+
+def untyped(raw: str, text: str, flag: str = "untyped") -> values.TypedValue:
+    return make(raw, text, "text", flags=[flag])
+
+
+def _is_untyped(value: values.TypedValue | None) -> bool:
+    return value is None or value.kind in ("text", "empty")
+
+
+# ---------------------------------------------------------------- cleaning the text
+
+_SPACE_LIKE = dict.fromkeys(map(ord, "\u00a0\u202f\u2009\u2007\u200a\u2002\u2003\t"), " ")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200e\u200f\ufeff\u00ad"), None)
+_MINUS_LIKE = dict.fromkeys(map(ord, "\u2212\ufe63\uff0d\u2012"), "-")
+_TRANSLATE = {**_SPACE_LIKE, **_INVISIBLE, **_MINUS_LIKE}
+_SPACES = re.compile(r" {2,}")
+
+
+def normalise(text: str) -> str:
+    """One space for every kind of space, `-` for every minus, lines trimmed, blank lines gone."""
+    text = text.translate(_TRANSLATE)
+    if "\n" in text or "\r" in text:
+        lines = (line.strip() for line in text.replace("\r", "\n").split("\n"))
+        text = "\n".join(line for line in lines if line)
+    return _SPACES.sub(" ", text.strip())
+
+
+# An icon rendered as its size (`10px`) glued in front of the value; footnote markers behind it.
+_ICON_RESIDUE = re.compile(r"(?:\d+)?(?:[x×]\d+)?px\s*(?=\S)")
+_FOOTNOTE_RESIDUE = re.compile(
+    r"(?:\s*\[(?:\d{1,3}|[a-z]|[ivx]{1,4}|(?:note|nb|n|lower-alpha) ?\d+"
+    r"|citation needed|update)\])+$",
+    re.IGNORECASE,
+)
+
+
+def strip_residue(text: str) -> tuple[str, bool]:
+    found = False
+    match = _ICON_RESIDUE.match(text)
+    if match and match.end() > 2 and text[0].isdigit():
+        text, found = text[match.end() :], True
+    if text.endswith("]"):
+        stripped = _FOOTNOTE_RESIDUE.sub("", text)
+        if stripped != text:
+            text, found = stripped.rstrip(), True
+    return text, found
+
+
+_MARKUP_HINT = re.compile(r"\[\[|\{\{|<|''|&[#\w]+;|\[(?:https?:)?//")
+_MARKUP_RULES = (
+    (re.compile(r"<!--.*?-->", re.S), ""),
+    (re.compile(r"\{\{\s*(?:nowrap|small|nobr|big|nowrap begin)\s*\|([^{}|]*)\}\}", re.I), r"\1"),
+    (re.compile(r"\{\{\s*nbsp\s*\}\}", re.I), " "),
+    (re.compile(r"\[\[\s*(?:file|image)\s*:([^|\]]+)[^\]]*\]\]", re.I), r"\1"),
+    (re.compile(r"\[\[(?:[^|\]]*\|)?([^\]]*)\]\]"), r"\1"),
+    (re.compile(r"\[(?:https?:)?//\S+\s+([^\]]*)\]"), r"\1"),
+    (re.compile(r"<br\s*/?>", re.I), "\n"),
+    (re.compile(r"</?[a-z][^>]*>", re.I), ""),
+    (re.compile(r"'{2,}"), ""),
+)
+_REFS = re.compile(r"<ref[^>]*/>|<ref[^>]*>.*?</ref>", re.S | re.I)
+_SIGN_TEMPLATE = re.compile(r"\{\{\s*(increase|decrease|steady|gain|loss|up|down)\s*\}\}", re.I)
+_TEMPLATE_SIGNS = {
+    "increase": "+",
+    "gain": "+",
+    "up": "+",
+    "decrease": "-",
+    "loss": "-",
+    "down": "-",
+    "steady": "0",
+}
+
+
+def strip_markup(raw: str, hints: dict[str, str]) -> tuple[str, list[str]]:
+    """Plain text from raw wikitext when the caller had no rendering. Light: what a value needs."""
+    if not _MARKUP_HINT.search(raw):
+        return raw, []
+    flags = ["markup_stripped"]
+    text, removed_refs = _REFS.subn("", raw)
+    if removed_refs:
+        flags.append("notes_removed")
+    sign = _SIGN_TEMPLATE.search(text)
+    if sign:
+        hints.setdefault("sign", _TEMPLATE_SIGNS[sign.group(1).lower()])
+        text = _SIGN_TEMPLATE.sub("", text)
+    for pattern, replacement in _MARKUP_RULES:
+        text = pattern.sub(replacement, text)
+    return html.unescape(text), flags
+
+
+# ---------------------------------------------------------------- scalar forms
+
+_PLAIN = re.compile(NUM)
+_PERCENT = re.compile(rf"([+\-–▲▼]?)\s?({NUM})\s?%|%\s?({NUM})")
+_PP = re.compile(rf"([+\-–▲▼]?)\s?({NUM})\s?(?:pp|p\.\s?p\.|%p|percentage points?)", re.I)
+_SIGNED = re.compile(rf"([+\-–▲▼△▽↑↓])\s?({NUM})|±\s?0")
+_PX = re.compile(r"(\d+)?\s?(?:[x×]\s?(\d+))?\s?px")
+_UNITS = (
+    "seats|seat|votes|vote|members|deputies|mandates|mps|councillors|senators|people|"
+    "inhabitants|years|km2|km²|sq mi|mi2|mi²|km/h|km|mi|m2|m²|m/s|m3|m³|mph|cm|mm|m|ft|ha|"
+    "acres|kg|mg|µg|g|t|kcal|kj|ml|l|°c|°f|mw|kw|gw|ghz|mhz|hz|kb|mb|gb|tb"
+)
+_WITH_UNIT = re.compile(rf"({NUM})\s?({_UNITS})(?:\s+(.*))?", re.I | re.S)
+_SEAT_WORDS = frozenset(
+    "seats seat members deputies mandates mps councillors senators places".split()
+)
+_SEATS_OF = re.compile(
+    rf"({NUM})\s+(?:of|out of)\s+(?:the\s+|all\s+)?({NUM})(?:\s+([^\W\d_]+))?(?:\s.*)?", re.I | re.S
+)
+_ALL_SEATS = re.compile(rf"all(?: of)?(?: the)?\s+({NUM})\s+([^\W\d_]+)(?:\s.*)?", re.I | re.S)
+_HEX = re.compile(r"#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})")
+_COLOUR_NAME = re.compile(r"[A-Za-z]{3,20}")
+_FILE = re.compile(
+    r"(?:(?:file|image|datei|bild|fichier|archivo|imagen|immagine|ficheiro|файл|изображение|plik|"
+    r"soubor|bestand)\s*:\s*)?([^|\n\[\]{}]{1,240}\.(?:svg|png|jpe?g|gif|tiff?|webp|xcf|pdf|djvu|"
+    r"ogg|oga|ogv|webm|mp3|wav|flac|midi?|stl))",
+    re.I,
+)
+_ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)")
+_PLACEHOLDERS = frozenset({"-", "–", "—", "―", "n/a", "na", "n.a.", "?", "…", "...", "—n/a—"})
+_UP, _DOWN = "+▲△↑", "-–▼▽↓"
+
+
+def _number(
+    raw: str, text: str, kind: str, token: str, sign: str = "", **fields
+) -> values.TypedValue:
+    status, value, decimals = atoms.read_number(token, kind in ("percent", "pp"))
+    if status == atoms.AMBIGUOUS:
+        return untyped(raw, text, "ambiguous_number")
+    if status == atoms.BAD:
+        return untyped(raw, text)
+    if sign and sign in _DOWN:
+        value = -value
+    if kind == "number":
+        kind = "integer" if decimals == 0 else "decimal"
+    return make(raw, text, kind, number=value, decimals=decimals, **fields)
+
+
+def _plain_number(raw: str, text: str, key: str | None) -> values.TypedValue:
+    if text[0] == "0" and text[1:2].isdigit():
+        return untyped(raw, text, "leading_zero")  # `030`: a code, not thirty
+    if _looks_like_year(text) and atoms.is_year_key(key):
+        return make(raw, text, "date", date=text, date_precision="year")
+    kind = "change" if atoms.is_change_key(key) else "number"
+    return _number(raw, text, kind, text)
+
+
+def _signed(raw: str, text: str, key: str | None, match: re.Match[str]) -> values.TypedValue:
+    sign, token = match.group(1), match.group(2)
+    if sign is None:  # ±0
+        return make(raw, text, "change", number=0.0, decimals=0)
+    kind = "change" if sign not in "-–" or atoms.is_change_key(key) else "number"
+    return _number(raw, text, kind, token, sign)
+
+
+def _image_size(raw: str, text: str, key: str | None, match: re.Match[str]) -> values.TypedValue:
+    width, height = match.group(1), match.group(2)
+    if width is None and height is None:
+        return untyped(raw, text)
+    flags = [] if atoms.is_image_key(key) else ["lost_value"]
+    number = float(width or height)
+    return make(raw, text, "image_size", number=number, unit="px", decimals=0, flags=flags)
+
+
+def _with_unit(raw: str, text: str, match: re.Match[str]) -> values.TypedValue:
+    unit = match.group(2).lower().replace("²", "2")
+    value = _number(raw, text, "number", match.group(1), unit=unit)
+    if match.group(3) and value.kind != "text":
+        value.flags.append("annotated")
+    return value
+
+
+def _seats_of(raw: str, text: str, number: str, total: str, word: str | None) -> values.TypedValue:
+    part = _number(raw, text, "seats_of", number)
+    whole = atoms.read_number(total)
+    if part.kind == "text" or whole[0] != atoms.OK:
+        return untyped(raw, text)
+    part.total = whole[1]
+    part.unit = "seats" if word and word.lower() in _SEAT_WORDS else word and word.lower()
+    return part
+
+
+def _date(raw: str, text: str) -> values.TypedValue | None:
+    iso, precision, flags = atoms.read_date(text)
+    if iso is not None:
+        return make(raw, text, "date", date=iso, date_precision=precision, flags=list(flags))
+    if flags:
+        return untyped(raw, text, flags[0])
+    return None
+
+
+def _colour(raw: str, text: str, key: str | None) -> values.TypedValue | None:
+    colour_key = atoms.is_colour_key(key)
+    if text.startswith("#") or colour_key:
+        match = _HEX.fullmatch(text)
+        if match:
+            digits = match.group(1).upper()
+            if len(digits) == 3:
+                digits = "".join(ch * 2 for ch in digits)
+            return make(raw, "#" + digits, "colour")
+    if colour_key and _COLOUR_NAME.fullmatch(text):
+        return make(raw, text.lower(), "colour", flags=["named_colour"])
+    return None
+
+
+def _wordy(raw: str, text: str, key: str | None) -> values.TypedValue:
+    """A value without digits: a colour, a file, `New`, a placeholder, or text."""
+    lowered = text.lower()
+    if lowered == "new":
+        return make(raw, text, "new")
+    if lowered in _PLACEHOLDERS:
+        return make(raw, text, "empty", flags=["placeholder"])
+    colour = _colour(raw, text, key)
+    if colour is not None:
+        return colour
+    file = _FILE.fullmatch(text)
+    if file:
+        return make(raw, file.group(1).strip(), "file")
+    return untyped(raw, text)
+
+
+def scalar(raw: str, text: str, key: str | None) -> values.TypedValue | None:
+    """One non-composite value with a digit in it, or None."""
+    if _PLAIN.fullmatch(text):
+        value = (atoms.is_colour_key(key) and _colour(raw, text, key)) or _plain_number(
+            raw, text, key
+        )
+        if value.flags != ["untyped"]:
+            return value  # else not a number after all: `10.01.2021` may be a date
+    first = text[0]
+    if first in "#" or atoms.is_colour_key(key):
+        colour = _colour(raw, text, key)
+        if colour is not None:
+            return colour
+    if "%" in text and (match := _PERCENT.fullmatch(text)):
+        if match.group(3) is not None:
+            return _number(raw, text, "percent", match.group(3), unit="%")
+        return _number(raw, text, "percent", match.group(2), match.group(1), unit="%")
+    if match := _PP.fullmatch(text):
+        return _number(raw, text, "pp", match.group(2), match.group(1), unit="pp")
+    if not first.isdigit() and (match := _SIGNED.fullmatch(text)):
+        return _signed(raw, text, key, match)
+    if text.endswith("px") and (match := _PX.fullmatch(text)):
+        return _image_size(raw, text, key, match)
+    if match := _WITH_UNIT.fullmatch(text):
+        return _with_unit(raw, text, match)
+    if date := _date(raw, text):
+        return date
+    if match := _ORDINAL.fullmatch(text):
+        return make(raw, text, "ordinal", number=float(match.group(1)), decimals=0)
+    if match := _SEATS_OF.fullmatch(text):
+        return _seats_of(raw, text, *match.groups())
+    if first in "aA" and (match := _ALL_SEATS.fullmatch(text)):
+        return _seats_of(raw, text, match.group(1), match.group(1), match.group(2))
+    if file := _FILE.fullmatch(text):
+        return make(raw, file.group(1).strip(), "file")
+    return None
+
+
+# ---------------------------------------------------------------- composite forms
+
+_COUNT_ITEM = re.compile(
+    rf"(.*?[^\W\d_].*?)\s*[(\[]\s*({NUM})(?:\s+(?:seats?|members|mandates|deputies))?\s*[)\]]", re.S
+)
+_ANNOTATED = re.compile(r"(.+?)\s*\(([^()]+)\)", re.S)
+
+
+def split_items(text: str) -> list[str]:
+    """Split on `;`, newlines, bullets, and on commas not followed by a digit (`218,003` stays
+    whole), at parenthesis depth 0 only (`Amanat (1,234)` stays whole)."""
+    items, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif depth == 0 and (ch in ";\n•·" or (ch == "," and not text[i + 1 : i + 2].isdigit())):
+            items.append(text[start:i].strip())
+            start = i + 1
+    items.append(text[start:].strip())
+    return [item for item in items if item]
+
+
+def _looks_like_year(token: str) -> bool:
+    return len(token) == 4 and token.isdigit() and 1000 <= int(token) <= 2999
+
+
+def count_item(raw: str, text: str) -> values.TypedValue | None:
+    match = _COUNT_ITEM.fullmatch(text)
+    if match is None:
+        return None
+    token = match.group(2)
+    if _looks_like_year(token):
+        return None  # `Prize Ampère (1980)`: a year, not a count
+    status, value, _ = atoms.read_number(token)
+    if status != atoms.OK:
+        return None
+    return make(raw, match.group(1).strip(), "count", number=value, decimals=0)
+
+
+def _count_list(raw: str, text: str, items: list[str], key: str | None) -> values.TypedValue | None:
+    if len(items) < 2 and not atoms.is_group_key(key):
+        return None
+    parts = []
+    for item in items:
+        part = count_item(item, item)
+        if part is None:
+            return None
+        parts.append(part)
+    return make(raw, text, "count_list", parts=parts)
+
+
+def typed_item(item: str, key: str | None) -> values.TypedValue:
+    """One item of a composite: a scalar, or text."""
+    if not any(ch.isdigit() for ch in item):
+        return _wordy(item, item, key)
+    return scalar(item, item, key) or untyped(item, item)
+
+
+def composite(raw: str, text: str, key: str | None) -> values.TypedValue | None:
+    items = split_items(text)
+    counted = _count_list(raw, text, items, key)
+    if counted is not None:
+        return counted
+    if len(items) >= 2:
+        parts = [typed_item(item, key) for item in items]
+        if not any(_is_untyped(part) for part in parts):
+            return make(raw, text, "compound", parts=parts)
+        return None
+    match = _ANNOTATED.fullmatch(text)
+    if match is None:
+        return None
+    head = scalar(match.group(1), match.group(1), key)
+    if _is_untyped(head):
+        return None
+    note_text = match.group(2).strip()
+    if _looks_like_year(note_text):  # `345,900 (2020)`: the year the figure is for
+        note = make(note_text, note_text, "date", date=note_text, date_precision="year")
+    else:
+        note = typed_item(note_text, key)
+    if not _is_untyped(note) and note.kind not in ("date", "ordinal"):
+        return make(raw, text, "compound", parts=[head, note])
+    # `4,164,252,000 (1st)`, `345,900 (2020)`: the note qualifies the head; typed notes are kept
+    notes = [] if _is_untyped(note) else [note]
+    return make(
+        raw,
+        text,
+        head.kind,
+        number=head.number,
+        total=head.total,
+        unit=head.unit,
+        date=head.date,
+        date_precision=head.date_precision,
+        decimals=head.decimals,
+        flags=head.flags + ["annotated"],
+        parts=notes,
+    )
+
+
+def core(raw: str, text: str, key: str | None) -> values.TypedValue:
+    """The typed value of cleaned text, before hints."""
+    if not text:
+        return make(raw, text, "empty")
+    if not any(ch.isdigit() for ch in text):
+        return _wordy(raw, text, key)
+    if atoms.is_identifier_key(key) and not atoms.is_colour_key(key):
+        return untyped(raw, text, "identifier")
+    value = scalar(raw, text, key)
+    if value is not None and value.kind != "text":
+        return value
+    return composite(raw, text, key) or value or untyped(raw, text)
+
+
+# ---------------------------------------------------------------- hints and signs
+
+_ISO_HINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+_PRECISIONS = ("year", "month", "day")
+
+
+def _apply_date_hint(value: values.TypedValue, hints: dict[str, str]) -> values.TypedValue:
+    match = _ISO_HINT.fullmatch(hints["date"].strip())
+    parts = [int(g) for g in match.groups() if g is not None] if match else []
+    if not parts or atoms.iso_date(*parts) is None:
+        value.flags.append("bad_hint")
+        return value
+    written = _PRECISIONS[len(parts) - 1]
+    precision = hints.get("date_precision", written)
+    if precision not in _PRECISIONS or _PRECISIONS.index(precision) > len(parts) - 1:
+        precision = written  # a finer precision than the date carries: trust the date
+    iso = atoms.iso_date(*parts[: _PRECISIONS.index(precision) + 1])
+    return make(
+        value.raw,
+        value.text,
+        "date",
+        date=iso,
+        date_precision=precision,
+        flags=[f for f in value.flags if f != "untyped"] + ["date_from_template"],
+    )
+
+
+def _apply_list_hint(
+    value: values.TypedValue, hints: dict[str, str], key: str | None
+) -> values.TypedValue:
+    try:
+        items = [normalise(str(item)) for item in json.loads(hints["list"])]
+    except (ValueError, TypeError):
+        value.flags.append("bad_hint")
+        return value
+    items = [item for item in items if item]
+    counts = [count_item(item, item) for item in items]
+    flags = [f for f in value.flags if f != "untyped"] + ["list_from_template"]
+    if items and all(counts):
+        return make(value.raw, value.text, "count_list", parts=counts, flags=flags)
+    return make(
+        value.raw, value.text, "list", parts=[typed_item(i, key) for i in items], flags=flags
+    )
+
+
+def _apply_sign_hint(value: values.TypedValue, sign: str, key: str | None, written: str) -> None:
+    if sign not in ("+", "-", "0"):
+        value.flags.append("bad_hint")
+        return
+    applies = value.kind in ("pp", "change") or (
+        atoms.is_change_key(key) and value.kind in ("integer", "decimal", "percent")
+    )
+    if value.number is None and value.kind == "empty" and sign == "0":
+        value.kind, value.number, value.decimals = "change", 0.0, 0
+        applies = True
+    if not applies or value.number is None:
+        value.flags.append({"+": "trend_up", "-": "trend_down", "0": "trend_steady"}[sign])
+        return
+    if written and sign != "0" and (written in _DOWN) != (sign == "-"):
+        value.flags.append("sign_conflict")
+        return
+    if sign == "-":
+        value.number = -abs(value.number)
+    elif sign == "+":
+        value.number = abs(value.number)
+    if value.kind in ("integer", "decimal"):
+        value.kind = "change"
+    value.flags.append("sign_from_template")
+
+
+def _needs_sign(value: values.TypedValue, key: str | None) -> bool:
+    if value.number in (None, 0.0):
+        return False
+    return value.kind in ("pp", "change") or (atoms.is_change_key(key) and value.kind == "percent")
+
+
+def type_value(
+    raw: str, key: str | None, text: str | None, hints: dict[str, str]
+) -> values.TypedValue:
+    """The whole of `parse_value`, uncached."""
+    flags: list[str] = []
+    source = text
+    if source is None:
+        source, flags = strip_markup(raw, hints)
+    cleaned, residue = strip_residue(normalise(source))
+    if residue:
+        flags.append("residue")
+    value = core(raw, cleaned, key)
+    value.flags = flags + value.flags
+    written_sign = cleaned[:1] if cleaned[:1] in _UP + _DOWN else ""
+    if "date" in hints:
+        value = _apply_date_hint(value, hints)
+    if "list" in hints:
+        value = _apply_list_hint(value, hints, key)
+    if "sign" in hints:
+        _apply_sign_hint(value, hints["sign"].strip(), key, written_sign)
+    if hints.get("unit") and value.number is not None and not value.unit:
+        value.unit = hints["unit"]
+        value.flags.append("unit_from_template")
+    if hints.get("notes", "[]").strip() not in ("", "[]") and "notes_removed" not in value.flags:
+        value.flags.append("notes_removed")
+    if not written_sign and "sign_from_template" not in value.flags and _needs_sign(value, key):
+        value.flags.append("unsigned")
+    return value

@@ -1,0 +1,544 @@
+"""Typed values: every form the issue lists, the seed values, flags, hints, and properties."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from extractor.keys import canonical_key
+from extractor.values import TypedValue, parse_value
+
+KINDS = {
+    "integer", "decimal", "percent", "pp", "change", "date", "colour", "file", "image_size",
+    "seats_of", "compound", "count_list", "list", "count", "ordinal", "new", "empty", "text",
+}  # fmt: skip
+
+
+# ---------------------------------------------------------------- the seed values
+
+
+def test_seed_thousands_separator():
+    value = parse_value("218,003", "popular_vote")
+    assert (value.kind, value.number, value.flags) == ("integer", 218003, [])
+
+
+def test_seed_percentage():
+    value = parse_value("68.11%", "percentage")
+    assert (value.kind, value.number, value.unit, value.decimals) == ("percent", 68.11, "%", 2)
+
+
+def test_seed_icon_residue_glued_to_pp():
+    value = parse_value("10px10.3 pp", "swing")
+    assert (value.kind, value.number, value.unit) == ("pp", 10.3, "pp")
+    assert "residue" in value.flags
+    assert "unsigned" in value.flags  # the icon that was lost carried the sign
+    assert value.raw == "10px10.3 pp" and value.text == "10.3 pp"
+
+
+def test_seed_hex_colour():
+    value = parse_value("0A5B2D", "colour")
+    assert (value.kind, value.text, value.raw) == ("colour", "#0A5B2D", "0A5B2D")
+
+
+def test_seed_bare_year_in_next_election():
+    value = parse_value("2028", "next_election")
+    assert (value.kind, value.date, value.date_precision) == ("date", "2028", "year")
+
+
+def test_seed_image_size_in_non_image_field_is_lost_value():
+    value = parse_value("250px", "meeting_place")
+    assert (value.kind, value.number, value.unit) == ("image_size", 250, "px")
+    assert value.flags == ["lost_value"]
+
+
+def test_seed_all_seats():
+    value = parse_value("All 39 seats in the Almaty City Mäslihat", "seats_for_election")
+    assert (value.kind, value.number, value.total, value.unit) == ("seats_of", 39, 39, "seats")
+
+
+def test_seed_day_date():
+    value = parse_value("10 January 2021", "election_date")
+    assert (value.kind, value.date, value.date_precision) == ("date", "2021-01-10", "day")
+
+
+def test_seed_count_list():
+    raw = (
+        "Government (25), Amanat (25), Support (17), Respublica (5), People's Party (3), "
+        "Baytaq (3), Aq Jol (2), Independents (4)"
+    )
+    value = parse_value(raw, "political_groups")
+    assert value.kind == "count_list"
+    assert [(p.kind, p.text, p.number) for p in value.parts] == [
+        ("count", "Government", 25),
+        ("count", "Amanat", 25),
+        ("count", "Support", 17),
+        ("count", "Respublica", 5),
+        ("count", "People's Party", 3),
+        ("count", "Baytaq", 3),
+        ("count", "Aq Jol", 2),
+        ("count", "Independents", 4),
+    ]
+
+
+# ---------------------------------------------------------------- one test per listed form
+
+
+@pytest.mark.parametrize(
+    ("raw", "number"),
+    [("42", 42), ("218,003", 218003), ("1,234,567", 1234567), ("1.234.567", 1234567),
+     ("1 234 567", 1234567), ("1\u00a0234", 1234), ("1\u202f234", 1234), ("12,34,567", 1234567),
+     ("1'234'567", 1234567), ("0", 0)],
+)  # fmt: skip
+def test_integers(raw, number):
+    value = parse_value(raw)
+    assert (value.kind, value.number) == ("integer", number)
+
+
+@pytest.mark.parametrize(
+    ("raw", "number", "decimals"),
+    [("25.8", 25.8, 1), ("0.40", 0.4, 2), ("0.049", 0.049, 3), ("14,6", 14.6, 1),
+     ("1 234,5", 1234.5, 1), ("1.234,5", 1234.5, 1), ("1,234.5", 1234.5, 1),
+     ("1\u00a0234,56", 1234.56, 2)],
+)  # fmt: skip
+def test_decimals(raw, number, decimals):
+    value = parse_value(raw)
+    assert (value.kind, value.number, value.decimals) == ("decimal", number, decimals)
+
+
+@pytest.mark.parametrize("raw", ["1.234", "25.800", "999.999"])
+def test_ambiguous_number_is_flagged_not_guessed(raw):
+    value = parse_value(raw)
+    assert (value.kind, value.number, value.flags) == ("text", None, ["ambiguous_number"])
+
+
+def test_dot_in_a_percentage_is_a_decimal_mark():
+    assert parse_value("1.234%").number == 1.234
+
+
+@pytest.mark.parametrize(
+    ("raw", "number"),
+    [("68.11%", 68.11), ("30.25 %", 30.25), ("1,7 %", 1.7), ("%68", 68), ("-2.5%", -2.5)],
+)
+def test_percentages(raw, number):
+    value = parse_value(raw)
+    assert (value.kind, value.number, value.unit) == ("percent", number, "%")
+
+
+@pytest.mark.parametrize(
+    ("raw", "number"),
+    [("10.3 pp", 10.3), ("13.87pp", 13.87), ("+2.1 pp", 2.1), ("−4.5 pp", -4.5),
+     ("–4.5 p.p.", -4.5), ("3 percentage points", 3)],
+)  # fmt: skip
+def test_percentage_points(raw, number):
+    value = parse_value(raw, "swing")
+    assert (value.kind, value.number, value.unit) == ("pp", number, "pp")
+
+
+@pytest.mark.parametrize(
+    ("raw", "key", "number"),
+    [("+3", None, 3), ("−2", "seat_change", -2), ("-2", "seat_change", -2), ("▲3", None, 3),
+     ("▼4", None, -4), ("±0", None, 0), ("+1,234", "change", 1234)],
+)  # fmt: skip
+def test_signed_changes(raw, key, number):
+    value = parse_value(raw, key)
+    assert (value.kind, value.number) == ("change", number)
+    assert "unsigned" not in value.flags
+
+
+def test_unsigned_number_in_change_key_is_flagged():
+    value = parse_value("3", "seat_change")
+    assert (value.kind, value.number, value.flags) == ("change", 3, ["unsigned"])
+    assert parse_value("0", "seat_change").flags == []  # zero has no sign to lose
+
+
+def test_minus_outside_change_key_is_a_negative_number():
+    value = parse_value("−16", "dec_record_low_c")
+    assert (value.kind, value.number) == ("integer", -16)
+
+
+@pytest.mark.parametrize(
+    ("raw", "date", "precision"),
+    [("10 January 2021", "2021-01-10", "day"), ("January 10, 2021", "2021-01-10", "day"),
+     ("Jan. 10, 2021", "2021-01-10", "day"), ("2021-01-10", "2021-01-10", "day"),
+     ("March 2023", "2023-03", "month"), ("10. Januar 2021", "2021-01-10", "day"),
+     ("1er janvier 2021", "2021-01-01", "day"), ("10 de enero de 2021", "2021-01-10", "day"),
+     ("10 января 2021 г.", "2021-01-10", "day"), ("10.01.2021", "2021-01-10", "day"),
+     ("25/11/2021", "2021-11-25", "day"), ("11/25/2021", "2021-11-25", "day")],
+)  # fmt: skip
+def test_dates(raw, date, precision):
+    value = parse_value(raw)
+    assert (value.kind, value.date, value.date_precision) == ("date", date, precision)
+
+
+def test_bare_year_is_a_date_only_in_a_date_key():
+    assert parse_value("2016", "previous_year").kind == "date"
+    assert (parse_value("2016").kind, parse_value("2016").number) == ("integer", 2016)
+    assert parse_value("2016", "seats").kind == "integer"
+
+
+def test_circa_year():
+    value = parse_value("c. 1990")
+    assert (value.kind, value.date, value.date_precision, value.flags) == (
+        "date", "1990", "year", ["circa"],
+    )  # fmt: skip
+
+
+def test_impossible_and_ambiguous_dates_are_not_guessed():
+    assert parse_value("31 February 2021").flags == ["invalid_date"]
+    value = parse_value("10/11/2021")
+    assert (value.kind, value.date, value.flags) == ("text", None, ["ambiguous_date"])
+
+
+@pytest.mark.parametrize(
+    ("raw", "key", "text"),
+    [("0A408A", "colour", "#0A408A"), ("dc214f", "color", "#DC214F"), ("#0a408a", None, "#0A408A"),
+     ("#ddd", None, "#DDDDDD"), ("000000", "colour", "#000000")],
+)  # fmt: skip
+def test_hex_colours(raw, key, text):
+    value = parse_value(raw, key)
+    assert (value.kind, value.text) == ("colour", text)
+
+
+def test_hex_without_hash_outside_colour_key_is_not_a_colour():
+    assert parse_value("0A408A").kind == "text"
+    assert parse_value("218003").kind == "integer"
+
+
+def test_named_colour():
+    value = parse_value("White", "color")
+    assert (value.kind, value.text, value.flags) == ("colour", "white", ["named_colour"])
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [("Almaty City Mäslihat 2023.svg", "Almaty City Mäslihat 2023.svg"),
+     ("Bakytzhan Sagintayev (2018-11-01).jpg", "Bakytzhan Sagintayev (2018-11-01).jpg"),
+     ("File:Flag of Alabama.svg", "Flag of Alabama.svg"), ("Datei:Berlin.JPG", "Berlin.JPG")],
+)  # fmt: skip
+def test_file_names(raw, name):
+    value = parse_value(raw, "image")
+    assert (value.kind, value.text) == ("file", name)
+
+
+@pytest.mark.parametrize(("raw", "number"), [("250px", 250), ("250 px", 250), ("200x100px", 200),
+                                             ("x250px", 250)])  # fmt: skip
+def test_image_sizes_in_image_fields(raw, number):
+    value = parse_value(raw, "structure_res")
+    assert (value.kind, value.number, value.unit, value.flags) == ("image_size", number, "px", [])
+
+
+def test_n_of_m_seats():
+    value = parse_value("98 of the 107 seats in the Mäjilis", "seats_for_election")
+    assert (value.kind, value.number, value.total, value.unit) == ("seats_of", 98, 107, "seats")
+    value = parse_value("50 out of 100")
+    assert (value.kind, value.number, value.total, value.unit) == ("seats_of", 50, 100, None)
+
+
+def test_compound_value():
+    value = parse_value("82.20%, 84 seats")
+    assert value.kind == "compound"
+    assert [(p.kind, p.number, p.unit) for p in value.parts] == [
+        ("percent", 82.2, "%"),
+        ("integer", 84, "seats"),
+    ]
+
+
+def test_compound_with_parenthesised_change_and_year():
+    value = parse_value("29 (+5)")
+    assert [(p.kind, p.number) for p in value.parts] == [("integer", 29), ("change", 5)]
+    value = parse_value("82.20% (84 seats)")
+    assert [(p.kind, p.number) for p in value.parts] == [("percent", 82.2), ("integer", 84)]
+
+
+def test_annotated_number():
+    value = parse_value("4,164,252,000 (1st)", "population")
+    assert (value.kind, value.number, value.flags) == ("integer", 4164252000, ["annotated"])
+    assert [(p.kind, p.number) for p in value.parts] == [("ordinal", 1)]
+    value = parse_value("345,900 (2020)", "num_employees")
+    assert (value.kind, value.number, value.flags) == ("integer", 345900, ["annotated"])
+    assert [(p.kind, p.date) for p in value.parts] == [("date", "2020")]
+    value = parse_value("40.5% (2006 est.)", "poverty")
+    assert (value.kind, value.number, value.flags, value.parts) == (
+        "percent", 40.5, ["annotated"], [],
+    )  # fmt: skip
+
+
+def test_years_in_parentheses_are_not_counts():
+    value = parse_value("Silver Medal (1977), Prize Ampère (1980)", "prizes")
+    assert value.kind != "count_list"
+
+
+def test_single_count_needs_a_group_key():
+    assert parse_value("Amanat (25)", "political_groups").kind == "count_list"
+    assert parse_value("Berlin (25)", "caption").kind == "text"
+
+
+def test_new():
+    assert parse_value("New", "last_election").kind == "new"
+
+
+@pytest.mark.parametrize("raw", ["", "   ", "\u00a0"])
+def test_empty(raw):
+    assert parse_value(raw).kind == "empty"
+
+
+@pytest.mark.parametrize("raw", ["—", "–", "N/A", "-"])
+def test_placeholders_are_empty(raw):
+    value = parse_value(raw)
+    assert (value.kind, value.flags) == ("empty", ["placeholder"])
+
+
+def test_ordinal():
+    value = parse_value("64th", "gdp_ppp_rank")
+    assert (value.kind, value.number) == ("ordinal", 64)
+
+
+def test_number_with_unit():
+    value = parse_value("3.0m", "height")
+    assert (value.kind, value.number, value.unit) == ("decimal", 3.0, "m")
+
+
+# ---------------------------------------------------------------- bad input and residue
+
+
+@pytest.mark.parametrize(
+    "raw", ["Unicameral", "35-39", "1861–1865", "+49 30", "1,2,3,4", "12 5", "1.2.3", "2021 10"]
+)
+def test_unparsed_values_keep_their_text_and_are_flagged(raw):
+    value = parse_value(raw)
+    assert value.kind == "text" and value.number is None and value.raw == raw and value.flags
+
+
+def test_footnote_marker_is_residue():
+    value = parse_value("218,003[1]")
+    assert (value.kind, value.number, value.flags) == ("integer", 218003, ["residue"])
+
+
+def test_leading_zero_is_not_a_number():
+    assert parse_value("030").flags == ["leading_zero"]
+
+
+def test_identifier_keys_are_never_numbers():
+    value = parse_value("+213", "calling_code")
+    assert (value.kind, value.number, value.flags) == ("text", None, ["identifier"])
+
+
+def test_raw_wikitext_without_text_is_stripped_lightly():
+    value = parse_value("[[Pakistani Senate election, 2015|5 March 2015]]", "last_election")
+    assert (value.kind, value.date, value.flags) == ("date", "2015-03-05", ["markup_stripped"])
+    value = parse_value("{{decrease}} 2<ref>x</ref>", "seat_change")
+    assert (value.kind, value.number) == ("change", -2)
+    assert {"markup_stripped", "notes_removed", "sign_from_template"} <= set(value.flags)
+
+
+def test_non_string_input_does_not_raise():
+    value = parse_value(None)  # type: ignore[arg-type]
+    assert value.kind == "text" and value.flags
+
+
+# ---------------------------------------------------------------- text and hints
+
+
+def test_text_is_parsed_and_raw_kept():
+    value = parse_value("{{increase}} 10.3 pp", "swing", text="10.3 pp", hints={"sign": "+"})
+    assert (value.raw, value.text, value.number) == ("{{increase}} 10.3 pp", "10.3 pp", 10.3)
+    assert value.flags == ["sign_from_template"]
+
+
+@pytest.mark.parametrize(("sign", "number"), [("+", 3), ("-", -3)])
+def test_sign_hint_on_a_change(sign, number):
+    value = parse_value("x", "seat_change", text="3", hints={"sign": sign})
+    assert (value.kind, value.number, value.flags) == ("change", number, ["sign_from_template"])
+
+
+def test_steady_hint_on_empty_text_is_zero_change():
+    value = parse_value("{{steady}}", "seat_change", text="", hints={"sign": "0"})
+    assert (value.kind, value.number) == ("change", 0)
+
+
+def test_sign_hint_on_a_stock_value_is_a_trend_only():
+    value = parse_value("x", "num_employees", text="165,000", hints={"sign": "-"})
+    assert (value.kind, value.number, value.flags) == ("integer", 165000, ["trend_down"])
+
+
+def test_conflicting_sign_keeps_the_written_one():
+    value = parse_value("x", "swing", text="+2.0 pp", hints={"sign": "-"})
+    assert (value.number, value.flags) == (2.0, ["sign_conflict"])
+
+
+def test_date_hint():
+    hints = {"date": "2021-01-10", "date_precision": "day"}
+    value = parse_value("{{start date|2021|1|10}}", "election_date", text="January 10, 2021",
+                        hints=hints)  # fmt: skip
+    assert (value.kind, value.date, value.date_precision) == ("date", "2021-01-10", "day")
+    assert value.flags == ["date_from_template"]
+
+
+def test_bad_date_hint_is_ignored():
+    value = parse_value("x", "date", text="March 2023", hints={"date": "2021-02-30"})
+    assert (value.date, value.flags) == ("2023-03", ["bad_hint"])
+
+
+def test_unit_hint():
+    value = parse_value("{{convert|12|km2}}", "area", text="12", hints={"unit": "km2"})
+    assert (value.number, value.unit, value.flags) == (12, "km2", ["unit_from_template"])
+
+
+def test_list_hint_of_counts():
+    items = ["Government (25)", "Amanat (25)", "Support (17)"]
+    value = parse_value("{{ubl|...}}", "political_groups", text=" ".join(items),
+                        hints={"list": json.dumps(items)})  # fmt: skip
+    assert value.kind == "count_list" and len(value.parts) == 3
+    assert value.flags == ["list_from_template"]
+
+
+def test_list_hint_of_other_items():
+    value = parse_value("x", "founded", text="a", hints={"list": json.dumps(["Declared", "1991"])})
+    assert value.kind == "list"
+    assert [p.kind for p in value.parts] == ["text", "date"]
+
+
+def test_notes_hint_and_bad_list_hint():
+    value = parse_value("x", text="42", hints={"notes": '["a ref"]', "list": "not json"})
+    assert (value.number, set(value.flags)) == (42, {"notes_removed", "bad_hint"})
+
+
+def test_cache_is_not_poisoned_by_callers():
+    first = parse_value("68.11%", "percentage")
+    first.flags.append("mine")
+    first.number = 0
+    again = parse_value("68.11%", "percentage")
+    assert (again.number, again.flags) == (68.11, [])
+
+
+# ---------------------------------------------------------------- the seed infoboxes, whole
+
+
+def _seed_fields(text: str):
+    for line in text.splitlines():
+        match = re.match(r"- ([^:]+): (.*)$", line)
+        if match:
+            yield match.group(1), match.group(2)
+        elif line.startswith("The "):
+            break
+
+
+def test_seed_infoboxes_type_as_expected(seed_text):
+    fields = list(_seed_fields(seed_text("003_722fa157b06a1392.txt")))
+    fields += list(_seed_fields(seed_text("000_699f6157ae16f6ee.txt")))
+    typed = {}
+    for raw_key, raw in fields:
+        key, index = canonical_key(raw_key)
+        typed[(key, index)] = parse_value(raw, key)
+    assert typed[("popular_vote", 2)].number == 32367
+    assert typed[("colour", 5)].text == "#DC214F"
+    assert typed[("last_election", 4)].kind == "new"
+    assert typed[("seat_change", 4)].flags == ["unsigned"]
+    assert typed[("next_year", None)].date == "2023"
+    assert typed[("image", 1)].kind == "file"
+    assert typed[("structure", 1)].kind == "file"
+    assert typed[("coa_res", None)].flags == []
+    assert typed[("meeting_place", None)].flags == ["lost_value"]
+    assert typed[("turnout", None)].number == 30.25
+    assert typed[("majority_seats", None)].number == 20
+    assert typed[("foundation", None)].date == "1993-12-10"
+    assert all(value.kind in KINDS for value in typed.values())
+
+
+# ---------------------------------------------------------------- properties
+
+
+@given(st.integers(min_value=0, max_value=10**15))
+def test_formatted_integers_parse_back(n):
+    value = parse_value(f"{n:,}")
+    assert (value.kind, value.number) == ("integer", n)
+
+
+@given(st.integers(min_value=1000, max_value=10**12), st.sampled_from(["\u00a0", "\u202f", " "]))
+def test_space_grouped_integers_parse_back(n, space):
+    assert parse_value(f"{n:,}".replace(",", space)).number == n
+
+
+@given(st.integers(min_value=1000, max_value=10**12))
+def test_dot_grouped_integers_parse_back_or_are_ambiguous(n):
+    value = parse_value(f"{n:,}".replace(",", "."))
+    if n < 1_000_000:
+        assert value.flags == ["ambiguous_number"] and value.number is None
+    else:
+        assert value.number == n
+
+
+_cents = st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False)
+
+
+@given(_cents)
+def test_formatted_decimals_parse_back(x):
+    text = f"{x:,.2f}"
+    value = parse_value(text)
+    assert value.number == float(Decimal(text.replace(",", "")))
+    assert value.decimals == 2
+
+
+@given(_cents)
+def test_continental_decimals_parse_back(x):
+    text = f"{x:,.2f}".replace(",", " ").replace(".", ",")
+    assert parse_value(text).number == float(x)
+
+
+@given(st.decimals(min_value=0, max_value=100, places=2, allow_nan=False))
+def test_formatted_percentages_parse_back(x):
+    value = parse_value(f"{x:.2f}%")
+    assert (value.kind, value.number, value.unit) == ("percent", float(x), "%")
+
+
+@given(st.decimals(min_value=-50, max_value=50, places=1, allow_nan=False),
+       st.sampled_from(["pp", " pp", " p.p."]))  # fmt: skip
+def test_formatted_pp_parse_back(x, suffix):
+    text = f"{x:+.1f}{suffix}".replace("-", "\u2212")
+    value = parse_value(text, "swing")
+    assert (value.kind, value.number) == ("pp", float(x))
+
+
+@given(st.integers(min_value=-10**6, max_value=10**6).filter(bool))
+def test_formatted_changes_parse_back(n):
+    value = parse_value(f"{n:+,}".replace("-", "\u2212"), "seat_change")
+    assert (value.kind, value.number, value.flags) == ("change", n, [])
+
+
+_dates = st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(2999, 12, 31))
+
+
+@given(_dates, st.sampled_from(["dmy", "mdy", "iso", "dmy_abbr"]))
+def test_formatted_dates_parse_back(day, form):
+    text = {
+        "dmy": f"{day.day} {day:%B} {day.year}",
+        "mdy": f"{day:%B} {day.day}, {day.year}",
+        "iso": f"{day.year:04d}-{day.month:02d}-{day.day:02d}",
+        "dmy_abbr": f"{day.day} {day:%b} {day.year}",
+    }[form]
+    value = parse_value(text)
+    assert (value.kind, value.date, value.date_precision) == ("date", day.isoformat(), "day")
+
+
+@given(_dates)
+def test_formatted_months_and_years_parse_back(day):
+    value = parse_value(f"{day:%B} {day.year}")
+    assert (value.date, value.date_precision) == (f"{day.year:04d}-{day.month:02d}", "month")
+    value = parse_value(str(day.year), "next_election")
+    assert (value.date, value.date_precision) == (f"{day.year:04d}", "year")
+
+
+@given(st.text(max_size=60), st.one_of(st.none(), st.sampled_from(["swing", "colour", "image"])))
+def test_never_raises_and_text_never_has_a_number(raw, key):
+    value = parse_value(raw, key)
+    assert isinstance(value, TypedValue)
+    assert value.raw == raw
+    assert value.kind in KINDS
+    if value.kind == "text":
+        assert value.number is None and value.flags
