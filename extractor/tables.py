@@ -54,7 +54,7 @@ def expand_grid(table: Table) -> tuple[list[list[_Slot]], list[str]]:
         for cell in row.cells:
             while (r, c) in taken:
                 c += 1
-            rowspan = cell.rowspan if cell.rowspan > 0 else n_rows - r  # 0: to the end
+            rowspan = n_rows - r if cell.rowspan == 0 else max(1, cell.rowspan)  # 0: to the end
             colspan = max(1, cell.colspan)
             if rowspan > _MAX_SPAN or colspan > _MAX_SPAN:
                 flags.append(SPANS_CLIPPED)
