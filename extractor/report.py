@@ -203,19 +203,25 @@ def _kinds(kind: pd.Series) -> dict:
 
 def _flag_counts(flags: pd.Series) -> dict[str, int]:
     """How often each flag occurs; `name:detail` flags are counted under their name."""
-    present = flags[flags != ""]
-    if present.empty:
-        return {}
-    names = present.str.split(";").explode().str.strip()
-    names = names[names != ""].str.split(":", n=1).str[0]
-    return {str(k): int(v) for k, v in names.value_counts().head(TOP).items()}
+    counts: dict[str, int] = {}
+    # Few distinct flag strings recur over millions of values: split each distinct one once.
+    for combo, n in flags[flags != ""].value_counts().items():
+        for name in {f.split(":", 1)[0].strip() for f in str(combo).split(";")} - {""}:
+            counts[name] = counts.get(name, 0) + int(n)
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return dict(ranked[:TOP])
+
+
+def _crosstab(frame: pd.DataFrame, rows: str, columns: str) -> pd.DataFrame:
+    """Counts of `rows` × `columns` (pd.crosstab aggregates in Python on large frames)."""
+    return frame.groupby([rows, columns], sort=False).size().unstack(fill_value=0)
 
 
 def _findings_by_rule(findings: pd.DataFrame) -> list[dict]:
     if findings.empty:
         return []
-    by_severity = pd.crosstab(findings["rule"], findings["severity"])
-    by_status = pd.crosstab(findings["rule"], findings["status"])
+    by_severity = _crosstab(findings, "rule", "severity")
+    by_status = _crosstab(findings, "rule", "status")
     examples = findings.drop_duplicates("rule").set_index("rule")["message"]
     rows = []
     for rule in by_severity.index:
@@ -233,7 +239,7 @@ def _worst_articles(findings: pd.DataFrame, articles: pd.DataFrame, titles: dict
     serious = findings[findings["severity"].isin(["error", "warning"])]
     if serious.empty:
         return _worst_from_article_counts(articles)
-    table = pd.crosstab(serious["doc_id"], serious["severity"])
+    table = _crosstab(serious, "doc_id", "severity")
     for severity in ("error", "warning"):
         if severity not in table:
             table[severity] = 0
@@ -270,19 +276,28 @@ def _repairs(repairs: pd.DataFrame, titles: dict) -> dict:
 
 
 def _unknown_templates(fields: pd.DataFrame) -> dict | None:
-    """Templates the parser did not know, ranked by the infobox fields they touched."""
-    touched = fields[fields["flags"].str.contains(UNKNOWN_TEMPLATE, regex=False)]
+    """Templates the parser did not know, ranked by the infobox fields whose value they touched."""
+    touched = fields.loc[fields["flags"].str.contains(UNKNOWN_TEMPLATE, regex=False),
+                         ["doc_id", "flags"]]
     if touched.empty:
         return None
-    names = touched["flags"].str.extractall(r"unknown_template:([^;]+)")[0].str.strip()
-    # One count per field and template, even when a field carries the same flag twice.
-    per_field = names.groupby(level=0).unique().explode()
-    frame = pd.DataFrame({"template": per_field.to_numpy(),
-                          "doc_id": touched["doc_id"].loc[per_field.index].to_numpy()})
-    grouped = frame.groupby("template").agg(fields=("doc_id", "size"),
-                                            articles=("doc_id", "nunique"))
-    grouped = grouped.sort_values(["fields", "articles"], ascending=False, kind="stable")
-    return _capped(grouped.reset_index())
+    # Work on distinct flag strings and distinct (article, flags) pairs, not on every field.
+    templates = {combo: sorted({f.strip()[len(UNKNOWN_TEMPLATE):].strip()
+                                for f in combo.split(";")
+                                if f.strip().startswith(UNKNOWN_TEMPLATE)} - {""})
+                 for combo in touched["flags"].unique()}
+    fields_per = {}
+    for combo, n in touched["flags"].value_counts().items():
+        for name in templates[combo]:
+            fields_per[name] = fields_per.get(name, 0) + int(n)
+    pairs = touched.drop_duplicates()
+    pairs = pairs.assign(template=pairs["flags"].map(templates)).explode("template")
+    articles_per = pairs.dropna(subset=["template"]).groupby("template")["doc_id"].nunique()
+    grouped = pd.DataFrame({"template": list(fields_per), "fields": list(fields_per.values())})
+    grouped["articles"] = grouped["template"].map(articles_per).fillna(0).astype(int)
+    grouped = grouped.sort_values(["fields", "articles", "template"],
+                                  ascending=[False, False, True], kind="stable")
+    return _capped(grouped)
 
 
 # ---------------------------------------------------------------------------------- evidence
