@@ -1,0 +1,102 @@
+"""Seat apportionment from votes with exact fractions: a witness for ranking repairs.
+
+Three methods: largest remainder with the Hare quota, and the highest-averages methods of
+D'Hondt (divisors 1, 2, 3, ...) and Sainte-Laguë (1, 3, 5, ...). Parties below the threshold
+take no part. Where a tie decides the last seat the result is not unique and `tied` says so:
+a witness must then not count against either outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from extractor.errors import UsageError
+
+METHODS = ("largest_remainder", "dhondt", "sainte_lague")
+MAX_SEATS = 5000  # beyond any real chamber: a typo must not cost seconds
+
+
+@dataclass(frozen=True)
+class Apportionment:
+    method: str
+    seats: tuple[int, ...]
+    tied: bool = False
+
+
+def apportion(votes: list[int], seats: int, method: str,
+              shares: list[float | None] | None = None,
+              threshold: float | None = None) -> Apportionment | None:
+    """Seats per party for `votes`; None when the inputs cannot be apportioned.
+
+    `shares` (percent, as written) decide the threshold test where given; otherwise each
+    party's share of the listed votes does.
+    """
+    if seats <= 0 or seats > MAX_SEATS or not votes or any(v < 0 for v in votes):
+        return None
+    eligible = _eligible(votes, shares, threshold)
+    if not any(votes[i] > 0 for i in eligible):
+        return None
+    pool = [votes[i] if i in eligible else 0 for i in range(len(votes))]
+    if method == "largest_remainder":
+        result, tied = _largest_remainder(pool, seats)
+    elif method == "dhondt":
+        result, tied = _highest_averages(pool, seats, step=1)
+    elif method == "sainte_lague":
+        result, tied = _highest_averages(pool, seats, step=2)
+    else:
+        raise UsageError(f"unknown apportionment method {method!r}")
+    return Apportionment(method, tuple(result), tied)
+
+
+def apportion_all(votes: list[int], seats: int, shares: list[float | None] | None = None,
+                  threshold: float | None = None) -> list[Apportionment]:
+    results = [apportion(votes, seats, m, shares, threshold) for m in METHODS]
+    return [r for r in results if r is not None]
+
+
+def _eligible(votes: list[int], shares: list[float | None] | None,
+              threshold: float | None) -> set[int]:
+    if not threshold:
+        return set(range(len(votes)))
+    total = sum(votes)
+    eligible = set()
+    for i, v in enumerate(votes):
+        share = shares[i] if shares and i < len(shares) else None
+        if share is None:
+            share = float(Fraction(100 * v, total)) if total else 0.0
+        if share >= threshold:
+            eligible.add(i)
+    return eligible
+
+
+def _largest_remainder(votes: list[int], seats: int) -> tuple[list[int], bool]:
+    total = sum(votes)
+    quotas = [Fraction(v * seats, total) for v in votes]
+    result = [int(q) for q in quotas]  # floor: quotas are non-negative
+    left = seats - sum(result)
+    order = sorted(range(len(votes)), key=lambda i: (-(quotas[i] - result[i]), -votes[i], i))
+    for i in order[:left]:
+        result[i] += 1
+    tied = False
+    if 0 < left < len(order):
+        last, first_out = order[left - 1], order[left]
+        tied = quotas[last] - int(quotas[last]) == quotas[first_out] - int(quotas[first_out])
+    return result, tied
+
+
+def _highest_averages(votes: list[int], seats: int, step: int) -> tuple[list[int], bool]:
+    """Divisors 1 + step*k: step 1 is D'Hondt, step 2 Sainte-Laguë."""
+    result = [0] * len(votes)
+
+    def average(i: int) -> Fraction:
+        return Fraction(votes[i], 1 + step * result[i])
+
+    for _ in range(seats):
+        best = max(range(len(votes)), key=lambda i: (average(i), votes[i], -i))
+        result[best] += 1
+    # the seat after the last: a tie with the last seat awarded means the result is not unique
+    last_awarded = min(Fraction(votes[i], 1 + step * (result[i] - 1))
+                       for i in range(len(votes)) if result[i] > 0)
+    next_best = max(average(i) for i in range(len(votes)))
+    return result, next_best == last_awarded and next_best > 0
