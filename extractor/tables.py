@@ -87,7 +87,7 @@ def type_table(table: Table, number: int, section: str = "") -> TypedTable:
     if any(header_marks[header_rows:]):
         flags.append(SUB_HEADER_ROWS)
     labels = _header_labels(grid, header_rows, width)
-    values = _type_grid(grid, header_marks, [canonical_key(label)[0] or None for label in labels])
+    values = _type_grid(grid, header_marks, [column_key(label) for label in labels])
     body = [r for r in range(len(grid)) if not header_marks[r]]
     columns = _naive_names(labels)
     if flat and header_rows == 1:
@@ -146,9 +146,23 @@ def _retype(grid, values, body, columns, labels) -> None:
     for c, name in enumerate(columns):
         if c < len(labels) and name == labels[c]:
             continue
-        key = canonical_key(name)[0] or None
+        key = column_key(name)
         for r in body:
             values[r][c] = _type_cell(grid[r][c].cell, key)
+
+
+_SIGN_LABEL = re.compile(r"^[+\-−–±∆Δ/ ]+$")
+
+
+def column_key(label: str) -> str | None:
+    """The key context a column gives its cells: its canonical name, except that a sign-only
+    label (`+/−`, `±`) means a change and `%` a percentage (its last header level decides)."""
+    last = label.rsplit(" / ", 1)[-1].strip()
+    if last and _SIGN_LABEL.match(last) and any(ch in last for ch in "+±∆Δ"):
+        return "change"
+    if last == "%":
+        return "percentage"
+    return canonical_key(label)[0] or None
 
 
 def _dominant_kind(cells: list[TypedValue]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -249,3 +250,57 @@ def test_inference_never_crashes(counts, total):
     roots, flags = infer_tree([(f"g{i}", c) for i, c in enumerate(counts)], total)
     assert len(_parents_of(roots, len(counts))) == len(counts)
     assert isinstance(flags, list)
+
+
+# --- wikitext infoboxes through the wikitext parser -------------------------------------------
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "records"
+
+
+def _wikitext_rows(name: str):
+    from extractor.parse.wikitext import parse_wikitext
+
+    path = FIXTURES / name
+    article = parse_wikitext(path.read_text(encoding="utf-8"), title=path.stem, doc_id="w#1",
+                             source=str(path))
+    records = build_records(article)
+    return records, records_to_rows("w#1", records)
+
+
+def test_real_legislature_infobox_senate_of_pakistan():
+    records, rows = _wikitext_rows("Senate_of_Pakistan.wiki")
+    assert records.schema_of_infobox == ["legislature"]
+    (body,) = rows["legislatures"]
+    assert body["name"] == "Senate of Pakistan"
+    assert body["members"] == 104  # `seats`, its vacancy template unrendered
+    assert body["house_type"] == "Upper House"
+    assert body["last_election"] == "2015-03-05" and body["next_election"] == "2018-03-05"
+    assert body["n_groups"] == 14
+    leaders = rows["legislature_leaders"]
+    assert [(x["index"], x["type"], x["name"], x["party"]) for x in leaders] == [
+        (1, "Chairman", "Raza Rabbani", "PPP"), (2, "Deputy Chairman", "A.G. Haideri", "JUI"),
+        (3, "House Leader", "Raja Zafar-ul-Haq", "PML-N"),
+        (4, "Opposition Leader", "Aitzaz Ahsan", "PPP")]
+    assert all(x["election"] == "2015-03-12" for x in leaders)
+    groups = rows["legislature_groups"]
+    assert groups[0]["name"] == "PML-N" and groups[-1]["name"] == "Independents"
+    assert not any(g["inferred"] for g in groups)
+
+
+def test_election_infobox_markup_maps_to_records():
+    records, rows = _wikitext_rows("example_election.wiki")
+    assert records.schema_of_infobox == ["election"]
+    (election,) = rows["elections"]
+    assert (election["date"], election["seats_for_election"], election["majority"]) == (
+        "2022-05-05", 51, 26)
+    assert election["turnout"] == 41.7
+    results = rows["election_results"]
+    assert [r["index"] for r in results] == [1, 2, 4]
+    assert [r["seats"] for r in results] == [28, 19, 4]
+    assert [r["seat_change"] for r in results] == [4, -3, 0]
+    assert [r["swing"] for r in results] == [3.9, -1.4, None]
+    assert [r["colour"] for r in results] == ["#1F77B4", "#D62728", None]
+    assert results[0]["last_election"] == "24" and results[0]["leader_since"] == "2017-09-01"
+    (table,) = records.tables
+    assert table.columns == ["Party", "Votes / #", "Votes / %", "Seats / Won", "Seats / +/−"]
+    assert [table.cells[r][4].number for r in (2, 3, 4)] == [4, -3, 0]

@@ -31,6 +31,7 @@ TOO_MANY = "group_tree_too_large"
 _MAX_GROUPS = 80  # beyond this the search is skipped (no real body lists that many groups)
 _ITEM = re.compile(r"^\s*(?P<name>.*?)\s*\(\s*(?P<count>\d[\d,]*)\s*(?:seats?)?\s*\)\s*$")
 _NEG_INF = float("-inf")
+_EMPTY_PARENS = re.compile(r"\s*\(\s*\)\s*$")  # a count whose template did not render
 
 
 def groups_from_value(value: TypedValue, hints: dict[str, str] | None = None,
@@ -99,8 +100,8 @@ def _groups_from_tree_hint(tree: str) -> list[PoliticalGroup] | None:
         if not isinstance(node, dict):
             return None
         group = PoliticalGroup.model_construct(
-            name=str(node.get("name", "")), seats=_seats_of(node.get("seats")),
-            children=[], position=counter[0], inferred=False)
+            name=_EMPTY_PARENS.sub("", str(node.get("name", ""))).strip(),
+            seats=_seats_of(node.get("seats")), children=[], position=counter[0], inferred=False)
         counter[0] += 1
         for child in node.get("children") or []:
             built = build(child)

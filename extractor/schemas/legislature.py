@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, Field
 
 from extractor.schemas.generic import FieldIndex, fill
@@ -89,15 +91,23 @@ def build_legislature(infobox: int, index: FieldIndex,
             body.leaders.append(leader)
     groups_ref = index.first_indexed(GROUP_KEYS)
     if groups_ref is not None:
-        total = _whole_number(body.members)
+        total = member_count(body.members)
         body.groups, body.group_flags = groups_from_value(groups_ref.value, groups_ref.hints, total)
         body.sources["groups"] = (groups_ref.key_raw, groups_ref.line)
     return body
 
 
-def _whole_number(value: TypedValue | None) -> int | None:
-    if value is None or value.number is None:
+_LEADING_COUNT = re.compile(r"^\s*(\d{1,3}(?:,\d{3})+|\d+)\s*(?:$|\n|\{\{|\()")
+
+
+def member_count(value: TypedValue | None) -> int | None:
+    """Members as a whole number. Beside a typed number, a count leading a value whose rest did
+    not render (`104` over `{{PakSen|vacancy}}`) is taken: the first line states the size."""
+    if value is None:
         return None
-    if value.kind not in ("integer", "seats_of", "decimal", "compound") or value.number < 0:
-        return None
-    return int(round(value.number))
+    if value.number is not None:
+        if value.kind not in ("integer", "seats_of", "decimal", "compound") or value.number < 0:
+            return None
+        return int(round(value.number))
+    m = _LEADING_COUNT.match(value.text or "")
+    return int(m.group(1).replace(",", "")) if m else None

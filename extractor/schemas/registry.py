@@ -18,7 +18,7 @@ from extractor.model import Article, Infobox
 from extractor.schemas.election import Election, build_election
 from extractor.schemas.generic import FieldIndex, FieldRef, GenericRecord, build_generic
 from extractor.schemas.groups import flatten_groups
-from extractor.schemas.legislature import Legislature, build_legislature
+from extractor.schemas.legislature import Legislature, build_legislature, member_count
 from extractor.values import TypedValue, parse_value
 
 
@@ -229,17 +229,16 @@ def _table_rows(doc_id: str, table: TypedTable, rows: Rows) -> None:
 
 def _election_rows(doc_id: str, e: Election, rows: Rows) -> None:
     rows["elections"].append({
-        "doc_id": doc_id, "infobox": e.infobox, "name": _text(e.name),
+        "doc_id": doc_id, "infobox": e.infobox, "name": name_text(e.name),
         "country": _text(e.country), "type": _text(e.type), "date": _date(e.date),
         "date_precision": e.date.date_precision if _date(e.date) else None,
         "seats_for_election": _int(e.seats_for_election),
         "chamber_size": chamber_size(e.seats_for_election), "majority": _int(e.majority),
-        "turnout": _number(e.turnout), "previous_election": _text(e.previous_election),
+        "turnout": turnout_percent(e.turnout), "previous_election": _text(e.previous_election),
         "previous_year": _year(e.previous_year), "next_election": _text(e.next_election),
         "next_year": _year(e.next_year), "n_results": len(e.results)})
     for r in e.results:
-        values = [getattr(r, name) for name in _RESULT_VALUES]
-        flags = list(dict.fromkeys(flag for v in values if v is not None for flag in v.flags))
+        flags = _row_flags(r)
         seats = _int(r.seats)
         rows["election_results"].append({
             "doc_id": doc_id, "infobox": e.infobox, "index": r.index, "party": _text(r.party),
@@ -254,13 +253,26 @@ def _election_rows(doc_id: str, e: Election, rows: Rows) -> None:
 
 _RESULT_VALUES = ("party", "candidate", "leader", "leader_since", "seats", "seat_change",
                   "last_election", "votes", "percentage", "swing", "colour")
+_NAMES = frozenset({"party", "candidate", "leader"})  # text by nature: `untyped` says nothing
+
+
+def _row_flags(row) -> list[str]:
+    flags: dict[str, None] = {}
+    for name in _RESULT_VALUES:
+        value = getattr(row, name)
+        if value is None:
+            continue
+        for flag in value.flags:
+            if not (flag == "untyped" and name in _NAMES):
+                flags[flag] = None
+    return list(flags)
 
 
 def _legislature_rows(doc_id: str, body: Legislature, rows: Rows) -> None:
     walk = flatten_groups(body.groups)
     rows["legislatures"].append({
-        "doc_id": doc_id, "infobox": body.infobox, "name": _text(body.name),
-        "members": _int(body.members), "house_type": _text(body.house_type),
+        "doc_id": doc_id, "infobox": body.infobox, "name": name_text(body.name),
+        "members": member_count(body.members), "house_type": _text(body.house_type),
         "foundation": _date(body.foundation), "preceded_by": _text(body.preceded_by),
         "last_election": _date(body.last_election), "next_election": _date(body.next_election),
         "n_groups": len(walk)})
@@ -278,6 +290,22 @@ def _legislature_rows(doc_id: str, body: Legislature, rows: Rows) -> None:
 
 # --- value accessors ----------------------------------------------------------------------
 
+_TEMPLATE_LEFT = re.compile(r"\{\{[^{}]*\}\}")
+
+
+def name_text(value: TypedValue | None) -> str | None:
+    """A name as one line: its first line, with templates that did not render removed
+    (`Senate of Pakistan` over `{{Nastaliq|...}}`)."""
+    text = _text(value)
+    if text is None:
+        return None
+    for line in text.splitlines():
+        line = " ".join(_TEMPLATE_LEFT.sub(" ", line).split())
+        if line:
+            return line
+    return None
+
+
 def _text(value: TypedValue | None) -> str | None:
     if value is None or value.kind == "empty":
         return None
@@ -289,6 +317,22 @@ def _bare(text: str | None) -> str | None:
     if text and text.startswith("(") and text.endswith(")"):
         return text[1:-1].strip() or None
     return text
+
+
+_LEADING_PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%")
+
+
+def turnout_percent(value: TypedValue | None) -> float | None:
+    """Turnout in percent; a turnout followed by its change (`41.7% ▼3.2 pp`) keeps the first."""
+    if value is None:
+        return None
+    if value.number is not None and value.kind in ("percent", "decimal", "integer"):
+        return value.number
+    for part in value.parts:
+        if part.kind == "percent":
+            return part.number
+    m = _LEADING_PERCENT.match(value.text or "")
+    return float(m.group(1)) if m else None
 
 
 def _number(value: TypedValue | None) -> float | None:
