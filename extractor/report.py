@@ -186,8 +186,12 @@ def _capped(frame: pd.DataFrame, limit: int = TOP) -> dict:
 
 
 def _article_list(articles: pd.DataFrame, status: str) -> dict:
+    """The articles of one status, and how many share each error code (the text before ':')."""
     chosen = articles.loc[articles["status"] == status, ["doc_id", "title", "source", "error"]]
-    return _capped(chosen.sort_values("doc_id"))
+    block = _capped(chosen.sort_values("doc_id"))
+    codes = chosen["error"].str.split(":", n=1).str[0].str.strip()
+    block["by_code"] = _counts(codes.where(codes.str.len() <= 60, "(unrecognised)"))
+    return block
 
 
 def _kinds(kind: pd.Series) -> dict:
@@ -223,6 +227,7 @@ def _findings_by_rule(findings: pd.DataFrame) -> list[dict]:
     by_severity = _crosstab(findings, "rule", "severity")
     by_status = _crosstab(findings, "rule", "status")
     examples = findings.drop_duplicates("rule").set_index("rule")["message"]
+    descriptions = _rule_descriptions()
     rows = []
     for rule in by_severity.index:
         row = {"rule": rule or "(no rule)"}
@@ -231,8 +236,18 @@ def _findings_by_rule(findings: pd.DataFrame) -> list[dict]:
         for status in ("repaired", "ambiguous"):
             row[status] = int(by_status.at[rule, status]) if status in by_status else 0
         row["example"] = examples.get(rule, "")
+        row["description"] = descriptions.get(rule, "")
         rows.append(row)
     return sorted(rows, key=lambda r: (-r["error"], -r["warning"], -r["total"], r["rule"]))
+
+
+def _rule_descriptions() -> dict[str, str]:
+    """What each rule checks, from the rule catalogue when it is installed; else nothing."""
+    try:
+        from extractor.reconcile.rules import RULES
+    except ImportError:
+        return {}
+    return {code: getattr(rule, "description", "") for code, rule in RULES.items()}
 
 
 def _worst_articles(findings: pd.DataFrame, articles: pd.DataFrame, titles: dict) -> dict:
@@ -363,7 +378,9 @@ def render_markdown(summary: dict) -> str:
     for status in ("failed", "partial"):
         block = summary[f"{status}_articles"]
         if block["items"]:
-            out += [f"### {status.capitalize()} articles", "",
+            out += [f"### {status.capitalize()} articles by error code", "",
+                    _md_table(["error code", "articles"], block["by_code"].items()), "",
+                    f"### {status.capitalize()} articles", "",
                     _md_table(["article", "title", "error"],
                               [(a["doc_id"], a["title"], a["error"]) for a in block["items"]]),
                     _md_more(block["more"]), ""]
@@ -373,9 +390,10 @@ def render_markdown(summary: dict) -> str:
                 _md_table(["kind", "values"], kinds["by_kind"].items()), ""]
     out += ["## Findings by rule and severity", "", SECTION_NOTES["findings"], ""]
     rules = summary["findings_by_rule"]
-    out += [_md_table(["rule", "error", "warning", "info", "repaired", "ambiguous", "example"],
+    out += [_md_table(["rule", "error", "warning", "info", "repaired", "ambiguous",
+                       "what it checks", "example"],
                       [(r["rule"], r["error"], r["warning"], r["info"], r["repaired"],
-                        r["ambiguous"], r["example"]) for r in rules]) if rules
+                        r["ambiguous"], r["description"], r["example"]) for r in rules]) if rules
             else "No findings.", ""]
     worst = summary["worst_articles"]
     out += ["## Worst articles", "", SECTION_NOTES["worst"], ""]

@@ -32,8 +32,9 @@ SECTION_NOTES = {
     "status": "How many articles were read completely, partly, or not at all.",
     "kinds": "What the values were recognised as. The typed share counts the non-empty values "
              "that became something more precise than plain text.",
-    "findings": "Each rule is one consistency check with a stable code. The example is the "
-                "message of one of its findings.",
+    "findings": "Each rule is one consistency check with a stable code. Below each rule, "
+                "the message of one of its findings as an example. Repaired: findings a repair "
+                "resolved; ambiguous: more than one correction would fit, so none was made.",
     "worst": "The articles with the most errors, then the most warnings.",
     "repairs": "Every corrected value: where it is, what it said, what it says now, how the "
                "correction was found and which evidence supports it.",
@@ -314,12 +315,24 @@ def _status(summary: dict) -> str:
     for name in ("failed", "partial"):
         block = summary[f"{name}_articles"]
         if block["items"]:
-            rows = [[article_cell(a["doc_id"], a["title"]),
-                     Html(f"<code>{esc(a['source'])}</code>"), a["error"]]
-                    for a in block["items"]]
-            body += (f"<h3>{name.capitalize()} articles and their first error</h3>"
-                     + table(["article", "source", "error"], rows) + more(block["more"]))
+            body += _status_block(name, block)
     return section("status", "Articles by status", SECTION_NOTES["status"], body)
+
+
+def _status_block(name: str, block: dict) -> str:
+    """Error codes first (what went wrong, how often), then the articles, folded when many."""
+    n = sum(block["by_code"].values())
+    codes = table(["error code", "articles"],
+                  [[Html(f'<code class="rule">{esc(c)}</code>'), v]
+                   for c, v in block["by_code"].items()], numeric={1})
+    rows = [[article_cell(a["doc_id"], a["title"]),
+             Html(f"<code>{esc(a['source'])}</code>") if a["source"] else "", a["error"]]
+            for a in block["items"]]
+    listing = table(["article", "source", "first error"], rows) + more(block["more"])
+    if len(rows) > 10:
+        listing = (f"<details><summary>Show the {len(rows)} first {name} articles"
+                   f"</summary>{listing}</details>")
+    return f"<h3>{n:,} {name} article{'s' if n != 1 else ''}, by error code</h3>{codes}{listing}"
 
 
 def _kinds(summary: dict) -> str:
@@ -359,10 +372,17 @@ def _findings(summary: dict) -> str:
         body += f'<p class="note">The chart shows the first 20 of {len(rules)} rules.</p>'
     rows = [[Html(f"<code class=\"rule\">{esc(r['rule'])}</code>"), pill("error", r["error"]),
              pill("warning", r["warning"]), pill("info", r["info"]), r["repaired"], r["ambiguous"],
-             r["example"]] for r in rules]
-    headers = ["rule", "errors", "warnings", "infos", "repaired", "ambiguous", "example message"]
+             _rule_text(r)] for r in rules]
+    headers = ["rule", "errors", "warnings", "infos", "repaired", "ambiguous",
+               "what it checks · example"]
     body += table(headers, rows, numeric={4, 5})
     return section("findings", "Findings by rule and severity", SECTION_NOTES["findings"], body)
+
+
+def _rule_text(rule: dict) -> Html:
+    description = esc(rule.get("description", ""))
+    example = f'<span class="doc">e.g. “{esc(rule["example"])}”</span>' if rule["example"] else ""
+    return Html(description + example if description else esc(rule["example"]))
 
 
 def _worst(summary: dict) -> str:

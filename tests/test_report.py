@@ -105,6 +105,7 @@ def test_report_counts(full_out):
     assert totals["records"]["elections"] == 1 and totals["records"]["legislatures"] == 0
     assert summary["articles_by_status"] == {"ok": 1, "partial": 1, "failed": 1}
     assert summary["failed_articles"]["items"][0]["error"].startswith("NOT_UTF8")
+    assert summary["failed_articles"]["by_code"] == {"NOT_UTF8": 1}
     # 6 non-empty values, 4 typed (integer, percent, pp, date).
     assert totals["typed_share"] == pytest.approx(4 / 6, abs=1e-4)
     assert summary["value_kinds"]["table_cells"]["total"] == 2  # header cell left out
@@ -216,3 +217,13 @@ def test_renders_in_headless_chromium(tmp_path):
     assert shot.exists() and shot.stat().st_size > 20_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_rule_descriptions_come_from_the_catalogue(full_out):
+    rules = pytest.importorskip("extractor.reconcile.rules")
+    summary = json.loads(build_report(full_out)["json"].read_text(encoding="utf-8"))
+    by_code = {r["rule"]: r for r in summary["findings_by_rule"]}
+    expected = getattr(rules.RULES.get("ELECTION_SEAT_SUM"), "description", "")
+    assert by_code["ELECTION_SEAT_SUM"]["description"] == expected
+    assert by_code["SERIES_GAP"]["description"] == getattr(rules.RULES.get("SERIES_GAP"),
+                                                          "description", "")
