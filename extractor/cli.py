@@ -1,0 +1,159 @@
+"""The command line: a thin layer over the library. Errors of the tool's own (ExtractorError) are
+turned into one clear line and an exit code here, and nowhere else."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from extractor import __version__
+from extractor.errors import ExtractorError, UsageError
+
+SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="extractor",
+        description="Turn wiki-style articles (the flat article format, wikitext, MediaWiki XML "
+        "dumps, JSONL) into typed, reconciled CSV/Parquet tables and a data-quality report.",
+    )
+    parser.add_argument("--version", action="version", version=f"extractor {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    extract = commands.add_parser(
+        "extract",
+        help="extract tables from files, folders and globs",
+        description="Read articles from PATHs (files, folders, globs; flat .txt, .wiki, XML "
+        "dumps .xml/.bz2/.gz, JSONL) and write the output tables and the report to OUT.",
+    )
+    extract.add_argument("paths", nargs="+", metavar="PATH")
+    extract.add_argument("-o", "--out", default="out", help="output folder (default: out)")
+    extract.add_argument(
+        "--format", choices=("csv", "parquet", "both"), default="both",
+        help="table file format (default: both)",
+    )
+    extract.add_argument(
+        "--jobs", "-j", type=int, default=0,
+        help="worker processes (default: all cores; 1 = this process only)",
+    )
+    extract.add_argument(
+        "--namespace", type=int, action="append", default=None,
+        help="MediaWiki namespace to read from dumps (repeatable; default: 0, articles)",
+    )
+    extract.add_argument(
+        "--fail-on", choices=("never", "error", "warning"), default="never",
+        help="exit with status 3 when findings of this severity or worse remain (for CI jobs)",
+    )
+    extract.add_argument(
+        "--resume", action="store_true",
+        help="continue an interrupted run in OUT: finished partitions are kept, the rest redone",
+    )
+    extract.add_argument(
+        "--engine", choices=("local", "dask"), default="local",
+        help="local processes (default) or a Dask cluster",
+    )
+    extract.add_argument(
+        "--scheduler", metavar="ADDRESS",
+        help="Dask scheduler address (tcp://host:8786); default: a local Dask cluster",
+    )
+    extract.add_argument(
+        "--partition-mb", type=float, default=32,
+        help="input MB per partition, the unit of parallel work and of resume (default 32)",
+    )
+    extract.add_argument("--summary-json", metavar="PATH", help="also write the summary as JSON")
+    extract.add_argument("--no-report", action="store_true", help="skip report.html/.md/.json")
+    extract.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=None,
+        help="show a progress bar (default: when stderr is a terminal)",
+    )
+    extract.add_argument("--quiet", "-q", action="store_true", help="print no summary")
+
+    report = commands.add_parser(
+        "report",
+        help="rebuild report.html/.md/.json from the tables in an output folder",
+        description="Rebuild the data-quality report from the tables an earlier run wrote.",
+    )
+    report.add_argument("out", nargs="?", default="out", help="output folder (default: out)")
+
+    explain = commands.add_parser(
+        "explain",
+        help="print one file's articles: records, findings and repairs",
+        description="Parse FILE and print, for a person to read, each article's infoboxes as "
+        "typed records, its tables, and the findings and repairs of reconciliation.",
+    )
+    explain.add_argument("file", metavar="FILE")
+    explain.add_argument("--title", help="only the article with this title")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "extract":
+            return _extract(args)
+        if args.command == "report":
+            return _report(args)
+        return _explain(args)
+    except ExtractorError as error:
+        print(f"extractor: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("extractor: interrupted", file=sys.stderr)
+        return 130
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from extractor.run import extract, write_summary
+
+    jobs = args.jobs or os.cpu_count() or 1
+    if jobs < 0:
+        raise UsageError("--jobs must be 0 (all cores) or a positive number")
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    result = extract(
+        args.paths,
+        out_dir=args.out,
+        fmt=args.format,
+        jobs=jobs,
+        namespaces=set(args.namespace or [0]),
+        progress=progress,
+        report=not args.no_report,
+        resume=args.resume,
+        engine=args.engine,
+        scheduler=args.scheduler,
+        partition_mb=args.partition_mb,
+    )
+    if args.summary_json:
+        write_summary(result, args.summary_json)
+    if not args.quiet:
+        print(result.render())
+    if args.fail_on != "never":
+        threshold = SEVERITY_ORDER[args.fail_on]
+        remaining = result.open_findings.items()
+        if any(SEVERITY_ORDER.get(s, 0) >= threshold and n for s, n in remaining):
+            return 3
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from extractor.report import build_report
+
+    out = Path(args.out)
+    if not out.is_dir():
+        raise UsageError(f"{out} is not a folder of extractor output")
+    for kind, path in build_report(out).items():
+        print(f"{kind}: {path}")
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from extractor.explain import explain_file
+
+    print(explain_file(args.file, title=args.title))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

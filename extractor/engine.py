@@ -1,0 +1,222 @@
+"""Running partitions: in this process, in a process pool, or on a Dask cluster — the same
+`run_partition` everywhere — with a manifest that makes a run resumable.
+
+Each partition writes its own part files (temp file, then rename) and reports back only counts,
+so nothing large crosses process boundaries. The manifest (`OUT/_manifest.json`, replaced
+atomically) records each finished partition; `--resume` skips those and redoes the rest, whose
+part files are overwritten whole, so a resumed run has exactly the rows of an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from extractor.errors import UsageError
+from extractor.partitions import Partition
+from extractor.pipeline import Tally, batches, process_units
+from extractor.sinks import TableSink
+
+MANIFEST = "_manifest.json"
+
+
+@dataclass
+class Options:
+    """What every partition needs to know; part of the manifest, so a resume must match it."""
+
+    out_dir: str
+    csv: bool = True
+    namespaces: tuple[int, ...] = (0,)
+
+    def fingerprint(self) -> dict[str, Any]:
+        return {"csv": self.csv, "namespaces": list(self.namespaces)}
+
+
+@dataclass
+class PartitionResult:
+    index: int
+    tally: Tally
+    rows: dict[str, int]
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+def partition_units(partition: Partition, namespaces: set[int], stats: Any) -> Iterable[Any]:
+    from extractor import sources
+
+    if partition.path is None:
+        return sources.iter_units(list(partition.files), namespaces=namespaces, stats=stats)
+    from extractor.partitions import read_range
+
+    return sources.iter_stream_units(
+        read_range(partition), source=partition.path, namespaces=namespaces, stats=stats
+    )
+
+
+def run_partition(
+    partition: Partition, options: Options, progress: Callable[[int], None] | None = None
+) -> PartitionResult:
+    """Read, process and write one partition. Pure apart from its own part files."""
+    from extractor.sources import SourceStats
+
+    stats = SourceStats()
+    sink = TableSink(options.out_dir, partition.index, csv_too=options.csv)
+    tally = Tally()
+    try:
+        units = partition_units(partition, set(options.namespaces), stats)
+        for batch in batches(units):
+            rows, part = process_units(batch)
+            sink.add(rows)
+            tally.merge(part)
+            if progress is not None:
+                progress(_bytes_read(stats))
+        counts = sink.close()
+    except BaseException:
+        sink.abandon()
+        raise
+    return PartitionResult(partition.index, tally, counts, _stats_dict(stats))
+
+
+def _bytes_read(stats: Any) -> int:
+    return int(getattr(stats, "compressed_bytes", 0) or 0)
+
+
+def _stats_dict(stats: Any) -> dict[str, int]:
+    values = asdict(stats) if hasattr(stats, "__dataclass_fields__") else vars(stats)
+    return {k: v for k, v in values.items() if isinstance(v, int)}
+
+
+class Manifest:
+    """`OUT/_manifest.json`: the run's inputs and options, and each finished partition."""
+
+    def __init__(self, out_dir: str | Path, keys: list[str], options: Options) -> None:
+        self.path = Path(out_dir) / MANIFEST
+        self.data: dict[str, Any] = {
+            "inputs": keys,
+            "options": options.fingerprint(),
+            "done": {},
+            "complete": False,
+        }
+
+    @classmethod
+    def resume(cls, out_dir: str | Path, keys: list[str], options: Options) -> Manifest:
+        manifest = cls(out_dir, keys, options)
+        if not manifest.path.is_file():
+            return manifest
+        old = json.loads(manifest.path.read_text(encoding="utf-8"))
+        if old.get("inputs") != keys or old.get("options") != options.fingerprint():
+            raise UsageError(
+                f"--resume: {manifest.path} belongs to a run over other inputs or options; "
+                "use a new output folder or drop --resume"
+            )
+        manifest.data["done"] = old.get("done", {})
+        return manifest
+
+    def finished(self) -> set[int]:
+        return {int(k) for k in self.data["done"]}
+
+    def record(self, result: PartitionResult) -> None:
+        self.data["done"][str(result.index)] = {
+            "rows": result.rows,
+            "tally": _tally_dict(result.tally),
+            "stats": result.stats,
+        }
+        self.save()
+
+    def save(self) -> None:
+        tmp = self.path.with_name(f".{self.path.name}.tmp")
+        tmp.write_text(json.dumps(self.data, indent=1), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+    def results(self) -> list[PartitionResult]:
+        return [
+            PartitionResult(int(k), _tally_from(v["tally"]), v["rows"], v.get("stats", {}))
+            for k, v in sorted(self.data["done"].items(), key=lambda kv: int(kv[0]))
+        ]
+
+
+def _tally_dict(tally: Tally) -> dict[str, Any]:
+    return {
+        "articles": tally.articles,
+        "bytes": tally.bytes,
+        "status": dict(tally.status),
+        "severity": dict(tally.severity),
+        "open": dict(tally.open),
+    }
+
+
+def _tally_from(data: dict[str, Any]) -> Tally:
+    tally = Tally(articles=data["articles"], bytes=data["bytes"])
+    tally.status.update(data["status"])
+    tally.severity.update(data["severity"])
+    tally.open.update(data.get("open", {}))
+    return tally
+
+
+def run_local(
+    todo: list[Partition],
+    options: Options,
+    jobs: int,
+    on_done: Callable[[PartitionResult], None],
+    on_progress: Callable[[int, int], None],
+) -> None:
+    """Partitions in this process (jobs=1) or a pool of `jobs` processes, at most `jobs` at a
+    time in flight so memory stays bounded by a partition per process."""
+    if jobs <= 1 or len(todo) <= 1:
+        for partition in todo:
+            result = run_partition(
+                partition, options, lambda n, p=partition: on_progress(p.index, n)
+            )
+            on_done(result)
+        return
+    queue = list(todo)
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        running = {}
+        while queue or running:
+            while queue and len(running) < jobs:
+                partition = queue.pop(0)
+                running[pool.submit(run_partition, partition, options)] = partition
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                partition = running.pop(future)
+                on_progress(partition.index, partition.size)
+                on_done(future.result())
+
+
+def run_dask(
+    todo: list[Partition],
+    options: Options,
+    scheduler: str | None,
+    on_done: Callable[[PartitionResult], None],
+    on_progress: Callable[[int, int], None],
+    workers: int = 2,
+) -> None:
+    """The same partitions on a Dask cluster: `scheduler` is a `tcp://host:port` address, or
+    None for a local cluster. Workers read their inputs and write part files themselves, so the
+    input paths and OUT must be on storage every worker sees."""
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    try:
+        futures = {
+            client.submit(run_partition, p, options, key=f"partition-{p.index}", pure=False): p
+            for p in todo
+        }
+        for future in as_completed(futures):
+            partition = futures[future]
+            on_progress(partition.index, partition.size)
+            on_done(future.result())
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

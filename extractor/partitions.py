@@ -1,0 +1,187 @@
+"""Splitting a run's inputs into partitions: the unit of parallel work, of output files and of
+resume.
+
+A partition is either a group of whole files (small files are grouped up to a target size), or a
+byte range of one multistream `.bz2` dump: such a dump is a chain of independent bz2 streams (of a
+hundred pages each on Wikipedia), so any run of whole streams decompresses on its own. Stream
+starts come from the dump's index file (`…-index.txt.bz2`, lines `offset:page_id:title`) when it
+sits beside the dump, else from scanning for the bz2 stream header.
+"""
+
+from __future__ import annotations
+
+import bz2
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TARGET_BYTES = 32 << 20  # compressed input per partition: big enough to amortise, small to balance
+
+# "BZh" + block size digit + the block magic (pi in BCD): the start of a bz2 stream.
+_STREAM_START = re.compile(rb"BZh[1-9]1AY&SY")
+
+
+@dataclass(frozen=True)
+class Partition:
+    index: int
+    files: tuple[str, ...] = ()
+    path: str | None = None  # a byte range of one multistream dump ...
+    start: int = 0
+    end: int = 0  # ... [start, end)
+    first: bool = True  # the range holds the dump's first stream (its <siteinfo> header)
+    last: bool = True  # the range holds the dump's last stream (its </mediawiki>)
+    size: int = 0  # compressed bytes, for progress and balancing
+
+    @property
+    def key(self) -> str:
+        """Identity of the partition's input, to check a resumed run reads the same inputs."""
+        if self.path is not None:
+            return f"{self.path}@{self.start}-{self.end}"
+        return "|".join(self.files)
+
+
+@dataclass
+class Plan:
+    partitions: list[Partition] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return sum(p.size for p in self.partitions)
+
+
+def stream_offsets(path: str, scan_limit: int = 1 << 40) -> list[int]:
+    """Offsets where the bz2 streams of `path` begin ([0] for an ordinary single-stream file)."""
+    index = _index_file(path)
+    if index is not None:
+        offsets = _offsets_from_index(index)
+        if offsets:
+            return offsets
+    offsets: list[int] = []
+    chunk = 16 << 20
+    with open(path, "rb") as handle:
+        base, tail = 0, b""
+        while base < scan_limit:
+            block = handle.read(chunk)
+            if not block:
+                break
+            data = tail + block
+            for match in _STREAM_START.finditer(data):
+                offsets.append(base - len(tail) + match.start())
+            tail = data[-9:]
+            base += len(block)
+    return sorted(set(offsets)) or [0]
+
+
+def _index_file(path: str) -> str | None:
+    name = Path(path).name
+    for candidate in (
+        name.replace("multistream.xml.bz2", "multistream-index.txt.bz2"),
+        name.replace(".xml.bz2", "-index.txt.bz2"),
+        name + ".index.bz2",
+    ):
+        full = Path(path).with_name(candidate)
+        if candidate != name and full.is_file():
+            return str(full)
+    return None
+
+
+def _offsets_from_index(index: str) -> list[int]:
+    offsets: set[int] = set()
+    try:
+        with bz2.open(index, "rt", encoding="utf-8", errors="replace") as lines:
+            for line in lines:
+                head = line.split(":", 1)[0]
+                if head.isdigit():
+                    offsets.add(int(head))
+    except (OSError, EOFError, ValueError):
+        return []
+    return sorted(offsets)
+
+
+def plan(files: list[str], target_bytes: int = TARGET_BYTES) -> Plan:
+    """Group small files, split big multistream dumps; partition order follows input order."""
+    result = Plan()
+    group: list[str] = []
+    group_size = 0
+
+    def close_group() -> None:
+        nonlocal group, group_size
+        if group:
+            result.partitions.append(
+                Partition(len(result.partitions), files=tuple(group), size=group_size)
+            )
+            group, group_size = [], 0
+
+    for path in files:
+        size = os.path.getsize(path)
+        if path.endswith(".bz2") and size > target_bytes:
+            ranges = list(_ranges(path, size, target_bytes))
+            if len(ranges) > 1:
+                close_group()
+                for start, end in ranges:
+                    result.partitions.append(Partition(
+                        len(result.partitions), path=path, start=start, end=end,
+                        first=start == 0, last=end == size, size=end - start,
+                    ))
+                continue
+        group.append(path)
+        group_size += size
+        if group_size >= target_bytes:
+            close_group()
+    close_group()
+    return result
+
+
+def _ranges(path: str, size: int, target: int) -> Iterator[tuple[int, int]]:
+    offsets = stream_offsets(path)
+    if len(offsets) < 2:
+        yield 0, size
+        return
+    start = 0
+    for offset in offsets[1:]:
+        if offset - start >= target:
+            yield start, offset
+            start = offset
+    yield start, size
+
+
+def read_range(partition: Partition, chunk: int = 1 << 20) -> Iterator[bytes]:
+    """The decompressed XML of a multistream byte range, made a whole document: the dump's
+    header is put before a range that lacks it, and `</mediawiki>` after."""
+    assert partition.path is not None
+    if not partition.first:
+        yield _dump_header(partition.path)
+    with open(partition.path, "rb") as handle:
+        handle.seek(partition.start)
+        remaining = partition.end - partition.start
+        decompressor = bz2.BZ2Decompressor()
+        while remaining > 0:
+            data = handle.read(min(chunk, remaining))
+            if not data:
+                break
+            remaining -= len(data)
+            while data:
+                yield decompressor.decompress(data)
+                if decompressor.eof:  # the next stream starts in what is left
+                    data = decompressor.unused_data
+                    decompressor = bz2.BZ2Decompressor()
+                else:
+                    data = b""
+    if not partition.last:
+        yield b"</mediawiki>\n"
+
+
+def _dump_header(path: str) -> bytes:
+    """Everything before the first <page> of the dump (the <mediawiki> tag and <siteinfo>)."""
+    decompressor = bz2.BZ2Decompressor()
+    out = b""
+    with open(path, "rb") as handle:
+        while b"<page>" not in out and not decompressor.eof:
+            data = handle.read(1 << 16)
+            if not data:
+                break
+            out += decompressor.decompress(data)
+    cut = out.find(b"<page>")
+    return out[:cut] if cut >= 0 else out

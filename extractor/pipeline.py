@@ -1,0 +1,198 @@
+"""Orchestration: sources -> parse -> typed records -> reconciliation -> rows -> sinks.
+
+`process_article` is the one pure per-article function; it is what runs in this process, in a
+process pool, or on Dask workers. A bug met while processing one article is contained: the article
+is reported `partial` with an INTERNAL_ERROR problem, its raw fields are still written, and the run
+goes on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from extractor.model import Article, Problem
+from extractor.parse.flat import parse_flat
+
+Rows = dict[str, list[dict[str, Any]]]
+
+
+def articles_from_unit(unit: Any) -> list[Article]:
+    """One source unit (a flat file, a wikitext page) to its articles; unreadable units become
+    a failed article carrying the source's problem."""
+    fatal = [p for p in unit.problems if p.severity == "fatal"]
+    if fatal and not unit.text:
+        name = Path(unit.source).name
+        article = Article(
+            doc_id=unit.doc_id or f"{name}#1",
+            title=unit.title or "",
+            source=unit.source,
+            format=unit.format,
+            line=unit.line,
+            page_id=unit.page_id,
+        )
+        article.problems.extend(unit.problems)
+        return [article]
+    if unit.format == "flat":
+        articles = parse_flat(unit.text, unit.source)
+    else:
+        from extractor.parse.wikitext import parse_wikitext
+
+        articles = [
+            parse_wikitext(
+                unit.text,
+                title=unit.title or "",
+                doc_id=unit.doc_id,
+                source=unit.source,
+                page_id=unit.page_id,
+            )
+        ]
+    for article in articles:
+        article.problems[:0] = [p for p in unit.problems if p not in article.problems]
+    return articles
+
+
+def article_row(article: Article, n_findings: int) -> dict[str, Any]:
+    return {
+        "doc_id": article.doc_id,
+        "title": article.title,
+        "source": article.source,
+        "format": article.format,
+        "page_id": article.page_id,
+        "line": article.line,
+        "status": article.status,
+        "error": article.error,
+        "n_infoboxes": len(article.infoboxes),
+        "n_fields": sum(len(box.fields) for box in article.infoboxes),
+        "n_tables": len(article.tables),
+        "n_findings": n_findings,
+        "bytes": article.bytes,
+    }
+
+
+def raw_rows(article: Article, flag: str) -> Rows:
+    """Untyped rows straight from the model: the fallback when typing an article failed."""
+    fields = [
+        {
+            "doc_id": article.doc_id, "infobox": b, "template": box.template or box.header,
+            "position": i, "line": f.line, "key_raw": f.key, "key": f.key, "raw": f.value,
+            "text": f.text if f.text is not None else f.value, "kind": "text", "flags": flag,
+        }
+        for b, box in enumerate(article.infoboxes)
+        for i, f in enumerate(box.fields)
+    ]
+    cells = [
+        {
+            "doc_id": article.doc_id, "table": t, "row": r, "col": c, "header": cell.header,
+            "line": row.line, "rowspan": cell.rowspan, "colspan": cell.colspan,
+            "raw": cell.raw if cell.raw is not None else cell.text, "text": cell.text,
+            "kind": "text", "flags": flag,
+        }
+        for t, table in enumerate(article.tables)
+        for r, row in enumerate(table.rows)
+        for c, cell in enumerate(row.cells)
+    ]
+    return {"infobox_fields": fields, "table_cells": cells}
+
+
+def process_article(article: Article) -> Rows:
+    """The per-article function: typed records, reconciliation, and every output row."""
+    from extractor.reconcile import reconcile
+    from extractor.schemas.registry import build_records, records_to_rows
+
+    rows: Rows
+    n_findings = 0
+    try:
+        records = build_records(article)
+        rows = records_to_rows(article.doc_id, records)
+        recon = reconcile(article, records)
+        for table, table_rows in recon.to_rows(article.doc_id).items():
+            rows[table] = table_rows
+        _apply_repairs(rows, recon)
+        n_findings = sum(1 for f in rows.get("findings", []) if f["severity"] != "info")
+    except Exception as error:  # a bug on one article must not stop a dump run
+        article.problems.append(Problem(
+            code="INTERNAL_ERROR",
+            message=f"{type(error).__name__}: {error}",
+            severity="error",
+        ))
+        rows = raw_rows(article, "typing_failed")
+    rows["articles"] = [article_row(article, n_findings)]
+    return rows
+
+
+def _apply_repairs(rows: Rows, recon: Any) -> None:
+    """Carry repaired seats into `election_results.seats_reconciled` (raw `seats` stays)."""
+    for repair in getattr(recon, "repairs", []):
+        if repair.field != "seats":
+            continue
+        for row in rows.get("election_results", []):
+            if repair.record.endswith(f"result[{row['index']}]") and repair.record.startswith(
+                f"election[{row['infobox']}]"
+            ):
+                try:
+                    row["seats_reconciled"] = int(float(repair.repaired))
+                except ValueError:
+                    pass
+
+
+@dataclass
+class Tally:
+    """What a run did, for the end summary."""
+
+    articles: int = 0
+    bytes: int = 0
+    status: Counter = field(default_factory=Counter)
+    severity: Counter = field(default_factory=Counter)
+    open: Counter = field(default_factory=Counter)  # findings by severity, repaired ones excluded
+
+    def add(self, rows: Rows) -> None:
+        for row in rows.get("articles", []):
+            self.articles += 1
+            self.bytes += row["bytes"] or 0
+            self.status[row["status"]] += 1
+        for row in rows.get("findings", []):
+            self.severity[row["severity"]] += 1
+            if row.get("status") != "repaired":
+                self.open[row["severity"]] += 1
+
+    def merge(self, other: Tally) -> None:
+        self.articles += other.articles
+        self.bytes += other.bytes
+        self.status.update(other.status)
+        self.severity.update(other.severity)
+        self.open.update(other.open)
+
+
+def process_units(units: list[Any]) -> tuple[Rows, Tally]:
+    """A batch of source units to rows (the unit of work shipped to a process or a worker)."""
+    merged: Rows = {}
+    tally = Tally()
+    for unit in units:
+        for article in articles_from_unit(unit):
+            rows = process_article(article)
+            tally.add(rows)
+            for table, table_rows in rows.items():
+                merged.setdefault(table, []).extend(table_rows)
+    return merged, tally
+
+
+def batches(units: Iterable[Any], max_units: int = 64, max_bytes: int = 4 << 20) -> Iterator[list]:
+    batch: list[Any] = []
+    size = 0
+    for unit in units:
+        batch.append(unit)
+        size += len(unit.text)
+        if len(batch) >= max_units or size >= max_bytes:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def now() -> float:
+    return time.perf_counter()

@@ -1,0 +1,202 @@
+"""One extraction run: plan partitions, run them (serial, process pool, or Dask), merge, report."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from extractor.contract import SCHEMAS
+from extractor.engine import Manifest, Options, PartitionResult, run_dask, run_local
+from extractor.errors import UsageError
+from extractor.partitions import plan
+from extractor.pipeline import Tally, now
+from extractor.sinks import merge_csv, part_path
+
+
+@dataclass
+class RunResult:
+    out_dir: Path
+    tally: Tally
+    counts: dict[str, int]
+    seconds: float
+    stats: dict[str, int]
+    partitions: int = 0
+    resumed: int = 0
+    report_paths: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def open_findings(self) -> dict[str, int]:
+        """Findings by severity that no repair resolved (what `--fail-on` looks at)."""
+        return dict(self.tally.open)
+
+    def summary(self) -> dict[str, Any]:
+        t = self.tally
+        return {
+            "articles": t.articles,
+            "status": {s: t.status.get(s, 0) for s in ("ok", "partial", "failed")},
+            "findings": {s: t.severity.get(s, 0) for s in ("error", "warning", "info")},
+            "pages_read": self.stats.get("pages_read", t.articles),
+            "skipped": _skips(self.stats),
+            "rows": self.counts,
+            "bytes": t.bytes,
+            "compressed_bytes": self.stats.get("compressed_bytes", 0),
+            "seconds": round(self.seconds, 3),
+            "MB_per_s": round(t.bytes / 1e6 / self.seconds, 3) if self.seconds else None,
+            "partitions": self.partitions,
+            "partitions_resumed": self.resumed,
+        }
+
+    def render(self) -> str:
+        """The one-screen summary printed at the end of `extractor extract`."""
+        s = self.summary()
+        status = ", ".join(f"{n:,} {k}" for k, n in s["status"].items())
+        severity = ", ".join(f"{n:,} {k}" for k, n in s["findings"].items())
+        lines = [
+            f"articles   {s['articles']:>10,}   ({status})",
+            f"findings   {sum(s['findings'].values()):>10,}   ({severity})",
+        ]
+        if s["skipped"]:
+            skipped = ", ".join(f"{n:,} {k}" for k, n in s["skipped"].items())
+            lines.append(f"skipped    {sum(s['skipped'].values()):>10,}   ({skipped})")
+        mb = s["bytes"] / 1e6
+        lines.append(f"time       {s['seconds']:>10.2f} s   ({mb:,.2f} MB of article text, "
+                     f"{s['MB_per_s'] or 0:.2f} MB/s; {s['partitions']} partition(s)"
+                     + (f", {s['partitions_resumed']} resumed" if s["partitions_resumed"] else "")
+                     + ")")
+        lines.append("rows       " + ", ".join(f"{k} {n:,}" for k, n in self.counts.items() if n))
+        lines.append(f"output     {self.out_dir}/")
+        if "html" in self.report_paths:
+            lines.append(f"report     {self.report_paths['html']}")
+        return "\n".join(lines)
+
+
+def _skips(stats: dict[str, int]) -> dict[str, int]:
+    return {
+        k.removeprefix("skipped_"): v for k, v in stats.items() if k.startswith("skipped_") and v
+    }
+
+
+def extract(
+    paths: list[str],
+    *,
+    out_dir: str | Path = "out",
+    fmt: str = "both",
+    jobs: int = 1,
+    namespaces: set[int] | None = None,
+    progress: bool = False,
+    report: bool = True,
+    resume: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
+    partition_mb: float = 32,
+) -> RunResult:
+    """Run the pipeline over `paths` and write every output table (and the report) to `out_dir`."""
+    from extractor.sources import expand_paths
+
+    files = expand_paths(paths)
+    if not files:
+        raise UsageError(f"no input files found in {' '.join(paths)}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    options = Options(str(out), csv=fmt in ("csv", "both"),
+                      namespaces=tuple(sorted(namespaces or {0})))
+    work = plan(files, target_bytes=max(1, int(partition_mb * (1 << 20))))
+    keys = [p.key for p in work.partitions]
+    if resume:
+        manifest = Manifest.resume(out, keys, options)
+    else:
+        _clear_outputs(out)
+        manifest = Manifest(out, keys, options)
+        manifest.save()
+    done = manifest.finished()
+    todo = [p for p in work.partitions if p.index not in done]
+
+    bar = tqdm(total=work.size, unit="B", unit_scale=True, disable=not progress,
+               desc="extract", dynamic_ncols=True)
+    bar.update(sum(p.size for p in work.partitions if p.index in done))
+    seen: dict[int, int] = {}
+    lock = threading.Lock()
+    tally = Tally()
+    start = now()
+
+    def on_progress(index: int, nbytes: int) -> None:
+        with lock:
+            grown = max(0, nbytes - seen.get(index, 0))
+            seen[index] = max(nbytes, seen.get(index, 0))
+            bar.update(grown)
+
+    crash_after = int(os.environ.get("EXTRACTOR_CRASH_AFTER_PARTITIONS", "0"))
+
+    def on_done(result: PartitionResult) -> None:
+        manifest.record(result)
+        if crash_after and len(manifest.finished()) - len(done) >= crash_after:
+            os.kill(os.getpid(), signal.SIGKILL)  # for the resume tests: a real kill -9
+        tally.merge(result.tally)
+        elapsed = max(now() - start, 1e-9)
+        bar.set_postfix_str(f"{tally.articles / elapsed:,.0f} pages/s, "
+                            f"{tally.bytes / 1e6 / elapsed:.1f} MB/s text")
+
+    try:
+        if engine == "dask":
+            run_dask(todo, options, scheduler, on_done, on_progress, workers=max(jobs, 1))
+        else:
+            run_local(todo, options, jobs, on_done, on_progress)
+    finally:
+        bar.close()
+    seconds = now() - start
+    result = _finish(out, manifest, fmt, seconds, len(work.partitions), len(done))
+    if report:
+        from extractor.report import build_report
+
+        result.report_paths = build_report(out)
+    return result
+
+
+def _finish(
+    out: Path, manifest: Manifest, fmt: str, seconds: float, partitions: int, resumed: int
+) -> RunResult:
+    results = manifest.results()
+    tally = Tally()
+    counts = {name: 0 for name in SCHEMAS}
+    stats: dict[str, int] = {}
+    for r in results:
+        tally.merge(r.tally)
+        for name, n in r.rows.items():
+            counts[name] += n
+        for name, n in r.stats.items():
+            stats[name] = stats.get(name, 0) + n
+    indexes = [r.index for r in results]
+    if fmt in ("csv", "both"):
+        for name in SCHEMAS:
+            merge_csv(out, name, indexes)
+    for name in SCHEMAS:
+        for index in indexes:
+            part = part_path(out, name, index)
+            part.with_suffix(".csv").unlink(missing_ok=True)
+            if fmt == "csv":
+                part.unlink(missing_ok=True)
+        if fmt == "csv":
+            shutil.rmtree(out / name, ignore_errors=True)
+    manifest.data["complete"] = True
+    manifest.save()
+    return RunResult(out, tally, counts, seconds, stats, partitions, resumed)
+
+
+def _clear_outputs(out: Path) -> None:
+    """A fresh run replaces the tables of an earlier one (never other files in OUT)."""
+    for name in SCHEMAS:
+        shutil.rmtree(out / name, ignore_errors=True)
+        (out / f"{name}.csv").unlink(missing_ok=True)
+    (out / "_manifest.json").unlink(missing_ok=True)
+
+
+def write_summary(result: RunResult, path: str) -> None:
+    Path(path).write_text(json.dumps(result.summary(), indent=1), encoding="utf-8")

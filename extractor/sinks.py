@@ -1,0 +1,145 @@
+"""Writers for the output tables: fixed Arrow schemas, streaming, files that appear atomically.
+
+Rows arrive as dicts in batches; each table is written incrementally (bounded memory whatever the
+dump size) to a temporary file that is renamed into place only when the run closes it, so a reader
+never sees half a table.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from extractor.contract import SCHEMAS
+
+FORMATS = ("csv", "parquet", "both")
+
+
+def merge_csv(out_dir: str | Path, table: str, parts: list[int]) -> Path:
+    """Concatenate the CSV parts of `table` (in partition order) into `OUT/<table>.csv`."""
+    out = Path(out_dir)
+    target = out / f"{table}.csv"
+    tmp = target.with_name(f".{target.name}.tmp")
+    with open(tmp, "wb") as merged:
+        for n, index in enumerate(parts):
+            part = part_path(out, table, index).with_suffix(".csv")
+            with open(part, "rb") as handle:
+                header = handle.readline()
+                if n == 0:
+                    merged.write(header)
+                while block := handle.read(1 << 20):
+                    merged.write(block)
+        if not parts:
+            pacsv.write_csv(to_arrow(table, []), merged)
+    os.replace(tmp, target)
+    return target
+
+
+def to_arrow(table: str, rows: list[dict]) -> pa.Table:
+    """Rows to an Arrow table of the table's fixed schema (missing keys become nulls)."""
+    schema = SCHEMAS[table]
+    columns = {name: [row.get(name) for row in rows] for name in schema.names}
+    return pa.Table.from_pydict(columns, schema=schema)
+
+
+class _TableWriter:
+    def __init__(self, table: str, paths: dict[str, Path]) -> None:
+        self.table = table
+        self.schema = SCHEMAS[table]
+        self.paths = paths
+        for path in paths.values():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = {fmt: path.with_name(f".{path.name}.tmp") for fmt, path in self.paths.items()}
+        self.parquet = (
+            pq.ParquetWriter(self.tmp["parquet"], self.schema, compression="zstd")
+            if "parquet" in paths
+            else None
+        )
+        self.csv = pacsv.CSVWriter(str(self.tmp["csv"]), self.schema) if "csv" in paths else None
+        self.rows = 0
+
+    def write(self, batch: pa.Table) -> None:
+        if batch.num_rows == 0:
+            return
+        if self.parquet is not None:
+            self.parquet.write_table(batch)
+        if self.csv is not None:
+            self.csv.write_table(batch)
+        self.rows += batch.num_rows
+
+    def close(self) -> None:
+        if self.parquet is not None:
+            self.parquet.close()
+        if self.csv is not None:
+            self.csv.close()
+        for fmt, tmp in self.tmp.items():
+            os.replace(tmp, self.paths[fmt])
+
+    def abandon(self) -> None:
+        for writer in (self.parquet, self.csv):
+            try:
+                if writer is not None:
+                    writer.close()
+            except Exception:  # closing after a failure: nothing more to save
+                pass
+        for tmp in self.tmp.values():
+            tmp.unlink(missing_ok=True)
+
+
+def part_path(out_dir: str | Path, table: str, index: int) -> Path:
+    """Where partition `index` of `table` is written: `OUT/<table>/part-NNNNN.parquet`."""
+    return Path(out_dir) / table / f"part-{index:05d}.parquet"
+
+
+class TableSink:
+    """Every output table of one partition, buffered and flushed in batches of `batch_rows`.
+
+    Parquet goes to `OUT/<table>/part-NNNNN.parquet` (together, a Parquet dataset per table);
+    with `csv_too`, the same rows also go to `OUT/<table>/part-NNNNN.csv`, merged at the end.
+    """
+
+    def __init__(
+        self, out_dir: str | Path, index: int = 0, csv_too: bool = False, batch_rows: int = 50_000
+    ) -> None:
+        self.out_dir = Path(out_dir)
+        self.writers = {}
+        for name in SCHEMAS:
+            parquet = part_path(self.out_dir, name, index)
+            paths = {"parquet": parquet}
+            if csv_too:
+                paths["csv"] = parquet.with_suffix(".csv")
+            self.writers[name] = _TableWriter(name, paths)
+        self.buffers: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
+        self.batch_rows = batch_rows
+
+    def add(self, rows: dict[str, list[dict]]) -> None:
+        for table, table_rows in rows.items():
+            buffer = self.buffers[table]
+            buffer.extend(table_rows)
+            if len(buffer) >= self.batch_rows:
+                self._flush(table)
+
+    def _flush(self, table: str) -> None:
+        buffer = self.buffers[table]
+        if buffer:
+            self.writers[table].write(to_arrow(table, buffer))
+            buffer.clear()
+
+    def counts(self) -> dict[str, int]:
+        return {name: w.rows + len(self.buffers[name]) for name, w in self.writers.items()}
+
+    def close(self) -> dict[str, int]:
+        for table in self.writers:
+            self._flush(table)
+        counts = self.counts()
+        for writer in self.writers.values():
+            writer.close()
+        return counts
+
+    def abandon(self) -> None:
+        for writer in self.writers.values():
+            writer.abandon()
