@@ -80,36 +80,64 @@ def load_tables(out: Path) -> dict[str, Loaded]:
 
 
 def _load_table(out: Path, name: str, wanted: list[str]) -> Loaded:
-    notes = []
-    parquet, csv = out / f"{name}.parquet", out / f"{name}.csv"
-    if parquet.exists():
-        try:
-            return _read_parquet(parquet, name, wanted)
-        except Exception as exc:  # a damaged file is a fact to report, not a crash
-            notes.append(f"{parquet.name} could not be read ({type(exc).__name__})")
-    if csv.exists():
-        try:
-            return _read_csv(csv, name, wanted, notes)
-        except pd.errors.EmptyDataError:
-            return Loaded(_empty(name, wanted), 0, "csv", "; ".join(notes + ["empty file"]))
-        except Exception as exc:
-            notes.append(f"{csv.name} could not be read ({type(exc).__name__})")
+    """Parquet first (one file, or a dataset folder of parts), then CSV (one file, or parts)."""
+    notes: list[str] = []
+    folder = out / name
+    parts = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+    single = out / f"{name}.parquet"
+    for files in ([single] if single.is_file() else [], parts):
+        if files:
+            loaded = _read_parts(files, name, wanted, notes, _read_parquet, "parquet")
+            if loaded is not None:
+                return loaded
+    csv_parts = sorted(folder.glob("*.csv")) if folder.is_dir() else []
+    single = out / f"{name}.csv"
+    for files in ([single] if single.is_file() else [], csv_parts):
+        if files:
+            loaded = _read_parts(files, name, wanted, notes, _read_csv, "csv")
+            if loaded is not None:
+                return loaded
     return Loaded(_empty(name, wanted), 0, "missing", "; ".join(notes))
 
 
-def _read_parquet(path: Path, name: str, wanted: list[str]) -> Loaded:
+def _read_parts(files: list[Path], name: str, wanted: list[str], notes: list[str],
+                reader, source: str) -> Loaded | None:
+    """Read and stack the parts of one table; a damaged part is noted and skipped, not fatal."""
+    frames, rows, read = [], 0, 0
+    for path in files:
+        try:
+            frame, n = reader(path, name, wanted)
+        except Exception as exc:  # a damaged file is a fact to report, not a crash
+            label = f"{name}/{path.name}" if path.parent.name == name else path.name
+            notes.append(f"{label} could not be read ({type(exc).__name__})")
+            continue
+        frames.append(frame)
+        rows, read = rows + n, read + 1
+    if not read:
+        return None
+    if len(files) > 1:
+        notes.append(f"{read} of {len(files)} parts read")
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return Loaded(_normalize(frame, name, wanted), rows, source, "; ".join(notes))
+
+
+def _read_parquet(path: Path, name: str, wanted: list[str]) -> tuple[pd.DataFrame, int]:
     file = pq.ParquetFile(path)
     rows = file.metadata.num_rows
     present = [c for c in wanted if c in file.schema_arrow.names]
     frame = file.read(columns=present).to_pandas() if present else pd.DataFrame(index=range(rows))
-    return Loaded(_normalize(frame, name, wanted), rows, "parquet")
+    return frame, rows
 
 
-def _read_csv(path: Path, name: str, wanted: list[str], notes: list[str]) -> Loaded:
+def _read_csv(path: Path, name: str, wanted: list[str]) -> tuple[pd.DataFrame, int]:
     # Counting-only tables still need one column read to count rows (quoted fields may span lines).
     columns = set(wanted) or {SCHEMAS[name].names[0]}
-    frame = pd.read_csv(path, usecols=lambda c: c in columns, dtype=str, keep_default_na=False)
-    return Loaded(_normalize(frame, name, wanted), len(frame), "csv", "; ".join(notes))
+    try:
+        frame = pd.read_csv(path, usecols=lambda c: c in columns, dtype=str,
+                            keep_default_na=False)
+    except pd.errors.EmptyDataError:  # a zero-byte file is an empty table
+        frame = pd.DataFrame()
+    return frame, len(frame)
 
 
 def _empty(name: str, wanted: list[str]) -> pd.DataFrame:

@@ -227,3 +227,19 @@ def test_rule_descriptions_come_from_the_catalogue(full_out):
     assert by_code["ELECTION_SEAT_SUM"]["description"] == expected
     assert by_code["SERIES_GAP"]["description"] == getattr(rules.RULES.get("SERIES_GAP"),
                                                           "description", "")
+
+
+def test_reads_parquet_datasets_of_parts(tmp_path):
+    """The sinks write OUT/<table>/part-NNNNN.parquet; parts are stacked, a damaged one skipped."""
+    out = tmp_path / "out"
+    findings = synthetic_tables()["findings"]
+    (out / "findings").mkdir(parents=True)
+    for i, part in enumerate((findings.iloc[:2], findings.iloc[2:])):
+        table = pa.Table.from_pandas(part, schema=SCHEMAS["findings"], preserve_index=False)
+        pq.write_table(table, out / "findings" / f"part-{i:05d}.parquet")
+    (out / "findings" / "part-00002.parquet").write_bytes(b"broken")
+    summary = json.loads(build_report(out)["json"].read_text(encoding="utf-8"))
+    assert summary["totals"]["findings"] == 4
+    assert summary["findings_by_severity"] == {"error": 2, "warning": 1, "info": 1}
+    note = summary["inputs"]["findings"]["note"]
+    assert "findings/part-00002.parquet could not be read" in note and "2 of 3 parts" in note
