@@ -55,6 +55,46 @@ def apportion_all(votes: list[int], seats: int, shares: list[float | None] | Non
     return [r for r in results if r is not None]
 
 
+def is_outcome(votes: list[int], seats: list[int], method: str,
+               shares: list[float | None] | None = None,
+               threshold: float | None = None) -> bool:
+    """Whether `seats` is what `method` gives for `votes` under some way of breaking ties.
+
+    Exact, without enumerating tie-breaks: a divisor method's outcome is one where no party's
+    next average beats any party's last awarded one; largest remainder's is one where every
+    party has the floor of its quota or one more, and no party left at the floor has a larger
+    remainder than a party given one more.
+    """
+    total_seats = sum(seats)
+    if (len(seats) != len(votes) or any(s < 0 for s in seats)
+            or apportion(votes, total_seats, method, shares, threshold) is None):
+        return False
+    eligible = _eligible(votes, shares, threshold)
+    if any(seats[i] > 0 for i in range(len(votes)) if i not in eligible):
+        return False
+    pool = [votes[i] if i in eligible else 0 for i in range(len(votes))]
+    if method == "largest_remainder":
+        return _is_remainder_outcome(pool, seats)
+    step = 1 if method == "dhondt" else 2
+    last = [Fraction(v, 1 + step * (s - 1)) for v, s in zip(pool, seats, strict=True) if s > 0]
+    following = [Fraction(v, 1 + step * s) for v, s in zip(pool, seats, strict=True)]
+    return not last or max(following) <= min(last)
+
+
+def _is_remainder_outcome(votes: list[int], seats: list[int]) -> bool:
+    total, n = sum(votes), sum(seats)
+    quotas = [Fraction(v * n, total) for v in votes]
+    raised, kept = [], []
+    for q, s in zip(quotas, seats, strict=True):
+        if s == int(q) + 1:
+            raised.append(q - int(q))
+        elif s == int(q):
+            kept.append(q - int(q))
+        else:
+            return False
+    return not raised or not kept or min(raised) >= max(kept)
+
+
 def _eligible(votes: list[int], shares: list[float | None] | None,
               threshold: float | None) -> set[int]:
     if not threshold:

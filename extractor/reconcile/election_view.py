@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extractor.reconcile.apportion import apportion_all
+from extractor.reconcile.apportion import METHODS, apportion_all, is_outcome
 from extractor.reconcile.numbers import (
     count,
     fmt,
@@ -333,24 +333,17 @@ def _apportionment(view: ElectionView) -> Witness | None:
         return None
     votes = [r.votes for r in rows]
     shares = [r.pct for r in rows]
-    cache: dict[int, list] = {}
-
-    def results(seats: int) -> list:
-        if seats not in cache:
-            cache[seats] = [a for a in apportion_all(votes, seats, shares, view.threshold)
-                            if not a.tied]
-        return cache[seats]
 
     def verdict(v: Values) -> bool | None:
-        found = results(v[view.contested_cell])
-        if not found:
-            return None
-        vector = tuple(v[r.seats_cell] for r in rows)
-        return any(a.seats == vector for a in found)
+        vector = [v[r.seats_cell] for r in rows]
+        if sum(vector) != v[view.contested_cell]:
+            return False
+        return any(is_outcome(votes, vector, m, shares, view.threshold) for m in METHODS)
 
     evidence = {"family": "apportionment", "seats": view.contested, "threshold": view.threshold,
                 "parties": [r.party for r in rows], "votes": votes,
-                "methods": {a.method: list(a.seats) for a in results(view.contested)}}
+                "methods": {a.method: list(a.seats) for a in apportion_all(
+                    votes, view.contested, shares, view.threshold)}}
     return Witness("apportionment", False, evidence, verdict)
 
 
