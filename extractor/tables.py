@@ -80,13 +80,14 @@ def type_table(table: Table, number: int, section: str = "") -> TypedTable:
     width = len(grid[0]) if grid else 0
     flat = table.kind == "table"
     header_rows, header_marks = _detect_header(grid, flat)
-    if header_rows == 0:
+    label_rows = [r for r in range(header_rows) if not _title_row(grid[r])]
+    labels = _header_labels(grid, label_rows, width)
+    if not any(labels):
         flags.append(NO_HEADER)
-    elif header_rows > 1:
+    elif len(label_rows) > 1:
         flags.append(MULTI_ROW_HEADER)
     if any(header_marks[header_rows:]):
         flags.append(SUB_HEADER_ROWS)
-    labels = _header_labels(grid, header_rows, width)
     values = _type_grid(grid, header_marks, [column_key(label) for label in labels])
     body = [r for r in range(len(grid)) if not header_marks[r]]
     columns = _naive_names(labels)
@@ -175,6 +176,13 @@ def _dominant_kind(cells: list[TypedValue]) -> str:
 def _detect_header(grid: list[list[_Slot]], flat: bool) -> tuple[int, list[bool]]:
     """Number of leading header rows, and for every row whether it is a header row."""
     marks = [_all_header(row) for row in grid]
+    if not flat:
+        # A title row (one cell across the table) may open a wikitable above its header.
+        start = 0
+        while start < len(grid) and _title_row(grid[start]):
+            start += 1
+        if 0 < start < len(grid) and marks[start]:
+            marks[:start] = [True] * start
     if flat or not any(marks):
         # The flat parser marks its first row as header by convention; wikitables without
         # `!` cells may still open with a label row. Decide both from the values.
@@ -185,6 +193,13 @@ def _detect_header(grid: list[list[_Slot]], flat: bool) -> tuple[int, list[bool]
     while leading < len(marks) and marks[leading]:
         leading += 1
     return leading, marks
+
+
+def _title_row(row: list[_Slot]) -> bool:
+    """One source cell across the whole row: a title or a section divider, not labels."""
+    if len(row) < 2 or any(s.cell is None for s in row):
+        return False
+    return len({s.origin for s in row}) == 1
 
 
 def _all_header(row: list[_Slot]) -> bool:
@@ -208,12 +223,12 @@ def _looks_like_header(grid: list[list[_Slot]]) -> bool:
     return score >= 0
 
 
-def _header_labels(grid: list[list[_Slot]], header_rows: int, width: int) -> list[str]:
+def _header_labels(grid: list[list[_Slot]], label_rows: list[int], width: int) -> list[str]:
     """One label per column: the distinct texts of its header cells, top to bottom."""
     labels = []
     for c in range(width):
         parts: list[str] = []
-        for r in range(header_rows):
+        for r in label_rows:
             cell = grid[r][c].cell
             text = _clean(cell.text) if cell is not None else ""
             if text and (not parts or parts[-1] != text):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -304,3 +305,22 @@ def test_election_infobox_markup_maps_to_records():
     (table,) = records.tables
     assert table.columns == ["Party", "Votes / #", "Votes / %", "Seats / Won", "Seats / +/−"]
     assert [table.cells[r][4].number for r in (2, 3, 4)] == [4, -3, 0]
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "wikitext"
+
+
+@pytest.mark.slow
+def test_whole_corpus_builds_records_with_contract_columns():
+    from extractor.contract import SCHEMAS
+    from extractor.parse.wikitext import parse_wikitext
+
+    paths = sorted(CORPUS.glob("*.wiki"))
+    assert paths, "corpus not found"
+    for path in paths:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        article = parse_wikitext(text, title=path.stem, doc_id=path.name, source=str(path))
+        rows = records_to_rows(article.doc_id, build_records(article))
+        for table, table_rows in rows.items():
+            names = set(SCHEMAS[table].names)
+            assert all(set(row) == names for row in table_rows), (path.name, table)
