@@ -324,3 +324,11 @@ def test_whole_corpus_builds_records_with_contract_columns():
         for table, table_rows in rows.items():
             names = set(SCHEMAS[table].names)
             assert all(set(row) == names for row in table_rows), (path.name, table)
+
+
+def test_compound_votes_and_seats_give_their_leading_count():
+    fields = [("Election Name", "X"), ("Turnout", "50%"), ("Party1", "A"),
+              ("Popular Vote1", "61,204 (45.3%)"), ("Seats1", "29 (+5)")]
+    rows = records_to_rows("t#1", build_records(_article(fields, header="Infobox")))
+    (row,) = rows["election_results"]
+    assert (row["votes"], row["seats"], row["seats_raw"]) == (61204, 29, "29 (+5)")

@@ -126,3 +126,25 @@ def test_expand_grid_survives_absurd_spans():
 def test_empty_table_does_not_crash():
     typed = type_table(Table(rows=[], line=1, end_line=1), 0)
     assert typed.columns == [] and typed.cells == []
+
+
+def test_title_row_above_the_header_names_no_column():
+    h = dict(header=True)
+    table = _wiki([
+        [Cell(text="Residents by citizenship", colspan=2)],
+        [Cell(text="Country", **h), Cell(text="Population", **h)],
+        [Cell(text="Germany"), Cell(text="2,992,150")],
+        [Cell(text="Turkey"), Cell(text="98,940")],
+    ])
+    typed = type_table(table, 0)
+    assert typed.header_rows == 2 and typed.columns == ["Country", "Population"]
+    assert NO_HEADER not in typed.flags and MULTI_ROW_HEADER not in typed.flags
+    assert typed.column_kinds == ["text", "integer"]
+
+
+def test_wikitable_without_header_cells_uses_evidence():
+    table = _wiki([[Cell(text="Year"), Cell(text="Votes")], [Cell(text="2019"), Cell(text="10")],
+                   [Cell(text="2020"), Cell(text="12")]])
+    typed = type_table(table, 0)
+    assert typed.header_rows == 1 and typed.columns == ["Year", "Votes"]
+    assert typed.cells[1][0].kind == "date"  # the column name gives the year its context

@@ -340,7 +340,12 @@ def _number(value: TypedValue | None) -> float | None:
 
 
 def _int(value: TypedValue | None) -> int | None:
-    if value is None or value.number is None:
+    """A whole number; for a compound (`61,204 (45.3%)`, `29 (+5)`) its leading count."""
+    if value is None:
+        return None
+    if value.number is None:
+        if value.kind == "compound" and value.parts and value.parts[0].kind == "integer":
+            return _int(value.parts[0])
         return None
     return int(round(value.number))
 
