@@ -347,7 +347,12 @@ def _unknown_templates(fields: pd.DataFrame) -> dict | None:
 
 
 def evidence_lines(evidence: object, limit: int = 40) -> list[str]:
-    """Turn the JSON evidence of a repair into short readable lines ('witness: dhondt', ...)."""
+    """Turn the JSON evidence of a repair into short sentences a person can check.
+
+    The witnesses the reconciler records (prose statements, seats recomputed from the votes, the
+    article's own tables, rejected alternatives) get one sentence each; any other shape is
+    flattened into `key: value` lines, so nothing recorded is hidden.
+    """
     if evidence is None or (isinstance(evidence, float) and pd.isna(evidence)) or evidence == "":
         return []
     try:
@@ -355,10 +360,116 @@ def evidence_lines(evidence: object, limit: int = 40) -> list[str]:
     except ValueError:
         return [str(evidence)]
     lines: list[str] = []
-    _flatten(data, "", lines)
+    if isinstance(data, dict):
+        lines += [f"Supported by {w}" for w in _witnesses(data.get("supported_by"))]
+        lines += [_raw_in_table(note) for note in _dicts(data.get("raw_value_in_table"))]
+        lines += [_rejected(c) for c in _dicts(data.get("rejected"))]
+        data = {k: v for k, v in data.items() if k not in _KNOWN_EVIDENCE}
+    if data:
+        _flatten(data, "", lines)
     if len(lines) > limit:
         lines = lines[:limit] + [f"… and {len(lines) - limit} more lines"]
     return lines
+
+
+_KNOWN_EVIDENCE = {"supported_by", "raw_value_in_table", "rejected"}
+_METHOD_NAMES = {"dhondt": "D'Hondt", "sainte_lague": "Sainte-Laguë",
+                 "largest_remainder": "largest remainder"}
+
+
+def _dicts(value: object) -> list[dict]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _witnesses(value: object) -> list[str]:
+    """One sentence per witness; prose read twice (seats, then majority) becomes one sentence."""
+    prose: dict[tuple, list[str]] = {}
+    sentences: list[str | tuple] = []  # a tuple stands for the prose sentence of that key
+    for w in _dicts(value):
+        if w.get("family") == "prose":
+            key = (w.get("line"), w.get("text"), w.get("section"))
+            if key not in prose:
+                prose[key] = []
+                sentences.append(key)
+            prose[key].append(_prose_claim(w))
+        else:
+            sentences.append(_witness(w))
+    return [s if isinstance(s, str) else _prose_sentence(s, prose[s]) for s in sentences]
+
+
+def _prose_sentence(key: tuple, claims: list[str]) -> str:
+    line, text, section = key
+    where = ", ".join(x for x in (f"line {line}" if line is not None else "",
+                                  f"section “{section}”" if section else "") if x)
+    quote = _clip(str(text or ""), 160)
+    claims = [c for c in dict.fromkeys(claims) if c]
+    return f"the prose ({where}): “{quote}”" + (f" — {'; '.join(claims)}" if claims else "")
+
+
+def _prose_claim(w: dict) -> str:
+    party, number = w.get("party"), w.get("number")
+    if w.get("reading") == "holds a majority":
+        needed = f" ({_scalar(w['majority'])} seats needed)" if w.get("majority") else ""
+        return f"{party} holds a majority{needed}"
+    if number is not None:
+        return f"{party + ': ' if party else ''}{_scalar(number)} seats"
+    return ""
+
+
+def _witness(w: dict) -> str:
+    family = w.get("family")
+    if family == "apportionment":
+        return _apportionment(w)
+    if family == "table":
+        return (f"the article's table {w.get('table')} (row {w.get('row')}, column "
+                f"“{w.get('column')}”): {w.get('party') or ''} {_scalar(w.get('value'))}".rstrip())
+    return ", ".join(f"{k.replace('_', ' ')} {_scalar(v)}" for k, v in w.items())
+
+
+def _apportionment(w: dict) -> str:
+    parties = w.get("parties") or []
+    by_result: dict[tuple, list[str]] = {}
+    for method, seats in (w.get("methods") or {}).items():
+        by_result.setdefault(tuple(seats), []).append(_METHOD_NAMES.get(method, method))
+    results = []
+    for seats, methods in by_result.items():
+        names = methods[0] if len(methods) == 1 else ", ".join(methods[:-1]) + " and " + methods[-1]
+        shares = ", ".join(f"{p} {n}" for p, n in zip(parties, seats, strict=False)) or \
+            ", ".join(map(str, seats))
+        results.append(f"{names} {'give' if len(methods) > 1 else 'gives'} {shares}")
+    threshold = w.get("threshold")
+    rules = f"{_scalar(w.get('seats'))} seats" + (
+        f", {_scalar(threshold)}% threshold" if threshold is not None else "")
+    return f"seats recomputed from the votes ({rules}): " + "; ".join(results)
+
+
+def _raw_in_table(note: dict) -> str:
+    return (f"The raw value {_scalar(note.get('value'))} stands in the article's table "
+            f"{note.get('table')}, row {note.get('row')}, column “{note.get('column')}”: "
+            f"possibly copied from the wrong column")
+
+
+def _rejected(candidate: dict) -> str:
+    text = candidate.get("text") or ", ".join(
+        f"{c.get('record')}.{c.get('field')} {c.get('from')} → {c.get('to')}"
+        for c in _dicts(candidate.get("changes")))
+    against = _dicts(candidate.get("contradicted_by"))
+    lines = sorted({w.get("line") for w in against if w.get("family") == "prose"} - {None})
+    reasons = []
+    if lines:
+        reasons.append("the prose at line" + ("s " if len(lines) > 1 else " ")
+                       + ", ".join(map(str, lines)))
+    if any(w.get("family") == "apportionment" for w in against):
+        reasons.append("seats recomputed from the votes")
+    tables = {w.get("table") for w in against if w.get("family") == "table"}
+    if tables:
+        reasons.append("the article's table" + ("s" if len(tables) > 1 else ""))
+    why = f", contradicted by {' and '.join(reasons)}" if reasons else ""
+    return f"Rejected alternative: {text}{why}"
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _flatten(data: object, prefix: str, lines: list[str]) -> None:

@@ -90,7 +90,14 @@ code { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-si
 .old { color:#b71c1c; background:#fdecea; } .new { color:#1b5e20; background:#e8f5e9; }
 .doc { color:var(--muted); font-size:12px; display:block; }
 .empty { color:var(--muted); font-style:italic; }
-ul.evidence { margin:0; padding-left:16px; font-size:13px; }
+ul.evidence { margin:2px 0 0; padding-left:18px; font-size:13px; color:#3e4c59; }
+ul.evidence li { margin:2px 0; }
+b.evidence { font-size:12px; color:var(--muted); text-transform:uppercase; letter-spacing:.04em; }
+table.repairs tbody tr td { background:#fff; }
+table.repairs tbody:nth-of-type(even) tr td { background:#fafbfc; }
+table.repairs tr:first-child td { border-bottom:none; }
+table.repairs tr.evidence td { padding-top:0; padding-left:22px;
+  border-bottom:2px solid var(--line); }
 details summary { cursor:pointer; color:var(--accent); font-size:13px; }
 svg text { font-size:12px; fill:#1f2933; }
 svg .muted { fill:#5f6b7a; }
@@ -403,27 +410,37 @@ def _repairs(summary: dict) -> str:
     if not repairs["items"]:
         return section("repairs", "Repairs", SECTION_NOTES["repairs"],
                        empty("No value was repaired."))
-    rows = []
+    headers = ["article", "record · field", "raw → repaired", "method · rule", "confidence"]
+    head = "".join(f'<th class="{"num" if h == "confidence" else ""}">{esc(h)}</th>'
+                   for h in headers)
+    body = [f'<table class="repairs"><thead><tr>{head}</tr></thead>']
     for r in repairs["items"]:
-        change = Html(f'<code class="old">{esc(r["raw"])}</code> → '
-                      f'<code class="new">{esc(r["repaired"])}</code>')
-        where = Html(f"<code>{esc(r['record'])}</code> · {esc(r['field'])}")
-        how = Html(f"{esc(r['method'])}<span class=\"doc\">rule {esc(r['rule'])}</span>")
         confidence = "—" if r["confidence"] is None else f"{r['confidence']:.2f}"
-        rows.append([article_cell(r["doc_id"], r["title"]), where, change, how, confidence,
-                     _evidence(r["evidence_lines"])])
-    headers = ["article", "record · field", "raw → repaired", "method", "confidence", "evidence"]
-    body = table(headers, rows, numeric={4})
-    return section("repairs", "Repairs", SECTION_NOTES["repairs"], body + more(repairs["more"]))
+        # Each repair is one <tbody>: its facts on one row, its evidence across the row below.
+        body.append(
+            f"<tbody><tr><td>{article_cell(r['doc_id'], r['title'])}</td>"
+            f"<td><code>{esc(r['record'])}</code> · {esc(r['field'])}</td>"
+            f'<td><code class="old">{esc(r["raw"])}</code> → '
+            f'<code class="new">{esc(r["repaired"])}</code></td>'
+            f"<td>{esc(r['method'])}<span class=\"doc\">{esc(r['rule'])}</span></td>"
+            f'<td class="num">{esc(confidence)}</td></tr>'
+            f'<tr class="evidence"><td colspan="5">{_evidence(r["evidence_lines"])}</td></tr>'
+            "</tbody>")
+    body.append("</table>")
+    return section("repairs", "Repairs", SECTION_NOTES["repairs"],
+                   "".join(body) + more(repairs["more"]))
 
 
-def _evidence(lines: list[str]) -> Html:
+def _evidence(lines: list[str], shown: int = 6) -> Html:
     if not lines:
-        return Html('<span class="empty">none recorded</span>')
-    items = Html('<ul class="evidence">' + "".join(f"<li>{esc(x)}</li>" for x in lines) + "</ul>")
-    if len(lines) <= 4:
-        return items
-    return Html(f"<details><summary>{len(lines)} lines of evidence</summary>{items}</details>")
+        return Html('<span class="empty">No evidence recorded.</span>')
+    items = "".join(f"<li>{esc(x)}</li>" for x in lines[:shown])
+    rest = lines[shown:]
+    if rest:
+        hidden = "".join(f"<li>{esc(x)}</li>" for x in rest)
+        items += (f"<li><details><summary>{len(rest)} more</summary>"
+                  f'<ul class="evidence">{hidden}</ul></details></li>')
+    return Html(f'<b class="evidence">Evidence</b><ul class="evidence">{items}</ul>')
 
 
 def _templates(summary: dict) -> str:

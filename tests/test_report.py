@@ -243,3 +243,34 @@ def test_reads_parquet_datasets_of_parts(tmp_path):
     assert summary["findings_by_severity"] == {"error": 2, "warning": 1, "info": 1}
     note = summary["inputs"]["findings"]["note"]
     assert "findings/part-00002.parquet could not be read" in note and "2 of 3 parts" in note
+
+
+def test_witness_evidence_reads_as_sentences():
+    prose = {"family": "prose", "kind": "majority_seats", "line": 60, "number": 29.0,
+             "party": "Nur Otan", "section": "", "text": "The Nur Otan won 29 seats."}
+    evidence = {
+        "supported_by": [prose, {**prose, "reading": "holds a majority", "majority": 20},
+                         {"family": "apportionment", "seats": 39, "threshold": 7.0,
+                          "parties": ["Nur Otan", "Aq Jol"], "votes": [218003, 32367],
+                          "methods": {"dhondt": [35, 4], "sainte_lague": [35, 4],
+                                      "largest_remainder": [34, 5]}},
+                         {"family": "table", "table": 0, "row": 1, "column": "Seats",
+                          "value": 29, "party": "Nur Otan"}],
+        "raw_value_in_table": [{"table": 0, "row": 5, "column": "No. of candidates",
+                                "value": 15}],
+        "rejected": [{"text": "Nur Otan 29 → 18", "survives": False,
+                      "contradicted_by": [prose, {"family": "apportionment"}]}],
+        "note": "kept",
+    }
+    lines = evidence_lines(json.dumps(evidence))
+    assert lines[0] == ("Supported by the prose (line 60): “The Nur Otan won 29 seats.” — "
+                        "Nur Otan: 29 seats; Nur Otan holds a majority (20 seats needed)")
+    assert lines[1] == ("Supported by seats recomputed from the votes (39 seats, 7% threshold): "
+                        "D'Hondt and Sainte-Laguë give Nur Otan 35, Aq Jol 4; "
+                        "largest remainder gives Nur Otan 34, Aq Jol 5")
+    assert lines[2] == ("Supported by the article's table 0 (row 1, column “Seats”): "
+                        "Nur Otan 29")
+    assert lines[3].startswith("The raw value 15 stands in the article's table 0, row 5")
+    assert lines[4] == ("Rejected alternative: Nur Otan 29 → 18, contradicted by the prose at "
+                        "line 60 and seats recomputed from the votes")
+    assert lines[5] == "note: kept"
