@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 
 from extractor.schemas.legislature import PoliticalGroup
 from extractor.values import TypedValue
@@ -28,7 +27,7 @@ TOTAL_UNKNOWN = "group_total_unknown"
 COUNTS_MISSING = "group_counts_missing"
 TOO_MANY = "group_tree_too_large"
 
-_MAX_GROUPS = 80  # beyond this the search is skipped (no real body lists that many groups)
+_MAX_GROUPS = 60  # beyond this the search is skipped (no real body lists that many groups)
 _ITEM = re.compile(r"^\s*(?P<name>.*?)\s*\(\s*(?P<count>\d[\d,]*)\s*(?:seats?)?\s*\)\s*$")
 _NEG_INF = float("-inf")
 _EMPTY_PARENS = re.compile(r"\s*\(\s*\)\s*$")  # a count whose template did not render
@@ -172,61 +171,82 @@ def _assemble(groups: list[PoliticalGroup],
 def _best_forest(counts: tuple[int, ...], total: int | None):
     """(depth score, number of best nestings capped at 2, parent of each group) for the most
     nested valid reading of `counts`, or None when no reading satisfies the sums."""
-    best = _forest(counts, 0, len(counts), total)
-    if best[0] == _NEG_INF:
+    search = _NestingSearch(counts)
+    score, ways, _ = search.forest(0, len(counts), total)
+    if score == _NEG_INF:
         return None
-    score, ways, parents = best
-    return int(score), ways, parents
+    parents: list[int | None] = [None] * len(counts)
+    search.rebuild_forest(0, len(counts), total, None, parents)
+    return int(score), ways, tuple(parents)
 
 
-# A forest over counts[i:j] is scored by the sum of its nodes' depths (top level = 0). Scores
-# decompose: a tree rooted at i over [i, k) scores (k - i - 1) + score(children forest), since
-# every descendant sits one level deeper than the root's own level.
+class _NestingSearch:
+    """Dynamic programme over slices of the pre-order list.
 
-@lru_cache(maxsize=65536)
-def _forest(counts: tuple[int, ...], i: int, j: int, need: int | None):
-    """Best reading of counts[i:j] as a forest whose top level sums to `need` (None: any)."""
-    if i == j:
-        return (0, 1, ()) if need in (None, 0) else (_NEG_INF, 0, ())
-    best: tuple = (_NEG_INF, 0, ())
-    for k in range(i + 1, j + 1):
-        rest_need = None if need is None else need - counts[i]
-        if rest_need is not None and rest_need < 0:
-            break
-        tree = _tree(counts, i, k)
-        if tree[0] == _NEG_INF:
-            continue
-        rest = _forest(counts, k, j, rest_need)
-        if rest[0] == _NEG_INF:
-            continue
-        score = tree[0] + rest[0]
-        ways = min(2, tree[1] * rest[1])
-        parents = tree[2] + rest[2]
-        best = _better(best, (score, ways, parents))
-    return best
+    A forest over counts[i:j] is scored by the sum of its nodes' depths (top level = 0). Scores
+    decompose: a tree rooted at i over [i, k) scores (k - i - 1) + score(children forest), every
+    descendant sitting one level below the root. Only the best split is kept per state (with a
+    count of equally good ones, capped at 2); the parents are rebuilt from the splits at the end.
+    """
 
+    def __init__(self, counts: tuple[int, ...]) -> None:
+        self.counts = counts
+        self.forests: dict[tuple[int, int, int | None], tuple[float, int, int]] = {}
+        self.trees: dict[tuple[int, int], tuple[float, int]] = {}
 
-@lru_cache(maxsize=65536)
-def _tree(counts: tuple[int, ...], i: int, k: int):
-    """Best reading of counts[i:k] as one tree rooted at i (parents relative to the slice
-    are turned into absolute positions)."""
-    if k == i + 1:
-        return (0, 1, (None,))
-    if counts[i] <= 0 or any(c <= 0 for c in counts[i + 1:k]):
-        return (_NEG_INF, 0, ())
-    children = _forest(counts, i + 1, k, counts[i])
-    if children[0] == _NEG_INF:
-        return (_NEG_INF, 0, ())
-    parents = tuple(i if p is None else p for p in children[2])
-    return (children[0] + (k - i - 1), children[1], (None,) + parents)
+    def forest(self, i: int, j: int, need: int | None) -> tuple[float, int, int]:
+        """(score, ways, end of the first tree) for counts[i:j] read as a forest whose top
+        level sums to `need` (None: any sum)."""
+        if i == j:
+            return (0, 1, j) if need in (None, 0) else (_NEG_INF, 0, j)
+        key = (i, j, need)
+        found = self.forests.get(key)
+        if found is not None:
+            return found
+        best: tuple[float, int, int] = (_NEG_INF, 0, j)
+        rest_need = None if need is None else need - self.counts[i]
+        if rest_need is None or rest_need >= 0:
+            for k in range(i + 1, j + 1):
+                tree_score, tree_ways = self.tree(i, k)
+                if tree_score == _NEG_INF:
+                    continue
+                rest_score, rest_ways, _ = self.forest(k, j, rest_need)
+                if rest_score == _NEG_INF:
+                    continue
+                score, ways = tree_score + rest_score, min(2, tree_ways * rest_ways)
+                if score > best[0]:
+                    best = (score, ways, k)
+                elif score == best[0]:
+                    best = (score, min(2, best[1] + ways), best[2])
+        self.forests[key] = best
+        return best
 
+    def tree(self, i: int, k: int) -> tuple[float, int]:
+        """(score, ways) for counts[i:k] read as one tree rooted at i."""
+        if k == i + 1:
+            return (0, 1)
+        key = (i, k)
+        found = self.trees.get(key)
+        if found is not None:
+            return found
+        counts = self.counts
+        if counts[i] <= 0 or counts[k - 1] <= 0 or any(c <= 0 for c in counts[i + 1:k]):
+            result: tuple[float, int] = (_NEG_INF, 0)
+        else:
+            score, ways, _ = self.forest(i + 1, k, counts[i])
+            result = (_NEG_INF, 0) if score == _NEG_INF else (score + (k - i - 1), ways)
+        self.trees[key] = result
+        return result
 
-def _better(a: tuple, b: tuple) -> tuple:
-    if b[0] > a[0]:
-        return b
-    if b[0] == a[0] and b[0] != _NEG_INF:
-        return (a[0], min(2, a[1] + b[1]), a[2])
-    return a
+    def rebuild_forest(self, i: int, j: int, need: int | None, parent: int | None,
+                       parents: list[int | None]) -> None:
+        while i < j:
+            k = self.forest(i, j, need)[2]
+            parents[i] = parent
+            if k > i + 1:
+                self.rebuild_forest(i + 1, k, self.counts[i], i, parents)
+            need = None if need is None else need - self.counts[i]
+            i = k
 
 
 def flatten_groups(roots: list[PoliticalGroup]) -> list[tuple[PoliticalGroup, int | None, int]]:
