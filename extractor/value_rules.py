@@ -13,23 +13,49 @@ import json
 import re
 
 from extractor import value_atoms as atoms
-from extractor import values
 from extractor.value_atoms import NUM
 
 # ---------------------------------------------------------------- building values
 
 
-def make(raw: str, text: str, kind: str, **fields) -> values.TypedValue:
-    """A TypedValue without validation: every field is already the right type here."""
-    fields.setdefault("flags", [])
-    return values.TypedValue.model_construct(raw=raw, text=text, kind=kind, **fields)
+class Val:
+    """A value being typed: the fields of `TypedValue`, without validation, cheap to build and
+    edit. `extractor.values` turns the finished one into a `TypedValue`."""
+
+    __slots__ = (
+        "raw", "text", "kind", "number", "total", "unit", "date", "date_precision", "flags",
+        "parts", "decimals",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        raw: str,
+        text: str,
+        kind: str,
+        number: float | None = None,
+        total: float | None = None,
+        unit: str | None = None,
+        date: str | None = None,
+        date_precision: str | None = None,
+        flags: list[str] | None = None,
+        parts: list[Val] | None = None,
+        decimals: int | None = None,
+    ) -> None:
+        self.raw, self.text, self.kind = raw, text, kind
+        self.number, self.total, self.unit, self.decimals = number, total, unit, decimals
+        self.date, self.date_precision = date, date_precision
+        self.flags: list[str] = flags if flags is not None else []
+        self.parts: list[Val] = parts if parts is not None else []
 
 
-def untyped(raw: str, text: str, flag: str = "untyped") -> values.TypedValue:
+make = Val
+
+
+def untyped(raw: str, text: str, flag: str = "untyped") -> Val:
     return make(raw, text, "text", flags=[flag])
 
 
-def _is_untyped(value: values.TypedValue | None) -> bool:
+def _is_untyped(value: Val | None) -> bool:
     return value is None or value.kind in ("text", "empty")
 
 
@@ -48,7 +74,8 @@ def normalise(text: str) -> str:
     if "\n" in text or "\r" in text:
         lines = (line.strip() for line in text.replace("\r", "\n").split("\n"))
         text = "\n".join(line for line in lines if line)
-    return _SPACES.sub(" ", text.strip())
+    text = text.strip()
+    return _SPACES.sub(" ", text) if "  " in text else text
 
 
 # An icon rendered as its size (`10px`) glued in front of the value; footnote markers behind it.
@@ -62,9 +89,10 @@ _FOOTNOTE_RESIDUE = re.compile(
 
 def strip_residue(text: str) -> tuple[str, bool]:
     found = False
-    match = _ICON_RESIDUE.match(text)
-    if match and match.end() > 2 and text[0].isdigit():
-        text, found = text[match.end() :], True
+    if text[:1].isdigit() and "px" in text[:12]:
+        match = _ICON_RESIDUE.match(text)
+        if match and match.end() > 2:
+            text, found = text[match.end() :], True
     if text.endswith("]"):
         stripped = _FOOTNOTE_RESIDUE.sub("", text)
         if stripped != text:
@@ -116,6 +144,7 @@ def strip_markup(raw: str, hints: dict[str, str]) -> tuple[str, list[str]]:
 
 # ---------------------------------------------------------------- scalar forms
 
+_DIGIT = re.compile(r"\d")
 _PLAIN = re.compile(NUM)
 _PERCENT = re.compile(rf"([+\-–▲▼]?)\s?({NUM})\s?%|%\s?({NUM})")
 _PP = re.compile(rf"([+\-–▲▼]?)\s?({NUM})\s?(?:pp|p\.\s?p\.|%p|percentage points?)", re.I)
@@ -145,11 +174,10 @@ _FILE = re.compile(
 _ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)")
 _PLACEHOLDERS = frozenset({"-", "–", "—", "―", "n/a", "na", "n.a.", "?", "…", "...", "—n/a—"})
 _UP, _DOWN = "+▲△↑", "-–▼▽↓"
+_SIGN_CHARS = _UP + _DOWN + "±"
 
 
-def _number(
-    raw: str, text: str, kind: str, token: str, sign: str = "", **fields
-) -> values.TypedValue:
+def _number(raw: str, text: str, kind: str, token: str, sign: str = "", **fields) -> Val:
     status, value, decimals = atoms.read_number(token, kind in ("percent", "pp"))
     if status == atoms.AMBIGUOUS:
         return untyped(raw, text, "ambiguous_number")
@@ -162,7 +190,7 @@ def _number(
     return make(raw, text, kind, number=value, decimals=decimals, **fields)
 
 
-def _plain_number(raw: str, text: str, key: str | None) -> values.TypedValue:
+def _plain_number(raw: str, text: str, key: str | None) -> Val:
     if text[0] == "0" and text[1:2].isdigit():
         return untyped(raw, text, "leading_zero")  # `030`: a code, not thirty
     if _looks_like_year(text) and atoms.is_year_key(key):
@@ -171,7 +199,7 @@ def _plain_number(raw: str, text: str, key: str | None) -> values.TypedValue:
     return _number(raw, text, kind, text)
 
 
-def _signed(raw: str, text: str, key: str | None, match: re.Match[str]) -> values.TypedValue:
+def _signed(raw: str, text: str, key: str | None, match: re.Match[str]) -> Val:
     sign, token = match.group(1), match.group(2)
     if sign is None:  # ±0
         return make(raw, text, "change", number=0.0, decimals=0)
@@ -179,7 +207,7 @@ def _signed(raw: str, text: str, key: str | None, match: re.Match[str]) -> value
     return _number(raw, text, kind, token, sign)
 
 
-def _image_size(raw: str, text: str, key: str | None, match: re.Match[str]) -> values.TypedValue:
+def _image_size(raw: str, text: str, key: str | None, match: re.Match[str]) -> Val:
     width, height = match.group(1), match.group(2)
     if width is None and height is None:
         return untyped(raw, text)
@@ -188,7 +216,7 @@ def _image_size(raw: str, text: str, key: str | None, match: re.Match[str]) -> v
     return make(raw, text, "image_size", number=number, unit="px", decimals=0, flags=flags)
 
 
-def _with_unit(raw: str, text: str, match: re.Match[str]) -> values.TypedValue:
+def _with_unit(raw: str, text: str, match: re.Match[str]) -> Val:
     unit = match.group(2).lower().replace("²", "2")
     value = _number(raw, text, "number", match.group(1), unit=unit)
     if match.group(3) and value.kind != "text":
@@ -196,7 +224,7 @@ def _with_unit(raw: str, text: str, match: re.Match[str]) -> values.TypedValue:
     return value
 
 
-def _seats_of(raw: str, text: str, number: str, total: str, word: str | None) -> values.TypedValue:
+def _seats_of(raw: str, text: str, number: str, total: str, word: str | None) -> Val:
     part = _number(raw, text, "seats_of", number)
     whole = atoms.read_number(total)
     if part.kind == "text" or whole[0] != atoms.OK:
@@ -206,7 +234,7 @@ def _seats_of(raw: str, text: str, number: str, total: str, word: str | None) ->
     return part
 
 
-def _date(raw: str, text: str) -> values.TypedValue | None:
+def _date(raw: str, text: str) -> Val | None:
     iso, precision, flags = atoms.read_date(text)
     if iso is not None:
         return make(raw, text, "date", date=iso, date_precision=precision, flags=list(flags))
@@ -215,7 +243,7 @@ def _date(raw: str, text: str) -> values.TypedValue | None:
     return None
 
 
-def _colour(raw: str, text: str, key: str | None) -> values.TypedValue | None:
+def _colour(raw: str, text: str, key: str | None) -> Val | None:
     colour_key = atoms.is_colour_key(key)
     if text.startswith("#") or colour_key:
         match = _HEX.fullmatch(text)
@@ -229,7 +257,7 @@ def _colour(raw: str, text: str, key: str | None) -> values.TypedValue | None:
     return None
 
 
-def _wordy(raw: str, text: str, key: str | None) -> values.TypedValue:
+def _wordy(raw: str, text: str, key: str | None) -> Val:
     """A value without digits: a colour, a file, `New`, a placeholder, or text."""
     lowered = text.lower()
     if lowered == "new":
@@ -245,7 +273,7 @@ def _wordy(raw: str, text: str, key: str | None) -> values.TypedValue:
     return untyped(raw, text)
 
 
-def scalar(raw: str, text: str, key: str | None) -> values.TypedValue | None:
+def scalar(raw: str, text: str, key: str | None) -> Val | None:
     """One non-composite value with a digit in it, or None."""
     if _PLAIN.fullmatch(text):
         value = (atoms.is_colour_key(key) and _colour(raw, text, key)) or _plain_number(
@@ -253,32 +281,34 @@ def scalar(raw: str, text: str, key: str | None) -> values.TypedValue | None:
         )
         if value.flags != ["untyped"]:
             return value  # else not a number after all: `10.01.2021` may be a date
-    first = text[0]
-    if first in "#" or atoms.is_colour_key(key):
+    first, last = text[0], text[-1]
+    if first == "#" or atoms.is_colour_key(key):
         colour = _colour(raw, text, key)
         if colour is not None:
             return colour
+    # Each form is tried only where its first or last character allows it: most values are names.
     if "%" in text and (match := _PERCENT.fullmatch(text)):
         if match.group(3) is not None:
             return _number(raw, text, "percent", match.group(3), unit="%")
         return _number(raw, text, "percent", match.group(2), match.group(1), unit="%")
-    if match := _PP.fullmatch(text):
+    if last in "ps." and (match := _PP.fullmatch(text)):
         return _number(raw, text, "pp", match.group(2), match.group(1), unit="pp")
-    if not first.isdigit() and (match := _SIGNED.fullmatch(text)):
+    if first in _SIGN_CHARS and (match := _SIGNED.fullmatch(text)):
         return _signed(raw, text, key, match)
-    if text.endswith("px") and (match := _PX.fullmatch(text)):
+    if last == "x" and text.endswith("px") and (match := _PX.fullmatch(text)):
         return _image_size(raw, text, key, match)
-    if match := _WITH_UNIT.fullmatch(text):
-        return _with_unit(raw, text, match)
+    if first.isdigit():
+        if match := _WITH_UNIT.fullmatch(text):
+            return _with_unit(raw, text, match)
+        if last in "tdhs" and (match := _ORDINAL.fullmatch(text)):
+            return make(raw, text, "ordinal", number=float(match.group(1)), decimals=0)
+        if " of " in text and (match := _SEATS_OF.fullmatch(text)):
+            return _seats_of(raw, text, *match.groups())
     if date := _date(raw, text):
         return date
-    if match := _ORDINAL.fullmatch(text):
-        return make(raw, text, "ordinal", number=float(match.group(1)), decimals=0)
-    if match := _SEATS_OF.fullmatch(text):
-        return _seats_of(raw, text, *match.groups())
     if first in "aA" and (match := _ALL_SEATS.fullmatch(text)):
         return _seats_of(raw, text, match.group(1), match.group(1), match.group(2))
-    if file := _FILE.fullmatch(text):
+    if "." in text[-6:] and (file := _FILE.fullmatch(text)):
         return make(raw, file.group(1).strip(), "file")
     return None
 
@@ -288,6 +318,7 @@ def scalar(raw: str, text: str, key: str | None) -> values.TypedValue | None:
 _COUNT_ITEM = re.compile(
     rf"(.*?[^\W\d_].*?)\s*[(\[]\s*({NUM})(?:\s+(?:seats?|members|mandates|deputies))?\s*[)\]]", re.S
 )
+_SEPARATOR = re.compile(r"[,;\n•·]")
 _ANNOTATED = re.compile(r"(.+?)\s*\(([^()]+)\)", re.S)
 
 
@@ -311,7 +342,7 @@ def _looks_like_year(token: str) -> bool:
     return len(token) == 4 and token.isdigit() and 1000 <= int(token) <= 2999
 
 
-def count_item(raw: str, text: str) -> values.TypedValue | None:
+def count_item(raw: str, text: str) -> Val | None:
     match = _COUNT_ITEM.fullmatch(text)
     if match is None:
         return None
@@ -324,7 +355,7 @@ def count_item(raw: str, text: str) -> values.TypedValue | None:
     return make(raw, match.group(1).strip(), "count", number=value, decimals=0)
 
 
-def _count_list(raw: str, text: str, items: list[str], key: str | None) -> values.TypedValue | None:
+def _count_list(raw: str, text: str, items: list[str], key: str | None) -> Val | None:
     if len(items) < 2 and not atoms.is_group_key(key):
         return None
     parts = []
@@ -336,24 +367,25 @@ def _count_list(raw: str, text: str, items: list[str], key: str | None) -> value
     return make(raw, text, "count_list", parts=parts)
 
 
-def typed_item(item: str, key: str | None) -> values.TypedValue:
+def typed_item(item: str, key: str | None) -> Val:
     """One item of a composite: a scalar, or text."""
-    if not any(ch.isdigit() for ch in item):
+    if not _DIGIT.search(item):
         return _wordy(item, item, key)
     return scalar(item, item, key) or untyped(item, item)
 
 
-def composite(raw: str, text: str, key: str | None) -> values.TypedValue | None:
-    items = split_items(text)
-    counted = _count_list(raw, text, items, key)
-    if counted is not None:
-        return counted
+def composite(raw: str, text: str, key: str | None) -> Val | None:
+    items = split_items(text) if _SEPARATOR.search(text) else [text]
+    if ")" in text or "]" in text:
+        counted = _count_list(raw, text, items, key)
+        if counted is not None:
+            return counted
     if len(items) >= 2:
         parts = [typed_item(item, key) for item in items]
         if not any(_is_untyped(part) for part in parts):
             return make(raw, text, "compound", parts=parts)
         return None
-    match = _ANNOTATED.fullmatch(text)
+    match = _ANNOTATED.fullmatch(text) if text[-1] == ")" else None
     if match is None:
         return None
     head = scalar(match.group(1), match.group(1), key)
@@ -383,11 +415,11 @@ def composite(raw: str, text: str, key: str | None) -> values.TypedValue | None:
     )
 
 
-def core(raw: str, text: str, key: str | None) -> values.TypedValue:
+def core(raw: str, text: str, key: str | None) -> Val:
     """The typed value of cleaned text, before hints."""
     if not text:
         return make(raw, text, "empty")
-    if not any(ch.isdigit() for ch in text):
+    if not _DIGIT.search(text):
         return _wordy(raw, text, key)
     if atoms.is_identifier_key(key) and not atoms.is_colour_key(key):
         return untyped(raw, text, "identifier")
@@ -405,7 +437,7 @@ _ISO_HINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _PRECISIONS = ("year", "month", "day")
 
 
-def _apply_date_hint(value: values.TypedValue, hints: dict[str, str]) -> values.TypedValue:
+def _apply_date_hint(value: Val, hints: dict[str, str]) -> Val:
     match = _ISO_HINT.fullmatch(hints["date"].strip())
     parts = [int(g) for g in match.groups() if g is not None] if match else []
     if not parts or atoms.iso_date(*parts) is None:
@@ -426,9 +458,7 @@ def _apply_date_hint(value: values.TypedValue, hints: dict[str, str]) -> values.
     )
 
 
-def _apply_list_hint(
-    value: values.TypedValue, hints: dict[str, str], key: str | None
-) -> values.TypedValue:
+def _apply_list_hint(value: Val, hints: dict[str, str], key: str | None) -> Val:
     try:
         items = [normalise(str(item)) for item in json.loads(hints["list"])]
     except (ValueError, TypeError):
@@ -444,7 +474,7 @@ def _apply_list_hint(
     )
 
 
-def _apply_sign_hint(value: values.TypedValue, sign: str, key: str | None, written: str) -> None:
+def _apply_sign_hint(value: Val, sign: str, key: str | None, written: str) -> None:
     if sign not in ("+", "-", "0"):
         value.flags.append("bad_hint")
         return
@@ -469,26 +499,13 @@ def _apply_sign_hint(value: values.TypedValue, sign: str, key: str | None, writt
     value.flags.append("sign_from_template")
 
 
-def _needs_sign(value: values.TypedValue, key: str | None) -> bool:
-    if value.number in (None, 0.0):
+def _needs_sign(value: Val, key: str | None) -> bool:
+    if "sign_from_template" in value.flags:
         return False
     return value.kind in ("pp", "change") or (atoms.is_change_key(key) and value.kind == "percent")
 
 
-def type_value(
-    raw: str, key: str | None, text: str | None, hints: dict[str, str]
-) -> values.TypedValue:
-    """The whole of `parse_value`, uncached."""
-    flags: list[str] = []
-    source = text
-    if source is None:
-        source, flags = strip_markup(raw, hints)
-    cleaned, residue = strip_residue(normalise(source))
-    if residue:
-        flags.append("residue")
-    value = core(raw, cleaned, key)
-    value.flags = flags + value.flags
-    written_sign = cleaned[:1] if cleaned[:1] in _UP + _DOWN else ""
+def _apply_hints(value: Val, hints: dict[str, str], key: str | None, written_sign: str) -> Val:
     if "date" in hints:
         value = _apply_date_hint(value, hints)
     if "list" in hints:
@@ -500,6 +517,24 @@ def type_value(
         value.flags.append("unit_from_template")
     if hints.get("notes", "[]").strip() not in ("", "[]") and "notes_removed" not in value.flags:
         value.flags.append("notes_removed")
-    if not written_sign and "sign_from_template" not in value.flags and _needs_sign(value, key):
+    return value
+
+
+def type_value(raw: str, key: str | None, text: str | None, hints: dict[str, str]) -> Val:
+    """The whole of `parse_value`, uncached."""
+    flags: list[str] = []
+    source = text
+    if source is None:
+        source, flags = strip_markup(raw, hints)
+    cleaned, residue = strip_residue(normalise(source))
+    if residue:
+        flags.append("residue")
+    value = core(raw, cleaned, key)
+    if flags:
+        value.flags = flags + value.flags
+    written_sign = cleaned[0] if cleaned and cleaned[0] in _SIGN_CHARS else ""
+    if hints:
+        value = _apply_hints(value, hints, key, written_sign)
+    if value.number and not written_sign and _needs_sign(value, key):
         value.flags.append("unsigned")
     return value

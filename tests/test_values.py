@@ -409,6 +409,17 @@ def test_notes_hint_and_bad_list_hint():
     assert (value.number, set(value.flags)) == (42, {"notes_removed", "bad_hint"})
 
 
+@pytest.mark.parametrize(
+    "raw", ["218,003", "82.20%, 84 seats", "Government (25), Amanat (25)", "Unicameral", ""]
+)
+def test_fast_built_models_equal_validated_ones(raw):
+    value = parse_value(raw, "political_groups")
+    again = TypedValue.model_validate(value.model_dump())
+    assert value == again and value.model_dump() == again.model_dump()
+    assert value.model_copy(update={"kind": "x"}).kind == "x"
+    assert json.loads(value.model_dump_json())["raw"] == raw
+
+
 def test_cache_is_not_poisoned_by_callers():
     first = parse_value("68.11%", "percentage")
     first.flags.append("mine")
