@@ -583,6 +583,8 @@ def _md_table(headers: list[str], rows) -> str:
 
 
 def _md_cell(value: object) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
     text = "" if value is None else str(value)
     return text.replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 

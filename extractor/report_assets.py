@@ -44,6 +44,19 @@ SECTION_NOTES = {
              "ambiguous number, a table whose rows had to be realigned, ...",
 }
 
+# Plain words for the value kinds the typing step assigns (see `kind` in extractor.contract).
+KIND_GLOSSARY = {
+    "integer": "a whole number (218,003)", "decimal": "a number with a fraction (10.3)",
+    "percent": "a percentage (68.11%)", "pp": "percentage points (10.3 pp)",
+    "date": "a calendar date", "year": "a year alone (2028)", "colour": "a colour code",
+    "file": "an image or media file name", "image_size": "an image size left by rendering (250px)",
+    "seats_of": "a part of a whole ('98 of the 107 seats')",
+    "count_list": "a list of counts ('Amanat (25), Aq Jol (2)')",
+    "compound": "several values in one", "new": "'New' where a number could stand",
+    "ordinal": "a rank (3rd)", "list": "a list of items", "change": "a signed change (+3)",
+    "empty": "no value", "text": "plain text, not typed further",
+}
+
 COLOURS = {
     "ok": "#2e7d32", "partial": "#e0a100", "failed": "#c62828",
     "error": "#c62828", "warning": "#ef8f00", "info": "#1e88e5",
@@ -229,9 +242,11 @@ def pill(severity: str, n: int | None) -> Html:
     return Html(f'<span class="pill {severity if n else "zero"}">{n:,}</span>')
 
 
-def article_cell(doc_id: str, title: str) -> Html:
+def article_cell(doc_id: str, title: str, source: str = "") -> Html:
+    """Title, with the article id below it (the full source path shows on hover)."""
+    hover = f' title="{esc(source)}"' if source else ""
     return Html(f"{esc(title) or '<span class=empty>(untitled)</span>'}"
-                f'<span class="doc">{esc(doc_id)}</span>')
+                f'<span class="doc"{hover}>{esc(doc_id)}</span>')
 
 
 def more(n: int) -> str:
@@ -332,10 +347,9 @@ def _status_block(name: str, block: dict) -> str:
     codes = table(["error code", "articles"],
                   [[Html(f'<code class="rule">{esc(c)}</code>'), v]
                    for c, v in block["by_code"].items()], numeric={1})
-    rows = [[article_cell(a["doc_id"], a["title"]),
-             Html(f"<code>{esc(a['source'])}</code>") if a["source"] else "", a["error"]]
+    rows = [[article_cell(a["doc_id"], a["title"], a["source"]), a["error"]]
             for a in block["items"]]
-    listing = table(["article", "source", "first error"], rows) + more(block["more"])
+    listing = table(["article", "first error"], rows) + more(block["more"])
     if len(rows) > 10:
         listing = (f"<details><summary>Show the {len(rows)} first {name} articles"
                    f"</summary>{listing}</details>")
@@ -356,6 +370,10 @@ def _kinds(summary: dict) -> str:
         legend = [("typed", COLOURS["typed"]), ("plain text", COLOURS["text"]),
                   ("empty", COLOURS["empty"])]
         body += bar_chart(rows, legend=legend) or empty("No values.")
+    seen = {k for kinds in summary["value_kinds"].values() for k in kinds["by_kind"]}
+    words = [f"<b>{esc(k)}</b> {esc(v)}" for k, v in KIND_GLOSSARY.items() if k in seen]
+    if words:
+        body += f'<p class="note">Kinds: {"; ".join(words)}.</p>'
     return section("kinds", "Values by kind", SECTION_NOTES["kinds"], body)
 
 
