@@ -80,3 +80,12 @@ def test_an_article_without_records_costs_microseconds():
     for _ in range(2000):
         reconcile(empty, records)
     assert (time.perf_counter() - start) / 2000 < 50e-6
+
+
+def test_records_are_named_by_their_infobox():
+    records = seed_like([29, 15, 3, 3])
+    records.elections[0].infobox = 2
+    recon = reconcile(article("The Nur Otan won majority of 29 seats."), records)
+    [r] = recon.repairs
+    assert r.record == "election[2].result[2]"
+    assert recon.by_rule("ELECTION_SEAT_SUM")[0].subject == "election[2]"

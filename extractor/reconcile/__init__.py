@@ -36,21 +36,24 @@ def reconcile(article: Article, records: Records) -> Reconciliation:
     if not records.elections and not records.legislatures:
         return recon
     claims = _claims(article, records)
-    for position, election in enumerate(records.elections):
-        subject = f"election[{position}]"
-        _guarded(recon, subject, reconcile_election, election, position, claims,
+    # Records are named by the infobox they come from (`election[2]`), the key the
+    # `elections` and `legislatures` tables carry too.
+    for election in records.elections:
+        subject = f"election[{election.infobox}]"
+        _guarded(recon, subject, reconcile_election, election, election.infobox, claims,
                  records.tables)
         _guarded(recon, subject, _mismatches, election, subject, records.tables)
-    for position, body in enumerate(records.legislatures):
-        _guarded(recon, f"legislature[{position}]", reconcile_legislature, body, position,
-                 claims)
+    for body in records.legislatures:
+        _guarded(recon, f"legislature[{body.infobox}]", reconcile_legislature, body,
+                 body.infobox, claims)
     return recon
 
 
-def result_record(election: int, index: int) -> str:
+def result_record(infobox: int, index: int) -> str:
     """The `record` a repair of an election result row carries: `election[0].result[2]` is
-    the row with series number 2 of the article's first election record."""
-    return f"election[{election}].result[{index}]"
+    the row with series number 2 of the election record built from infobox 0 (the `infobox`
+    and `index` columns of `election_results`)."""
+    return f"election[{infobox}].result[{index}]"
 
 
 def _claims(article: Article, records: Records) -> list[Claim]:

@@ -19,9 +19,9 @@ from extractor.schemas.election import Election
 from extractor.schemas.registry import TypedTable
 
 
-def reconcile_election(election: Election, position: int, claims: list[Claim],
+def reconcile_election(election: Election, infobox: int, claims: list[Claim],
                        tables: list[TypedTable]) -> tuple[list[Finding], list[Repair]]:
-    view = election_view(election, position, claims, tables)
+    view = election_view(election, infobox, claims, tables)
     values, nonnegative = cells(view)
     findings, repairs, repaired = solve(
         constraints(view), values, nonnegative, witnesses(view), view.raw,

@@ -100,9 +100,9 @@ class ElectionView:
         return rest <= covered[1] or (self.threshold is not None and rest < self.threshold)
 
 
-def election_view(election: Election, position: int, claims: list[Claim],
+def election_view(election: Election, infobox: int, claims: list[Claim],
                   tables: list[TypedTable]) -> ElectionView:
-    subject = f"election[{position}]"
+    subject = f"election[{infobox}]"
     rows = [_row_view(r, subject, tables) for r in election.results]
     seats_for = election.seats_for_election
     contested = count(seats_for)

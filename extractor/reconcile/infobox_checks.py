@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from extractor.reconcile.result import Finding, finding
@@ -14,6 +15,8 @@ NUMERIC_KEYS = frozenset({
     "seats_after", "seats_won", "vote_share",
 })
 _DATE_FLAGS = ("ambiguous_date", "invalid_date")
+# Keys that legitimately hold a bare image size, whatever the value typing made of them.
+_SIZE_KEY = re.compile(r"size|width|height|px|pixels|upright|scale|res$", re.I)
 MAX_SERIES = 60  # larger numbers are years or codes, not series positions
 
 
@@ -78,7 +81,7 @@ def _value_flags(subject: str, fields: list[TypedField]) -> list[Finding]:
         if not flags:
             continue
         where = {"key": f.key_raw, "line": f.line, "raw": f.value.raw}
-        if "lost_value" in flags:
+        if "lost_value" in flags and not _SIZE_KEY.search(f.key):
             findings.append(finding("INFOBOX_LOST_VALUE", subject, f.value.text, "a value",
                                     key=f.key_raw, evidence=where, fields=[f.key]))
         elif "residue" in flags:

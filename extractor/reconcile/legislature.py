@@ -14,9 +14,9 @@ from extractor.schemas.legislature import Legislature, PoliticalGroup
 _UNTRUSTED = {"group_tree_ambiguous", "group_tree_too_large", "group_counts_missing"}
 
 
-def reconcile_legislature(body: Legislature, position: int, claims: list[Claim]
+def reconcile_legislature(body: Legislature, infobox: int, claims: list[Claim]
                           ) -> tuple[list[Finding], list[Repair]]:
-    subject = f"legislature[{position}]"
+    subject = f"legislature[{infobox}]"
     members_cell = (subject, "members")
     groups = list(_walk(body.groups))
     names = {_cell(subject, g): g.name for g in groups}

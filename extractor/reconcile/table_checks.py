@@ -19,10 +19,12 @@ _INVALID_LABEL = re.compile(r"invalid|blank|spoil|null|rejected", re.I)
 _TOTAL_LABEL = re.compile(r"^totals?(\s+(votes?|seats|cast|votes cast))?$|^votes cast$", re.I)
 _SUBTOTAL_LABEL = re.compile(r"\btotal\b|\bsubtotal\b", re.I)
 
+# Aligned column names of multi-row headers read "Votes / %", "Seats / Won".
 COLUMN_PATTERNS = {
-    "seats": re.compile(r"^seats( won)?$", re.I),
-    "votes": re.compile(r"^(votes|popular vote)$", re.I),
-    "percentage": re.compile(r"^(%|percent(age)?|share|vote share|% of votes?)$", re.I),
+    "seats": re.compile(r"^seats?( won| / won| / total| / after| / elected)?$", re.I),
+    "votes": re.compile(r"^(votes|popular vote)( / (#|no\.?|number|votes|total))?$", re.I),
+    "percentage": re.compile(r"^((votes|popular vote) / )?(%|percent(age)?|share|vote share|"
+                             r"% of votes?)$", re.I),
     "leader": re.compile(r"\bleader\b", re.I),
     "candidates": re.compile(r"candidat", re.I),
 }
