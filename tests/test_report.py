@@ -274,3 +274,23 @@ def test_witness_evidence_reads_as_sentences():
     assert lines[4] == ("Rejected alternative: Nur Otan 29 → 18, contradicted by the prose at "
                         "line 60 and seats recomputed from the votes")
     assert lines[5] == "note: kept"
+
+
+def test_tables_with_missing_columns_and_odd_values(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "findings.csv").write_text("doc_id,rule\nx#0,R1\nx#0,\n", encoding="utf-8")
+    (out / "infobox_fields.csv").write_text(
+        'doc_id,kind,flags\nx#0,,"unknown_template:;;residue"\nx#0,integer,"a:b:c"\n',
+        encoding="utf-8")
+    (out / "repairs.csv").write_text(
+        "doc_id,raw,repaired,confidence,evidence\nx#0,<b>1</b>,2,high,[1\n", encoding="utf-8")
+    paths = build_report(out)
+    summary = json.loads(paths["json"].read_text(encoding="utf-8"))
+    assert summary["totals"]["findings"] == 2
+    assert summary["findings_by_severity"]["(none)"] == 2
+    assert summary["flags"]["infobox_fields"] == {"a": 1, "residue": 1, "unknown_template": 1}
+    assert summary["repairs"]["items"][0]["evidence_lines"] == ["[1"]
+    assert summary["repairs"]["items"][0]["confidence"] is None
+    page = paths["html"].read_text(encoding="utf-8")
+    assert "&lt;b&gt;1&lt;/b&gt;" in page and "<b>1</b>" not in page
