@@ -40,7 +40,7 @@ COLUMNS_NEEDED: dict[str, list[str]] = {
     "infobox_fields": ["doc_id", "kind", "flags"],
     "tables": ["doc_id", "flags"],
     "table_cells": ["kind", "header"],
-    "findings": ["doc_id", "rule", "severity", "subject", "message", "status"],
+    "findings": ["doc_id", "rule", "severity", "subject", "message", "status", "evidence"],
     "repairs": list(SCHEMAS["repairs"].names),
 }
 UNKNOWN_TEMPLATE = "unknown_template:"
@@ -187,6 +187,7 @@ def summarize(tables: dict[str, Loaded], out: Path) -> dict:
         "findings_by_status": _counts(findings["status"]),
         "findings_by_rule": _findings_by_rule(findings),
         "worst_articles": _worst_articles(findings, articles, titles),
+        "unresolved_errors": _unresolved_errors(findings, titles),
         "repairs": _repairs(tables["repairs"].frame, titles),
         "unknown_templates": _unknown_templates(fields),
     }
@@ -306,6 +307,18 @@ def _worst_from_article_counts(articles: pd.DataFrame) -> dict:
     return {"items": items, "more": max(0, len(counted) - TOP)}
 
 
+def _unresolved_errors(findings: pd.DataFrame, titles: dict) -> dict:
+    """Errors no repair resolved (open or ambiguous), with their evidence, ambiguous first."""
+    chosen = findings[(findings["severity"] == "error") & (findings["status"] != "repaired")]
+    chosen = chosen.assign(_order=(chosen["status"] != "ambiguous").astype(int))
+    chosen = chosen.sort_values(["_order", "rule", "doc_id"], kind="stable")
+    items = [{"doc_id": r["doc_id"], "title": titles.get(r["doc_id"], ""), "rule": r["rule"],
+              "subject": r["subject"], "status": r["status"], "message": r["message"],
+              "evidence_lines": evidence_lines(r["evidence"], limit=12)}
+             for r in chosen.head(TOP).to_dict("records")]
+    return {"items": items, "more": max(0, len(chosen) - TOP)}
+
+
 def _repairs(repairs: pd.DataFrame, titles: dict) -> dict:
     chosen = repairs.head(MAX_REPAIRS)
     items = []
@@ -364,6 +377,9 @@ def evidence_lines(evidence: object, limit: int = 40) -> list[str]:
         lines += [f"Supported by {w}" for w in _witnesses(data.get("supported_by"))]
         lines += [_raw_in_table(note) for note in _dicts(data.get("raw_value_in_table"))]
         lines += [_rejected(c) for c in _dicts(data.get("rejected"))]
+        lines += [_candidate(c) for c in _dicts(data.get("candidates"))]
+        if data.get("also_explains"):
+            lines.append("Also explains: " + ", ".join(map(str, data["also_explains"])))
         data = {k: v for k, v in data.items() if k not in _KNOWN_EVIDENCE}
     if data:
         _flatten(data, "", lines)
@@ -372,7 +388,8 @@ def evidence_lines(evidence: object, limit: int = 40) -> list[str]:
     return lines
 
 
-_KNOWN_EVIDENCE = {"supported_by", "raw_value_in_table", "rejected"}
+_KNOWN_EVIDENCE = {"supported_by", "raw_value_in_table", "rejected", "candidates",
+                   "also_explains"}
 _METHOD_NAMES = {"dhondt": "D'Hondt", "sainte_lague": "Sainte-Laguë",
                  "largest_remainder": "largest remainder"}
 
@@ -450,22 +467,42 @@ def _raw_in_table(note: dict) -> str:
 
 
 def _rejected(candidate: dict) -> str:
-    text = candidate.get("text") or ", ".join(
+    return f"Rejected alternative: {_change_text(candidate)}{_witness_summary(candidate)}"
+
+
+def _candidate(candidate: dict) -> str:
+    verdict = "fits every witness" if candidate.get("survives") else "contradicted"
+    return f"Candidate ({verdict}): {_change_text(candidate)}{_witness_summary(candidate)}"
+
+
+def _change_text(candidate: dict) -> str:
+    return candidate.get("text") or ", ".join(
         f"{c.get('record')}.{c.get('field')} {c.get('from')} → {c.get('to')}"
         for c in _dicts(candidate.get("changes")))
-    against = _dicts(candidate.get("contradicted_by"))
-    lines = sorted({w.get("line") for w in against if w.get("family") == "prose"} - {None})
-    reasons = []
+
+
+def _witness_summary(candidate: dict) -> str:
+    parts = []
+    for key, verb in (("supported_by", "supported by"), ("contradicted_by", "contradicted by")):
+        sources = _sources(_dicts(candidate.get(key)))
+        if sources:
+            parts.append(f"{verb} {' and '.join(sources)}")
+    return ", " + "; ".join(parts) if parts else ""
+
+
+def _sources(witnesses: list[dict]) -> list[str]:
+    """Name the witnesses briefly: 'the prose at lines 60, 82', 'seats recomputed from ...'."""
+    lines = sorted({w.get("line") for w in witnesses if w.get("family") == "prose"} - {None})
+    sources = []
     if lines:
-        reasons.append("the prose at line" + ("s " if len(lines) > 1 else " ")
+        sources.append("the prose at line" + ("s " if len(lines) > 1 else " ")
                        + ", ".join(map(str, lines)))
-    if any(w.get("family") == "apportionment" for w in against):
-        reasons.append("seats recomputed from the votes")
-    tables = {w.get("table") for w in against if w.get("family") == "table"}
+    if any(w.get("family") == "apportionment" for w in witnesses):
+        sources.append("seats recomputed from the votes")
+    tables = {w.get("table") for w in witnesses if w.get("family") == "table"}
     if tables:
-        reasons.append("the article's table" + ("s" if len(tables) > 1 else ""))
-    why = f", contradicted by {' and '.join(reasons)}" if reasons else ""
-    return f"Rejected alternative: {text}{why}"
+        sources.append("the article's table" + ("s" if len(tables) > 1 else ""))
+    return sources
 
 
 def _clip(text: str, limit: int) -> str:
@@ -534,6 +571,7 @@ def render_markdown(summary: dict) -> str:
                       [(r["rule"], r["error"], r["warning"], r["info"], r["repaired"],
                         r["ambiguous"], r["description"], r["example"]) for r in rules]) if rules
             else "No findings.", ""]
+    out += _md_unresolved(summary["unresolved_errors"])
     worst = summary["worst_articles"]
     out += ["## Worst articles", "", SECTION_NOTES["worst"], ""]
     out += [_md_table(["article", "title", "errors", "warnings", "rules"],
@@ -558,6 +596,19 @@ def _total_rows(totals: dict) -> list[tuple[str, object]]:
             ("findings", totals["findings"]), ("repairs", totals["repairs"])]
     rows += [(name.replace("_", " "), n) for name, n in totals["records"].items()]
     return rows
+
+
+def _md_unresolved(block: dict) -> list[str]:
+    from extractor.report_assets import SECTION_NOTES
+
+    out = ["## Unresolved errors", "", SECTION_NOTES["unresolved"], ""]
+    if not block["items"]:
+        return out + ["None.", ""]
+    for f in block["items"]:
+        out.append(f"- **{f['doc_id']}** {f['title']} — `{f['rule']}` ({f['status']}): "
+                   f"{f['message']}")
+        out += [f"  - {line}" for line in f["evidence_lines"]]
+    return out + [_md_more(block["more"]), ""]
 
 
 def _md_repairs(repairs: dict) -> list[str]:

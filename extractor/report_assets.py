@@ -36,6 +36,9 @@ SECTION_NOTES = {
                 "the message of one of its findings as an example. Repaired: findings a repair "
                 "resolved; ambiguous: more than one correction would fit, so none was made.",
     "worst": "The articles with the most errors, then the most warnings.",
+    "unresolved": "Errors that no repair resolved. Ambiguous: more than one correction would "
+                  "fit, so none was made (the candidates are listed). Open: no correction was "
+                  "found. These need a person.",
     "repairs": "Every corrected value: where it is, what it said, what it says now, how the "
                "correction was found and which evidence supports it.",
     "templates": "Templates the parser does not know yet, ranked by the infobox fields whose "
@@ -279,13 +282,14 @@ def render_html(summary: dict) -> str:
               f"{esc(summary['generated_at'])} from <code>{esc(summary['out_dir'])}</code> · "
               f"{n:,} article{'s' if n != 1 else ''}</p></header>")
     parts = [header, _intro(summary), _totals(summary), _status(summary), _kinds(summary),
-             _findings(summary), _worst(summary), _repairs(summary), _templates(summary),
-             _flags(summary), _inputs(summary)]
+             _findings(summary), _unresolved(summary), _worst(summary), _repairs(summary),
+             _templates(summary), _flags(summary), _inputs(summary)]
     return page("Data-quality report", "".join(parts))
 
 
 TOC = [("totals", "Totals"), ("status", "Articles"), ("kinds", "Values"),
-       ("findings", "Findings"), ("worst", "Worst articles"), ("repairs", "Repairs"),
+       ("findings", "Findings"), ("unresolved", "Unresolved errors"),
+       ("worst", "Worst articles"), ("repairs", "Repairs"),
        ("templates", "Unknown templates"), ("flags", "Flags"), ("inputs", "Input tables")]
 
 
@@ -408,6 +412,26 @@ def _rule_text(rule: dict) -> Html:
     description = esc(rule.get("description", ""))
     example = f'<span class="doc">e.g. “{esc(rule["example"])}”</span>' if rule["example"] else ""
     return Html(description + example if description else esc(rule["example"]))
+
+
+def _unresolved(summary: dict) -> str:
+    block = summary["unresolved_errors"]
+    if not block["items"]:
+        return section("unresolved", "Unresolved errors", SECTION_NOTES["unresolved"],
+                       empty("None: every error was repaired, or there were no errors."))
+    head = "".join(f"<th>{h}</th>" for h in ("article", "rule", "status", "message"))
+    body = [f'<table class="repairs"><thead><tr>{head}</tr></thead>']
+    for f in block["items"]:
+        body.append(
+            f"<tbody><tr><td>{article_cell(f['doc_id'], f['title'])}</td>"
+            f'<td><code class="rule">{esc(f["rule"])}</code>'
+            f'<span class="doc">{esc(f["subject"])}</span></td>'
+            f"<td>{esc(f['status'])}</td><td>{esc(f['message'])}</td></tr>"
+            f'<tr class="evidence"><td colspan="4">{_evidence(f["evidence_lines"])}</td></tr>'
+            "</tbody>")
+    body.append("</table>")
+    return section("unresolved", "Unresolved errors", SECTION_NOTES["unresolved"],
+                   "".join(body) + more(block["more"]))
 
 
 def _worst(summary: dict) -> str:

@@ -61,7 +61,11 @@ def synthetic_tables() -> dict[str, pd.DataFrame]:
         {"doc_id": "a.txt#0", "rule": "SERIES_GAP", "severity": "info",
          "message": "Series skips number 3.", "status": "open"},
         {"doc_id": "a.txt#1", "rule": "ELECTION_SEAT_SUM", "severity": "error",
-         "message": "Seats add up to 44, chamber has 42.", "status": "ambiguous"},
+         "message": "Seats add up to 44, chamber has 42.", "status": "ambiguous",
+         "evidence": json.dumps({"candidates": [
+             {"text": "Nur Otan 29 → 28", "survives": True,
+              "supported_by": [{"family": "prose", "line": 4, "text": "…"}]},
+             {"text": "Auyl 3 → 2", "survives": True}]})},
     ])
     repairs = _rows("repairs", [
         {"doc_id": "a.txt#0", "record": "election[0].result[1]", "field": "seats", "raw": "15",
@@ -116,6 +120,11 @@ def test_report_counts(full_out):
     worst = summary["worst_articles"]["items"]
     assert [w["doc_id"] for w in worst] == ["a.txt#0", "a.txt#1"]
     assert worst[0]["errors"] == 1 and worst[0]["warnings"] == 1
+    unresolved = summary["unresolved_errors"]["items"]
+    assert [(u["doc_id"], u["status"]) for u in unresolved] == [("a.txt#1", "ambiguous")]
+    assert unresolved[0]["evidence_lines"] == [
+        "Candidate (fits every witness): Nur Otan 29 → 28, supported by the prose at line 4",
+        "Candidate (fits every witness): Auyl 3 → 2"]
     repair = summary["repairs"]["items"][0]
     assert repair["raw"] == "15" and repair["repaired"] == "4"
     assert "witnesses #1: source dhondt, seats 4" in repair["evidence_lines"]
@@ -137,6 +146,7 @@ def test_html_is_self_contained(full_out):
 def test_markdown_has_every_section(full_out):
     text = build_report(full_out)["md"].read_text(encoding="utf-8")
     for heading in ("# Data-quality report", "## Totals", "## Findings by rule and severity",
+                    "## Unresolved errors",
                     "## Worst articles", "## Repairs", "## Unknown templates"):
         assert heading in text
     assert "`15` → `4`" in text
