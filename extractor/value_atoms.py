@@ -195,6 +195,7 @@ def read_date(text: str) -> tuple[str | None, str | None, tuple[str, ...]]:
 
 
 # ---------------------------------------------------------------- what a key implies
+# Each predicate is cached on its own: they are asked several times for every value.
 
 _IMAGE_WORDS = frozenset(
     "image img pic picture photo logo flag coa seal emblem map res size width upright structure "
@@ -218,35 +219,40 @@ _IDENTIFIER_WORDS = frozenset(
 _GROUP_WORDS = frozenset("groups group parties party composition seats political".split())
 
 
-@lru_cache(maxsize=8192)
 def key_words(key: str | None) -> frozenset[str]:
     if not key:
         return frozenset()
     return frozenset(key.split("_"))
 
 
+@lru_cache(maxsize=8192)
 def is_image_key(key: str | None) -> bool:
     return bool(key_words(key) & _IMAGE_WORDS) or bool(key and key.endswith("_res"))
 
 
+@lru_cache(maxsize=8192)
 def is_colour_key(key: str | None) -> bool:
     return bool(key_words(key) & _COLOUR_WORDS)
 
 
+@lru_cache(maxsize=8192)
 def is_change_key(key: str | None) -> bool:
     return bool(key_words(key) & _CHANGE_WORDS)
 
 
+@lru_cache(maxsize=8192)
 def is_year_key(key: str | None) -> bool:
     """A key whose bare four-digit value is a year: `next_election`, `previous_year`."""
     words = key_words(key)
     return bool(words & _DATE_WORDS) and not words & _COUNT_WORDS
 
 
+@lru_cache(maxsize=8192)
 def is_group_key(key: str | None) -> bool:
     return bool(key_words(key) & _GROUP_WORDS)
 
 
+@lru_cache(maxsize=8192)
 def is_identifier_key(key: str | None) -> bool:
     """A key holding a code or catalogue number (`calling_code`, `oclc`): never a quantity."""
     return bool(key_words(key) & _IDENTIFIER_WORDS)

@@ -70,7 +70,8 @@ _SPACES = re.compile(r" {2,}")
 
 def normalise(text: str) -> str:
     """One space for every kind of space, `-` for every minus, lines trimmed, blank lines gone."""
-    text = text.translate(_TRANSLATE)
+    if not text.isascii() or "\t" in text:
+        text = text.translate(_TRANSLATE)
     if "\n" in text or "\r" in text:
         lines = (line.strip() for line in text.replace("\r", "\n").split("\n"))
         text = "\n".join(line for line in lines if line)
@@ -183,7 +184,7 @@ def _number(raw: str, text: str, kind: str, token: str, sign: str = "", **fields
         return untyped(raw, text, "ambiguous_number")
     if status == atoms.BAD:
         return untyped(raw, text)
-    if sign and sign in _DOWN:
+    if sign and sign in _DOWN and value:
         value = -value
     if kind == "number":
         kind = "integer" if decimals == 0 else "decimal"
@@ -267,8 +268,7 @@ def _wordy(raw: str, text: str, key: str | None) -> Val:
     colour = _colour(raw, text, key)
     if colour is not None:
         return colour
-    file = _FILE.fullmatch(text)
-    if file:
+    if "." in text[-6:] and (file := _FILE.fullmatch(text)):
         return make(raw, file.group(1).strip(), "file")
     return untyped(raw, text)
 

@@ -553,3 +553,29 @@ def test_never_raises_and_text_never_has_a_number(raw, key):
     assert value.kind in KINDS
     if value.kind == "text":
         assert value.number is None and value.flags
+
+
+# ---------------------------------------------------------------- the grammar path (bench only)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["218,003", "68.11%", "10.3 pp", "+3", "▼2", "250px", "10 January 2021", "January 10, 2021",
+     "March 2023", "2021-01-10", "98 of the 107 seats in the Mäjilis", "1\u00a0234,5", "25.8",
+     "All 39 seats in the Almaty City Mäslihat"],
+)  # fmt: skip
+def test_grammar_path_agrees_with_regex_path(text):
+    from extractor.value_grammar import parse_scalar
+
+    regex = parse_value(text)
+    kind, number, total, date, precision = parse_scalar(text)
+    assert (kind, number, total, date, precision) == (
+        regex.kind, regex.number, regex.total, regex.date, regex.date_precision,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("text", ["Nur Otan", "1.234", "31 February 2021", "", "12 5"])
+def test_grammar_path_declines_what_it_does_not_read(text):
+    from extractor.value_grammar import parse_scalar
+
+    assert parse_scalar(text) is None
