@@ -63,6 +63,7 @@ def test_every_method_hands_out_every_seat_monotonically(votes, seats):
     for method in METHODS:
         result = apportion(votes, seats, method)
         assert sum(result.seats) == seats
+        assert is_outcome(votes, list(result.seats), method)
         for i in range(len(votes)):
             for j in range(len(votes)):
                 if votes[i] > votes[j]:

@@ -65,14 +65,17 @@ def is_outcome(votes: list[int], seats: list[int], method: str,
     party has the floor of its quota or one more, and no party left at the floor has a larger
     remainder than a party given one more.
     """
-    total_seats = sum(seats)
-    if (len(seats) != len(votes) or any(s < 0 for s in seats)
-            or apportion(votes, total_seats, method, shares, threshold) is None):
+    if (len(seats) != len(votes) or any(s < 0 for s in seats) or any(v < 0 for v in votes)
+            or not 0 < sum(seats) <= MAX_SEATS):
         return False
     eligible = _eligible(votes, shares, threshold)
     if any(seats[i] > 0 for i in range(len(votes)) if i not in eligible):
         return False
     pool = [votes[i] if i in eligible else 0 for i in range(len(votes))]
+    if not any(pool):
+        return False
+    if method not in METHODS:
+        raise UsageError(f"unknown apportionment method {method!r}")
     if method == "largest_remainder":
         return _is_remainder_outcome(pool, seats)
     step = 1 if method == "dhondt" else 2
@@ -126,15 +129,32 @@ def _largest_remainder(votes: list[int], seats: int) -> tuple[list[int], bool]:
 
 
 def _highest_averages(votes: list[int], seats: int, step: int) -> tuple[list[int], bool]:
-    """Divisors 1 + step*k: step 1 is D'Hondt, step 2 Sainte-Laguë."""
-    result = [0] * len(votes)
+    """Divisors 1 + step*k: step 1 is D'Hondt, step 2 Sainte-Laguë.
+
+    Jump, then step: rounding every party's votes by one divisor (total votes / seats) is
+    already the method's allocation for some house size; divisor methods are house
+    monotone, so adding the seat with the highest next average (or taking back the one with
+    the lowest last average) one at a time reaches the allocation for `seats`.
+    """
+    total = sum(votes)
+    if step == 1:
+        result = [v * seats // total for v in votes]
+    else:
+        result = [(2 * v * seats + total) // (2 * total) for v in votes]
 
     def average(i: int) -> Fraction:
         return Fraction(votes[i], 1 + step * result[i])
 
-    for _ in range(seats):
+    def last_average(i: int) -> Fraction:
+        return Fraction(votes[i], 1 + step * (result[i] - 1))
+
+    while sum(result) < seats:
         best = max(range(len(votes)), key=lambda i: (average(i), votes[i], -i))
         result[best] += 1
+    while sum(result) > seats:
+        worst = min((i for i in range(len(votes)) if result[i] > 0),
+                    key=lambda i: (last_average(i), votes[i], -i))
+        result[worst] -= 1
     # the seat after the last: a tie with the last seat awarded means the result is not unique
     last_awarded = min(Fraction(votes[i], 1 + step * (result[i] - 1))
                        for i in range(len(votes)) if result[i] > 0)
