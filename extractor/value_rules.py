@@ -160,6 +160,7 @@ _WITH_UNIT = re.compile(rf"({NUM})\s?({_UNITS})(?:\s+(.*))?", re.I | re.S)
 _SEAT_WORDS = frozenset(
     "seats seat members deputies mandates mps councillors senators places".split()
 )
+_SLASH_OF = re.compile(rf"({NUM})\s?/\s?({NUM})")  # {{composition bar|98|107}} renders `98/107`
 _SEATS_OF = re.compile(
     rf"({NUM})\s+(?:of|out of)\s+(?:the\s+|all\s+)?({NUM})(?:\s+([^\W\d_]+))?(?:\s.*)?", re.I | re.S
 )
@@ -235,6 +236,15 @@ def _seats_of(raw: str, text: str, number: str, total: str, word: str | None) ->
     return part
 
 
+def _slash_of(raw: str, text: str, key: str | None, match: re.Match[str]) -> Val:
+    if not atoms.is_group_key(key):
+        return untyped(raw, text)  # `10/11` outside a seats key may be a date, a score, a ratio
+    value = _seats_of(raw, text, match.group(1), match.group(2), "seats")
+    if value.kind == "seats_of" and value.number > value.total:
+        return untyped(raw, text)  # `3/2` is no part of a whole: a score, a fraction, a ratio
+    return value
+
+
 def _date(raw: str, text: str) -> Val | None:
     iso, precision, flags = atoms.read_date(text)
     if iso is not None:
@@ -304,6 +314,8 @@ def scalar(raw: str, text: str, key: str | None) -> Val | None:
             return make(raw, text, "ordinal", number=float(match.group(1)), decimals=0)
         if " of " in text and (match := _SEATS_OF.fullmatch(text)):
             return _seats_of(raw, text, *match.groups())
+        if "/" in text and (match := _SLASH_OF.fullmatch(text)):
+            return _slash_of(raw, text, key, match)
     if date := _date(raw, text):
         return date
     if first in "aA" and (match := _ALL_SEATS.fullmatch(text)):
@@ -505,11 +517,40 @@ def _needs_sign(value: Val, key: str | None) -> bool:
     return value.kind in ("pp", "change") or (atoms.is_change_key(key) and value.kind == "percent")
 
 
+def _core_with_unit(raw: str, text: str, key: str | None, unit: str | None) -> Val | None:
+    """`12 sqmi` with a {{convert}} unit hint `sqmi`: the number before the unit, with the unit."""
+    if not unit or len(text) <= len(unit) or not text.lower().endswith(unit.lower()):
+        return None
+    value = core(raw, text[: -len(unit)].rstrip(), key)
+    if value.number is None or value.kind not in ("integer", "decimal"):
+        return None
+    value.text, value.unit = text, unit
+    value.flags.append("unit_from_template")
+    return value
+
+
+def _apply_colour_hint(value: Val, colour: str, key: str | None) -> Val:
+    match = _HEX.fullmatch(colour.strip())
+    if value.kind not in ("empty", "text") or not (atoms.is_colour_key(key) or not value.text):
+        return value
+    if match:
+        text = "#" + match.group(1).upper()
+    elif _COLOUR_NAME.fullmatch(colour.strip()):
+        text = colour.strip().lower()
+    else:
+        value.flags.append("bad_hint")
+        return value
+    flags = [f for f in value.flags if f != "untyped"] + ["colour_from_template"]
+    return make(value.raw, text, "colour", flags=flags)
+
+
 def _apply_hints(value: Val, hints: dict[str, str], key: str | None, written_sign: str) -> Val:
     if "date" in hints:
         value = _apply_date_hint(value, hints)
     if "list" in hints:
         value = _apply_list_hint(value, hints, key)
+    if "colour" in hints:
+        value = _apply_colour_hint(value, hints["colour"], key)
     if "sign" in hints:
         _apply_sign_hint(value, hints["sign"].strip(), key, written_sign)
     if hints.get("unit") and value.number is not None and not value.unit:
@@ -529,7 +570,8 @@ def type_value(raw: str, key: str | None, text: str | None, hints: dict[str, str
     cleaned, residue = strip_residue(normalise(source))
     if residue:
         flags.append("residue")
-    value = core(raw, cleaned, key)
+    value = _core_with_unit(raw, cleaned, key, hints.get("unit")) if hints else None
+    value = value or core(raw, cleaned, key)
     if flags:
         value.flags = flags + value.flags
     written_sign = cleaned[0] if cleaned and cleaned[0] in _SIGN_CHARS else ""

@@ -19,7 +19,7 @@ colour        `0A408A` in a colour key, `#0a408a` anywhere    text `#0A408A`
 file          `Almaty City Mäslihat 2023.svg`                 text = the file name
 image_size    `250px`, `200x100px`                            250, unit `px`
 seats_of      `98 of the 107 seats in …`,                     98, total 107, unit `seats`
-              `All 39 seats in …`                             (39, total 39)
+              `All 39 seats in …`, `98/107` in a seats key    (39, total 39)
 compound      `82.20%, 84 seats`, `29 (+5)`                   `parts` = the typed parts
 count_list    `Government (25), Amanat (25), …`               `parts`: kind `count`, text = name,
                                                               number = count
@@ -39,41 +39,47 @@ thousands separator (`218,003`), before one, two or four+ digits a decimal comma
 
 Flags (stable names):
 
-==================  ==============================================================================
-flag                meaning
-==================  ==============================================================================
-residue             rendering residue was removed: an icon size glued to the value (`10px10.3 pp`),
-                    a footnote marker (`[1]`)
-lost_value          `250px` in a non-image field: the real value was lost in rendering (kind
-                    `image_size`)
-ambiguous_number    `1.234`: thousands or decimal? Not guessed: number None, kind `text`
-ambiguous_date      `10/11/2021`: day or month first? Not guessed: kind `text`
-invalid_date        a date form naming no real day (`31 February 2021`): kind `text`
-untyped             nothing recognised: kind `text`
-unsigned            a change (pp, or a number in a swing/change key) written without a sign: the
-                    sign may have been lost in rendering
-circa               `c. 1990`: an approximate year
-annotated           a typed value followed by a note kept in `text`: `39 seats in X`,
-                    `40.5% (2006 est.)`; a note that is a year or a rank is typed in `parts`
-                    (`4,164,252,000 (1st)`, `345,900 (2020)`)
-placeholder         a dash or `N/A` standing for no value (kind `empty`)
-named_colour        a colour key holding a colour name (`white`), kept as written
-sign_from_template  the sign came from {{increase}}/{{decrease}}/{{steady}} (hint `sign`)
-trend_up,           a sign hint on a value that is not a change (`{{increase}} 165,000` employees):
-trend_down,         the number is left as written
+======================  ============================================================================
+flag                    meaning
+======================  ============================================================================
+residue                 rendering residue was removed: an icon size glued to the value
+                        (`10px10.3 pp`), a footnote marker (`[1]`)
+lost_value              `250px` in a non-image field: the real value was lost in rendering (kind
+                        `image_size`)
+ambiguous_number        `1.234`: thousands or decimal? Not guessed: number None, kind `text`
+ambiguous_date          `10/11/2021`: day or month first? Not guessed: kind `text`
+invalid_date            a date form naming no real day (`31 February 2021`): kind `text`
+untyped                 nothing recognised: kind `text`
+unsigned                a change (pp, or a number in a swing/change key) written without a sign: the
+                        sign may have been lost in rendering
+circa                   `c. 1990`: an approximate year
+annotated               a typed value followed by a note kept in `text`: `39 seats in X`,
+                        `40.5% (2006 est.)`; a note that is a year or a rank is typed in `parts`
+                        (`4,164,252,000 (1st)`, `345,900 (2020)`)
+leading_zero            `030`: digits with a leading zero are a code, not a number (kind `text`)
+identifier              a digit-bearing value in a code key (`calling_code`, `isbn`, `oclc`,
+                        `postal_code`): kept as text, never a number
+placeholder             a dash or `N/A` standing for no value (kind `empty`)
+named_colour            a colour key holding a colour name (`white`), kept as written
+sign_from_template      the sign came from {{increase}}/{{decrease}}/{{steady}} (hint `sign`)
+trend_up,               a sign hint on a value that is not a change (`{{increase}} 165,000`
+trend_down,             employees): the number is left as written
 trend_steady
-sign_conflict       the written sign and the template's sign disagree; the written one is kept
-date_from_template  date and precision came from {{start date}} and the like (hint `date`)
-unit_from_template  the unit came from {{convert}} (hint `unit`)
-list_from_template  the items came from {{ubl}}/plainlist (hint `list`)
-notes_removed       references or notes were removed from the value (hint `notes`, or from raw)
-markup_stripped     no plain text was given and `raw` held wiki markup, stripped here (lightly)
-bad_hint            a hint could not be read (bad JSON, impossible date); it was ignored
-internal_error      a bug in typing was caught; the value is kept as text
-==================  ==============================================================================
+sign_conflict           the written sign and the template's sign disagree; the written one is kept
+colour_from_template    the colour came from a colour template (hint `colour`)
+date_from_template      date and precision came from {{start date}} and the like (hint `date`)
+unit_from_template      the unit came from {{convert}} (hint `unit`)
+list_from_template      the items came from {{ubl}}/plainlist (hint `list`)
+notes_removed           references or notes were removed from the value (hint `notes`, or from raw)
+markup_stripped         no plain text was given and `raw` held wiki markup, stripped here (lightly)
+bad_hint                a hint could not be read (bad JSON, impossible date); it was ignored
+bad_input               `raw` was not a string (None, a number): kept as its `str()`, kind `text`
+internal_error          a bug in typing was caught; the value is kept as text
+======================  ============================================================================
 
-Hint keys read: `sign` (`+`, `-`, `0`), `date` (ISO) with `date_precision`, `unit`, `list` (JSON
-list of item strings), `notes` (JSON list). A sign hint changes the number only where a sign
+Hint keys read: `sign` (`+`, `-`, `0`), `date` (ISO) with `date_precision`, `unit` (also stripped
+from the end of the text: `12 sqmi`), `colour`, `list` (JSON list of item strings), `notes` (JSON
+list); others are ignored. A sign hint changes the number only where a sign
 means something: pp and change values, and numbers in a swing/change key.
 """
 

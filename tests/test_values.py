@@ -390,6 +390,26 @@ def test_unit_hint():
     assert (value.number, value.unit, value.flags) == (12, "km2", ["unit_from_template"])
 
 
+def test_unit_hint_is_stripped_from_the_text():
+    value = parse_value("{{convert|12|sqmi}}", "area", text="12 sqmi", hints={"unit": "sqmi"})
+    assert (value.kind, value.number, value.unit) == ("integer", 12, "sqmi")
+    assert value.flags == ["unit_from_template"]
+
+
+def test_colour_hint():
+    value = parse_value("{{party color|X}}", "colour", text="", hints={"colour": "#0a408a"})
+    assert (value.kind, value.text, value.flags) == ("colour", "#0A408A", ["colour_from_template"])
+    value = parse_value("x", "seats", text="98/107", hints={"colour": "#0a408a"})
+    assert value.kind == "seats_of"  # a legend colour does not replace the value
+
+
+def test_composition_bar_fraction_in_a_seats_key():
+    value = parse_value("{{composition bar|98|107}}", "seats", text="98/107")
+    assert (value.kind, value.number, value.total, value.unit) == ("seats_of", 98, 107, "seats")
+    assert parse_value("10/11").kind == "text"  # outside a seats key: a date? a score?
+    assert parse_value("108/107", "seats").kind == "text"
+
+
 def test_list_hint_of_counts():
     items = ["Government (25)", "Amanat (25)", "Support (17)"]
     value = parse_value("{{ubl|...}}", "political_groups", text=" ".join(items),
