@@ -122,3 +122,65 @@ def test_one_corrupted_cell_is_found_and_repaired_when_recoverable(case, data):
     else:
         assert recon.repairs == []
         assert all(f.status in ("ambiguous", "open") for f in errors)
+
+
+# --- legislatures ---------------------------------------------------------------------------
+
+@st.composite
+def group_trees(draw):
+    """A consistent two-level tree: every parent's seats are its children's sum."""
+    from extractor.schemas.legislature import PoliticalGroup
+
+    position = iter(range(100))
+    top = []
+    for _ in range(draw(st.integers(1, 4))):
+        kids = draw(st.lists(st.integers(1, 30), max_size=3))
+        children = [PoliticalGroup(name=f"g{k}", seats=s, position=next(position))
+                    for k, s in enumerate(kids)]
+        seats = sum(kids) if kids else draw(st.integers(1, 30))
+        group = PoliticalGroup(name="p", seats=seats, position=next(position), children=[])
+        group.children = children
+        top.append(group)
+    return top
+
+
+def _walk(groups):
+    for g in groups:
+        yield g
+        yield from _walk(g.children)
+
+
+def legislature_records(top, members):
+    from extractor.schemas.legislature import Legislature
+
+    return Records(legislatures=[Legislature(infobox=0, members=integer(members), groups=top)])
+
+
+@settings(max_examples=100, deadline=None)
+@given(group_trees(), st.data())
+def test_group_tree_corruption_is_always_found(top, data):
+    members = sum(g.seats for g in top)
+    quiet = reconcile(Article(doc_id="t#1", title="L", source="t", format="flat"),
+                      legislature_records(top, members))
+    assert quiet.findings == [] and quiet.repairs == []
+    groups = list(_walk(top))
+    target = data.draw(st.integers(-1, len(groups) - 1))
+    if target < 0:
+        members = data.draw(st.integers(0, members + 20).filter(lambda x, m=members: x != m))
+    else:
+        g = groups[target]
+        g.seats = data.draw(st.integers(0, g.seats + 20).filter(lambda x, s=g.seats: x != s))
+    recon = reconcile(Article(doc_id="t#1", title="L", source="t", format="flat"),
+                      legislature_records(top, members))
+    assert [f for f in recon.findings if f.severity == "error"]
+    for repair in recon.repairs:  # whatever is repaired restores every sum
+        value = int(repair.repaired)
+        if repair.field == "members":
+            members = value
+        else:
+            position = int(repair.record.rsplit("[", 1)[1].rstrip("]"))
+            next(g for g in groups if g.position == position).seats = value
+    if recon.repairs:
+        again = reconcile(Article(doc_id="t#1", title="L", source="t", format="flat"),
+                          legislature_records(top, members))
+        assert again.findings == []
