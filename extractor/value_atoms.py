@@ -243,6 +243,10 @@ def is_change_key(key: str | None) -> bool:
 @lru_cache(maxsize=8192)
 def is_year_key(key: str | None) -> bool:
     """A key whose bare four-digit value is a year: `next_election`, `previous_year`."""
+    if not key:
+        return False
+    if key.rsplit("_", 1)[-1] in _DATE_WORDS or key.endswith("as_of"):
+        return True  # `population_estimate_year`, `bevolking_as_of`: the last word decides
     words = key_words(key)
     return bool(words & _DATE_WORDS) and not words & _COUNT_WORDS
 

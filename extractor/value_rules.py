@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from decimal import Decimal
 
 from extractor import value_atoms as atoms
 from extractor.value_atoms import NUM
@@ -156,6 +157,11 @@ _UNITS = (
     "inhabitants|years|km2|km²|sq mi|mi2|mi²|km/h|km|mi|m2|m²|m/s|m3|m³|mph|cm|mm|m|ft|ha|"
     "acres|kg|mg|µg|g|t|kcal|kj|ml|l|°c|°f|mw|kw|gw|ghz|mhz|hz|kb|mb|gb|tb"
 )
+_SCALES = {"thousand": 3, "million": 6, "mn": 6, "mio": 6, "billion": 9, "bn": 9, "trillion": 12}
+_CURRENCY = r"US\$|A\$|C\$|NZ\$|HK\$|R\$|\$|€|£|¥|₹|₽|₩|₺|CHF|USD|EUR|GBP"
+_MONEY = re.compile(
+    rf"({_CURRENCY})?\s?({NUM})(?:\s?({'|'.join(_SCALES)}))?(?:\s+(?:\((.*)\)|(.*)))?", re.I | re.S
+)
 _WITH_UNIT = re.compile(rf"({NUM})\s?({_UNITS})(?:\s+(.*))?", re.I | re.S)
 _SEAT_WORDS = frozenset(
     "seats seat members deputies mandates mps councillors senators places".split()
@@ -216,6 +222,24 @@ def _image_size(raw: str, text: str, key: str | None, match: re.Match[str]) -> V
     flags = [] if atoms.is_image_key(key) else ["lost_value"]
     number = float(width or height)
     return make(raw, text, "image_size", number=number, unit="px", decimals=0, flags=flags)
+
+
+def _money(raw: str, text: str, match: re.Match[str]) -> Val | None:
+    """`US$2.991 billion`, `$17,500`, `4.22 million`: the number scaled, the currency as unit."""
+    currency, token, scale = match.group(1), match.group(2), match.group(3)
+    if currency is None and scale is None:
+        return None
+    status, value, decimals = atoms.read_number(token, dot_is_decimal=scale is not None)
+    if status != atoms.OK:
+        return untyped(raw, text, "ambiguous_number" if status == atoms.AMBIGUOUS else "untyped")
+    if scale is not None:
+        exponent = _SCALES[scale.lower()]
+        value = float(Decimal(repr(value)) * 10**exponent)  # exact: 2.991e9, not 2990999999.99
+        decimals = max(0, decimals - exponent)
+    flags = ["annotated"] if match.group(4) or match.group(5) else []
+    kind = "money" if currency else ("integer" if decimals == 0 else "decimal")
+    unit = currency.upper() if currency else None
+    return make(raw, text, kind, number=value, unit=unit, decimals=decimals, flags=flags)
 
 
 def _with_unit(raw: str, text: str, match: re.Match[str]) -> Val:
@@ -310,6 +334,8 @@ def scalar(raw: str, text: str, key: str | None) -> Val | None:
     if first.isdigit():
         if match := _WITH_UNIT.fullmatch(text):
             return _with_unit(raw, text, match)
+        if (match := _MONEY.fullmatch(text)) and (money := _money(raw, text, match)):
+            return money
         if last in "tdhs" and (match := _ORDINAL.fullmatch(text)):
             return make(raw, text, "ordinal", number=float(match.group(1)), decimals=0)
         if " of " in text and (match := _SEATS_OF.fullmatch(text)):
@@ -318,6 +344,9 @@ def scalar(raw: str, text: str, key: str | None) -> Val | None:
             return _slash_of(raw, text, key, match)
     if date := _date(raw, text):
         return date
+    if not first.isdigit() and (match := _MONEY.fullmatch(text)):
+        if money := _money(raw, text, match):
+            return money
     if first in "aA" and (match := _ALL_SEATS.fullmatch(text)):
         return _seats_of(raw, text, match.group(1), match.group(1), match.group(2))
     if "." in text[-6:] and (file := _FILE.fullmatch(text)):
@@ -477,6 +506,8 @@ def _apply_list_hint(value: Val, hints: dict[str, str], key: str | None) -> Val:
         value.flags.append("bad_hint")
         return value
     items = [item for item in items if item]
+    if not items:
+        return value  # an empty {{ubl}} adds nothing
     counts = [count_item(item, item) for item in items]
     flags = [f for f in value.flags if f != "untyped"] + ["list_from_template"]
     if items and all(counts):

@@ -16,7 +16,8 @@ from extractor.values import TypedValue, parse_value
 
 KINDS = {
     "integer", "decimal", "percent", "pp", "change", "date", "colour", "file", "image_size",
-    "seats_of", "compound", "count_list", "list", "count", "ordinal", "new", "empty", "text",
+    "seats_of", "compound", "count_list", "list", "count", "ordinal", "money", "new", "empty",
+    "text",
 }  # fmt: skip
 
 
@@ -180,6 +181,8 @@ def test_bare_year_is_a_date_only_in_a_date_key():
     assert parse_value("2016", "previous_year").kind == "date"
     assert (parse_value("2016").kind, parse_value("2016").number) == ("integer", 2016)
     assert parse_value("2016", "seats").kind == "integer"
+    assert parse_value("2015", "population_estimate_year").kind == "date"  # the last word decides
+    assert parse_value("2009", "bevolking_as_of").kind == "date"
 
 
 def test_circa_year():
@@ -299,6 +302,20 @@ def test_ordinal():
     assert (value.kind, value.number) == ("ordinal", 64)
 
 
+@pytest.mark.parametrize(
+    ("raw", "kind", "number", "unit"),
+    [("$17,500", "money", 17500, "$"), ("US$2.991 billion", "money", 2_991_000_000, "US$"),
+     ("€ 1,5 Mio", "money", 1_500_000, "€"), ("4.22 million", "integer", 4_220_000, None)],
+)  # fmt: skip
+def test_money_and_scaled_numbers(raw, kind, number, unit):
+    value = parse_value(raw, "gdp_nominal")
+    assert (value.kind, value.number, value.unit) == (kind, number, unit)
+
+
+def test_money_keeps_dot_ambiguity_without_a_scale():
+    assert parse_value("$2.991").flags == ["ambiguous_number"]
+
+
 def test_number_with_unit():
     value = parse_value("3.0m", "height")
     assert (value.kind, value.number, value.unit) == ("decimal", 3.0, "m")
@@ -416,6 +433,11 @@ def test_list_hint_of_counts():
                         hints={"list": json.dumps(items)})  # fmt: skip
     assert value.kind == "count_list" and len(value.parts) == 3
     assert value.flags == ["list_from_template"]
+
+
+def test_empty_list_hint_adds_nothing():
+    value = parse_value("{{ubl}}", "influenced", text="", hints={"list": "[]"})
+    assert (value.kind, value.flags) == ("empty", [])
 
 
 def test_list_hint_of_other_items():
