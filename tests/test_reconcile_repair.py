@@ -89,3 +89,27 @@ def test_records_are_named_by_their_infobox():
     [r] = recon.repairs
     assert r.record == "election[2].result[2]"
     assert recon.by_rule("ELECTION_SEAT_SUM")[0].subject == "election[2]"
+
+
+def test_two_independent_errors_are_two_findings_and_one_two_cell_repair():
+    text = ("The election was held to elect 39 deputies. The Nur Otan won majority of 29 "
+            "seats. Parties need a 7% threshold.")
+    recon = reconcile(article(text), seed_like([29, 15, 3, 3], majority="21"))
+    errors = [f for f in recon.findings if f.severity == "error"]
+    assert [(f.rule, f.status) for f in errors] == [("ELECTION_SEAT_SUM", "repaired"),
+                                                   ("ELECTION_MAJORITY", "repaired")]
+    assert sorted((r.record, r.field, r.repaired, r.rule) for r in recon.repairs) == [
+        ("election[0]", "majority", "20", "ELECTION_MAJORITY"),
+        ("election[0].result[2]", "seats", "4", "ELECTION_SEAT_SUM")]
+
+
+def test_two_cell_candidates_left_ambiguous_are_each_reported():
+    text = "The Nur Otan won majority of 29 seats. Parties need a 7% threshold."
+    recon = reconcile(article(text), seed_like([29, 15, 3, 3], majority="21"))
+    errors = [f for f in recon.findings if f.severity == "error"]
+    assert [(f.rule, f.status) for f in errors] == [("ELECTION_SEAT_SUM", "ambiguous"),
+                                                   ("ELECTION_MAJORITY", "ambiguous")]
+    survivors = [c["text"] for c in errors[0].evidence["candidates"] if c["survives"]]
+    assert survivors == ["majority 21 → 20, Aq Jol 15 → 4",
+                         "seats_for_election 39 → 40, Aq Jol 15 → 5"]
+    assert recon.repairs == []

@@ -85,6 +85,37 @@ def single_cell_candidates(targets: list[Constraint], constraints: list[Constrai
     return found
 
 
+def two_cell_candidates(targets: list[Constraint], constraints: list[Constraint],
+                        values: Values, nonnegative: set[Cell]) -> list[Candidate]:
+    """Every change of two cells that makes all `targets` hold and breaks nothing that held:
+    the first cell takes a value one target solves for, the second a value solving a target
+    still violated after the first change."""
+    held = [c for c in constraints if c not in targets and _safe_holds(c, values)]
+    cells = sorted({cell for t in targets for cell in t.cells if cell in values})
+    found: dict[tuple, Candidate] = {}
+    for first in cells:
+        for v1 in _proposals(first, targets, values, nonnegative):
+            step = {**values, first: v1}
+            still = [t for t in targets if not _safe_holds(t, step)]
+            for second in cells:
+                if second == first:
+                    continue
+                for v2 in _proposals(second, still, step, nonnegative):
+                    trial = {**step, second: v2}
+                    if all(_safe_holds(t, trial) for t in targets) and all(
+                            _safe_holds(c, trial) for c in held):
+                        key = tuple(sorted(((first, v1), (second, v2))))
+                        found.setdefault(key, Candidate(dict(key)))
+    return list(found.values())
+
+
+def _proposals(cell: Cell, targets: list[Constraint], values: Values,
+               nonnegative: set[Cell]) -> list[int]:
+    proposals = [v for t in targets if cell in t.cells for v in _safe_solve(t, cell, values)]
+    return [v for v in dict.fromkeys(proposals)
+            if v != values[cell] and not (cell in nonnegative and v < 0)]
+
+
 def rank(candidates: list[Candidate], witnesses: list[Witness], values: Values) -> Outcome:
     """Weigh each candidate against each witness; the survivors have no contradiction."""
     trials = [{**values, **c.changes} for c in candidates]

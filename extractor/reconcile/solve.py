@@ -3,7 +3,8 @@
 Violated constraints that share cells form one component: one error can break several of
 them (a wrong seat count breaks the seat sum and the seat change), and it is reported once,
 under the first constraint, with the others named as explained by it. When no single cell
-explains a whole component, each constraint is searched and reported on its own.
+explains a whole component, pairs of cells are tried (two independent errors, each reported);
+when no pair does either, each constraint is searched and reported on its own.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from extractor.reconcile.repair import (
     Candidate,
     Cell,
     Constraint,
+    Outcome,
     Values,
     Witness,
     confidence,
     rank,
     single_cell_candidates,
+    two_cell_candidates,
     violated,
 )
 from extractor.reconcile.result import Finding, Repair
@@ -36,30 +39,44 @@ def solve(constraints: list[Constraint], values: dict[Cell, int], nonnegative: s
     repairs: list[Repair] = []
     repaired = dict(values)
     for component in _components(violated(constraints, values)):
-        groups = [component]
         candidates = single_cell_candidates(component, constraints, values, nonnegative)
         if not candidates and len(component) > 1:
-            groups = [[c] for c in component]
-        for group in groups:
-            if group is not component:
-                candidates = single_cell_candidates(group, constraints, values, nonnegative)
-            outcome = rank(candidates, witnesses, values)
-            found = describe(group[0], values)
-            if len(group) > 1:
-                found.evidence["also_explains"] = [c.code for c in group[1:]]
-            _attach(found, outcome.candidates, values, label)
+            candidates = two_cell_candidates(component, constraints, values, nonnegative)
+        if candidates or len(component) == 1:
+            groups = [(component, candidates)]
+        else:  # nothing small explains them together: each on its own
+            groups = [([c], single_cell_candidates([c], constraints, values, nonnegative))
+                      for c in component]
+        for group, found_candidates in groups:
+            outcome = rank(found_candidates, witnesses, values)
             unique = outcome.unique
+            # one cell explaining several constraints: one finding; two cells: one each
+            pairs = bool(found_candidates) and all(len(c.changes) > 1 for c in found_candidates)
+            shown = group if pairs else group[:1]
+            for constraint in shown:
+                found = describe(constraint, values)
+                if len(shown) == 1 and len(group) > 1:
+                    found.evidence["also_explains"] = [c.code for c in group[1:]]
+                _attach(found, outcome.candidates, values, label)
+                if unique is not None:
+                    found.status = "repaired"
+                    found.message += " Repaired: " + _changes_text(unique, values, label) + "."
+                elif found_candidates:
+                    found.status = "ambiguous"
+                    found.message += _ambiguity_text(outcome, values, label)
+                findings.append(found)
             if unique is not None:
-                found.status = "repaired"
                 repaired.update(unique.changes)
-                repairs += _repairs(unique, found, values, raw)
-                found.message += " Repaired: " + _changes_text(unique, values, label) + "."
-            elif candidates:
-                found.status = "ambiguous"
-                found.message += " Candidates: " + "; ".join(
-                    _changes_text(c, values, label) for c in candidates) + "."
-            findings.append(found)
+                repairs += _repairs(outcome, group, values, raw, label)
     return findings, repairs, repaired
+
+
+def _ambiguity_text(outcome: Outcome, values: Values, label: Callable[[Cell], str]) -> str:
+    if outcome.survivors:
+        listed, lead = outcome.survivors, " Candidates: "
+    else:
+        listed, lead = outcome.candidates, " Candidates, each contradicted by a witness: "
+    return lead + "; ".join(_changes_text(c, values, label) for c in listed) + "."
 
 
 def _components(bad: list[Constraint]) -> list[list[Constraint]]:
@@ -85,12 +102,15 @@ def _changes_text(candidate: Candidate, values: Values, label: Callable[[Cell], 
                      for cell, value in candidate.changes.items())
 
 
-def _repairs(candidate: Candidate, found: Finding, values: Values,
-             raw: dict[Cell, str]) -> list[Repair]:
-    evidence = {"supported_by": candidate.supports,
-                "rejected": [c for c in found.evidence.get("candidates", [])
-                             if not c["survives"]]}
+def _repairs(outcome: Outcome, group: list[Constraint], values: Values,
+             raw: dict[Cell, str], label: Callable[[Cell], str]) -> list[Repair]:
+    """One repair per changed cell, under the rule of the first constraint that reads it."""
+    chosen = outcome.unique
+    rejected = [{**c.as_evidence(values), "text": _changes_text(c, values, label)}
+                for c in outcome.candidates if c.contradictions]
+    evidence = {"supported_by": chosen.supports, "rejected": rejected}
     return [Repair(record=cell[0], field=cell[1], raw=raw.get(cell, str(values.get(cell))),
-                   repaired=str(value), method=METHOD, confidence=confidence(candidate),
-                   rule=found.rule, evidence=dict(evidence))
-            for cell, value in candidate.changes.items()]
+                   repaired=str(value), method=METHOD, confidence=confidence(chosen),
+                   rule=next((c.code for c in group if cell in c.cells), group[0].code),
+                   evidence=dict(evidence))
+            for cell, value in chosen.changes.items()]
