@@ -621,3 +621,31 @@ def test_grammar_path_declines_what_it_does_not_read(text):
     from extractor.value_grammar import parse_scalar
 
     assert parse_scalar(text) is None
+
+
+# ---------------------------------------------------------------- the whole corpus (opt-in)
+
+
+@pytest.mark.slow
+def test_every_corpus_field_types_without_raising():
+    from tests.conftest import SHARED
+
+    field = re.compile(r"^\s*\|\s*([^=|{}\[\]<>]{1,40}?)\s*=\s*(.*?)\s*$")
+    paths = sorted((SHARED / "corpus" / "wikitext").glob("*.wiki"))
+    if not paths:
+        pytest.skip("the shared corpus is not here")
+    seen = 0
+    for path in paths:
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            match = field.match(line)
+            if not match:
+                continue
+            key = canonical_key(match.group(1))[0]
+            value = parse_value(match.group(2), key)
+            seen += 1
+            assert value.kind in KINDS
+            if value.kind == "text":
+                assert value.number is None and value.flags
+            if value.kind == "date":
+                assert re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value.date)
+    assert seen > 5000
