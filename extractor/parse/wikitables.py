@@ -1,0 +1,290 @@
+"""Wikitables (`{| ... |}`) and results templates to the table model.
+
+A purpose-built line reader recognises the table markup (`{|`, `|+`, `|-`, `|`, `||`, `!`, `!!`,
+`|}`) and hands only cell contents to the template renderer, which is far faster than parsing
+whole tables with mwparserfromhell. Each source cell is kept once with its rowspan/colspan;
+`expand_spans(table)` lays the cells out on the HTML table grid for code that needs columns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractor.model import Cell, Problem, Row, Table
+from extractor.templates import Call, fast_render, normalise_name
+
+_SPAN = re.compile(r"""\b(rowspan|colspan)\s*=\s*["']?\s*(\d+)""", re.IGNORECASE)
+_BACKGROUND = re.compile(r"background(?:-color)?\s*:\s*(#[0-9a-fA-F]{3,6}|[a-zA-Z]+)")
+MAX_SPAN = 1000  # browsers clamp colspan at 1000; a bigger rowspan is a typo, not a table
+
+
+def split_outside(text: str, separators: tuple[str, ...]) -> list[str]:
+    """Split at any separator that is not inside `[[...]]` or `{{...}}`."""
+    if "[[" not in text and "{{" not in text:
+        parts = [text]
+        for sep in separators:
+            parts = [piece for part in parts for piece in part.split(sep)]
+        return parts
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        pair = text[i:i + 2]
+        if pair in ("[[", "{{"):
+            depth += 1
+            i += 2
+            continue
+        if pair in ("]]", "}}") and depth:
+            depth -= 1
+            i += 2
+            continue
+        if depth == 0 and pair in separators:
+            parts.append(text[start:i])
+            i += 2
+            start = i
+            continue
+        i += 1
+    parts.append(text[start:])
+    return parts
+
+
+def split_attributes(piece: str) -> tuple[str, str]:
+    """`style="..." rowspan=2 | text` → (attributes, content); no single pipe → ("", piece)."""
+    if "|" not in piece:
+        return "", piece
+    if "[[" not in piece and "{{" not in piece:
+        attributes, _, content = piece.partition("|")
+        return attributes, content
+    depth, i = 0, 0
+    while i < len(piece):
+        pair = piece[i:i + 2]
+        if pair in ("[[", "{{"):
+            depth, i = depth + 1, i + 2
+            continue
+        if pair in ("]]", "}}") and depth:
+            depth, i = depth - 1, i + 2
+            continue
+        if depth == 0 and piece[i] == "|":
+            return piece[:i], piece[i + 1:]
+        i += 1
+    return "", piece
+
+
+def make_cell(piece: str, header: bool) -> Cell:
+    """A cell from its source piece (`attributes | content` or just content)."""
+    attributes, content = split_attributes(piece)
+    return content_cell(content, header, attributes)
+
+
+def content_cell(content: str, header: bool = False, attributes: str = "") -> Cell:
+    rendered = fast_render(content, keep_unknown=True)
+    hints = dict(rendered.hints)
+    spans = {name.lower(): int(value) for name, value in _SPAN.findall(attributes)}
+    if attributes:
+        colour = _BACKGROUND.search(attributes)
+        if colour:
+            hints.setdefault("colour", colour.group(1).lower())
+        if "{{" in attributes:
+            for key, value in fast_render(attributes).hints.items():
+                if key in ("colour", "colour_party"):
+                    hints.setdefault(key, value)
+    raw = content.strip()
+    return Cell(
+        text=rendered.text,
+        raw=raw if raw != rendered.text else None,
+        hints=hints,
+        header=header,
+        rowspan=min(max(spans.get("rowspan", 1), 1), MAX_SPAN),
+        colspan=min(max(spans.get("colspan", 1), 1), MAX_SPAN),
+    )
+
+
+@dataclass
+class _Builder:
+    """State of one table while its lines are read."""
+
+    line: int
+    rows: list[Row] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)  # raw pieces of the current row
+    pending_header: list[bool] = field(default_factory=list)
+    pending_nested: dict[int, int] = field(default_factory=dict)  # piece → nested table
+    row_line: int | None = None
+    caption: str | None = None
+    in_caption: bool = False
+
+    def add_piece(self, piece: str, header: bool, line: int) -> None:
+        if self.row_line is None:
+            self.row_line = line
+        self.pending.append(piece)
+        self.pending_header.append(header)
+        self.in_caption = False
+
+    def continue_piece(self, text: str) -> None:
+        if self.in_caption and self.caption is not None:
+            self.caption += "\n" + text
+        elif self.pending:
+            self.pending[-1] += "\n" + text
+
+    def end_row(self, next_line: int | None) -> None:
+        if self.pending:
+            cells = [make_cell(p, h) for p, h in zip(self.pending, self.pending_header,
+                                                     strict=True)]
+            for piece, nested in self.pending_nested.items():
+                cells[piece].hints["nested_table"] = str(nested)
+            self.rows.append(Row(cells=cells, line=self.row_line or self.line))
+        self.pending, self.pending_header, self.pending_nested = [], [], {}
+        self.row_line = next_line
+        self.in_caption = False
+
+
+def read_table(lines: list[tuple[int, str]], section: int = 0) -> tuple[list[Table], list[Problem]]:
+    """Read one table from its lines (line number, text), the first being `{|`.
+
+    Returns the table followed by any tables nested in its cells (each nested table is also
+    noted in its host cell's hints as `nested_table`, an index relative to this list), and the
+    problems met (an unclosed table is an `error`: its last rows may be incomplete).
+    """
+    tables: list[Table] = [Table(rows=[], line=lines[0][0], end_line=lines[-1][0],
+                                 section=section, kind="wikitable")]
+    problems: list[Problem] = []
+    builder = _Builder(line=lines[0][0])
+    closed = False
+    index = 1
+    while index < len(lines):
+        number, text = lines[index]
+        stripped = text.lstrip()
+        if stripped.startswith("{|"):
+            end = _matching_end(lines, index)
+            nested, nested_problems = read_table(lines[index:end + 1], section)
+            _note_nested(builder, len(tables))
+            tables += nested
+            problems += nested_problems
+            index = end + 1
+            continue
+        if stripped.startswith("|}"):
+            closed = True
+            tables[0].end_line = number
+            break
+        _read_line(builder, stripped, number, text)
+        index += 1
+    builder.end_row(None)
+    tables[0].rows = builder.rows
+    tables[0].caption = fast_render(builder.caption).text if builder.caption else None
+    if not closed:
+        problems.append(Problem(code="TABLE_UNCLOSED", line=lines[0][0], severity="error",
+                                message="table has no closing |}; read to the end of its section"))
+    return tables, problems
+
+
+def _read_line(builder: _Builder, stripped: str, number: int, text: str) -> None:
+    if stripped.startswith("|+"):
+        builder.caption = split_attributes(stripped[2:])[1].strip()
+        builder.in_caption = True
+    elif stripped.startswith("|-"):
+        builder.end_row(number)
+    elif stripped.startswith("|"):
+        for piece in split_outside(stripped[1:], ("||",)):
+            builder.add_piece(piece, False, number)
+    elif stripped.startswith("!"):
+        for piece in split_outside(stripped[1:], ("!!", "||")):
+            builder.add_piece(piece, True, number)
+    else:
+        builder.continue_piece(text)
+
+
+def _note_nested(builder: _Builder, relative_index: int) -> None:
+    if builder.pending:
+        builder.pending_nested[len(builder.pending) - 1] = relative_index
+
+
+def _matching_end(lines: list[tuple[int, str]], start: int) -> int:
+    depth = 0
+    for index in range(start, len(lines)):
+        stripped = lines[index][1].lstrip()
+        if stripped.startswith("{|"):
+            depth += 1
+        elif stripped.startswith("|}"):
+            depth -= 1
+            if depth == 0:
+                return index
+    return len(lines) - 1
+
+
+def expand_spans(table: Table) -> list[list[Cell]]:
+    """The table on the HTML grid: a cell with rowspan/colspan fills every slot it covers (the
+    same Cell object repeated), rows are padded to the table's width with empty filler cells
+    (`hints={"filler": "1"}`), and a rowspan reaching past the last row is clipped."""
+    grid: list[list[Cell | None]] = [[] for _ in table.rows]
+    for r, row in enumerate(table.rows):
+        col = 0
+        for cell in row.cells:
+            while col < len(grid[r]) and grid[r][col] is not None:
+                col += 1
+            for dr in range(min(cell.rowspan, len(table.rows) - r)):
+                target = grid[r + dr]
+                if len(target) < col + cell.colspan:
+                    target.extend([None] * (col + cell.colspan - len(target)))
+                for dc in range(cell.colspan):
+                    if target[col + dc] is None:
+                        target[col + dc] = cell
+            col += cell.colspan
+    width = max((len(row) for row in grid), default=0)
+    return [[c if c is not None else Cell(text="", hints={"filler": "1"})
+             for c in row + [None] * (width - len(row))] for row in grid]
+
+
+# --- results templates -----------------------------------------------------------------------
+
+_NUMBERED = re.compile(r"^(.*?)(\d+)$")
+
+
+def results_table(call: Call, line: int, end_line: int, section: int = 0) -> Table | None:
+    """`{{Election results|party1=..|votes1=..}}`: numbered parameters become rows, their base
+    names the header row. None when the template has no numbered parameters."""
+    columns: list[str] = []
+    rows: dict[int, dict[str, str]] = {}
+    for key, raw in call.raw_named.items():
+        m = _NUMBERED.match(key)
+        if not m or not m.group(1):
+            continue
+        base, number = m.group(1).rstrip("_"), int(m.group(2))
+        if base not in columns:
+            columns.append(base)
+        rows.setdefault(number, {})[base] = raw
+    if not rows:
+        return None
+    header = Row(cells=[Cell(text=c, header=True) for c in columns], line=line)
+    body = [Row(cells=[_template_cell(rows[n].get(c, "")) for c in columns], line=line)
+            for n in sorted(rows)]
+    caption = call.get("title", "caption") or None
+    return Table(rows=[header, *body], line=line, end_line=end_line, section=section,
+                 caption=caption, kind=call.name)
+
+
+ELECTION_BOX_COLUMNS = ("kind", "party", "candidate", "votes", "percentage", "change")
+
+
+def election_box_table(calls: list[tuple[Call, int]], end_line: int, section: int = 0) -> Table:
+    """`{{Election box begin}}` … `{{Election box candidate}}` … `{{Election box end}}`: one
+    row per template between begin and end, with the kind (candidate, majority, turnout…)."""
+    begin, line = calls[0]
+    header = Row(cells=[Cell(text=c, header=True) for c in ELECTION_BOX_COLUMNS], line=line)
+    rows = [header]
+    for call, call_line in calls[1:]:
+        kind = call.name.removeprefix("election box").strip()
+        if kind in ("end", ""):
+            continue
+        cells = [Cell(text=kind)] + [_template_cell(call.raw_named.get(c, ""))
+                                     for c in ELECTION_BOX_COLUMNS[1:]]
+        rows.append(Row(cells=cells, line=call_line))
+    return Table(rows=rows, line=line, end_line=end_line, section=section,
+                 caption=begin.get("title") or None, kind="election box")
+
+
+def _template_cell(raw: str) -> Cell:
+    return content_cell(raw) if raw else Cell(text="")
+
+
+def is_results_template(name: str) -> bool:
+    name = normalise_name(name)
+    return name.startswith(("election results", "election box begin", "legislative election",
+                            "election table"))

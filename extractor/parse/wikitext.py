@@ -1,0 +1,547 @@
+"""Wikitext to the raw `Article` model (format "wikitext").
+
+Two stages, for speed. A linear scan over the page finds the template spans (`{{ ... }}`,
+matched with a stack on a copy where comments and parser-blacklisted tags such as `<nowiki>`
+are blanked out); only the infobox spans go to mwparserfromhell, whose own parameters become
+the infobox fields. The rest of the page is read line by line (headings, paragraphs, bullet
+lists, tables; a line whose template continues on the next lines is read as one logical line),
+and only small pieces of text (a paragraph, a cell) are rendered to plain text.
+
+Never raises on bad wikitext: problems go to `Article.problems` with stable codes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass
+
+import mwparserfromhell
+from mwparserfromhell.nodes import Tag, Template
+
+from extractor.model import (
+    Article,
+    BulletItem,
+    BulletList,
+    Infobox,
+    InfoboxField,
+    Paragraph,
+    Problem,
+    Section,
+    Table,
+)
+from extractor.parse.wikitables import (
+    election_box_table,
+    is_results_template,
+    read_table,
+    results_table,
+)
+from extractor.templates import Renderer, fast_render, normalise_name, render_code
+
+# --- which templates are infoboxes -----------------------------------------------------------
+# The rule: a template is an infobox when its normalised (lower-case) name starts with
+# "infobox" (the English and most other wikis: `Infobox settlement`, `infobox tanàna`,
+# `Infobox/articulo/...`), or contains one of the local names below. The corpus manifest lists
+# only `Infobox ...` templates; the local names cover wikis that translate the word.
+INFOBOX_PREFIX = "infobox"
+LOCAL_INFOBOX_NAMES = (
+    "taxobox", "speciesbox", "ficha de", "infocaixa", "info/", "карточка", "картка",
+    "bilgi kutusu", "infokutija", "infokvir", "gwybodlen", "ynfoboks", "infoboks", "infokaste",
+    "tietolaatikko", "inligtingskas", "صندوق معلومات", "خانہ معلومات", "جعبه اطلاعات",
+    "ज्ञानसन्दूक", "माहितीचौकट", "ਜਾਣਕਾਰੀਡੱਬਾ", "ინფოდაფა", "agahîdank", "bilgiquti",
+    "տեղեկաքարտ", "תבנית מידע", "基礎情報", "信息框", "정보상자",
+)
+
+
+def is_infobox_name(name: str) -> bool:
+    name = normalise_name(name)
+    return name.startswith(INFOBOX_PREFIX) or any(local in name for local in LOCAL_INFOBOX_NAMES)
+
+
+# --- masking and template spans --------------------------------------------------------------
+# mwparserfromhell does not parse inside these tags (its PARSER_BLACKLIST), nor in comments.
+_OPAQUE = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(nowiki|pre|math|source|syntaxhighlight|gallery|timeline|score|ce|chem|"
+    r"hiero|graph|imagemap|templatedata|categorytree|inputbox|section)\b[^>]*?"
+    r"(?:/>|>.*?(?:</\1\s*>|\Z))",
+    re.DOTALL | re.IGNORECASE,
+)
+_BRACES = re.compile(r"\{\{|\}\}")
+_NAME = re.compile(r"\{\{\s*([^|{}<>\[\]]{0,120})")
+
+
+def mask_opaque(text: str) -> str:
+    """The text with comments and opaque tags blanked (same length, same line breaks)."""
+    def blank(match: re.Match) -> str:
+        return re.sub(r"[^\n]", " ", match.group())
+
+    return _OPAQUE.sub(blank, text) if ("<" in text) else text
+
+
+@dataclass
+class Span:
+    start: int
+    end: int  # exclusive
+    name: str
+    recovered: bool = False  # an unclosed infobox, read up to the next heading
+
+
+def template_spans(masked: str) -> list[Span]:
+    """Every matched `{{ ... }}` pair, in order of start. An opener never closed is text (as
+    in MediaWiki); a stray `}}` is text too."""
+    stack: list[int] = []
+    spans: list[Span] = []
+    for match in _BRACES.finditer(masked):
+        if match.group() == "{{":
+            stack.append(match.start())
+        elif stack:
+            start = stack.pop()
+            name = _NAME.match(masked, start)
+            spans.append(Span(start, match.end(), name.group(1).strip() if name else ""))
+    spans.sort(key=lambda s: s.start)
+    return spans
+
+
+def outermost(spans: list[Span]) -> list[Span]:
+    result: list[Span] = []
+    reach = -1
+    for span in spans:
+        if span.start >= reach:
+            result.append(span)
+            reach = span.end
+    return result
+
+
+class LineIndex:
+    def __init__(self, text: str):
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+
+# --- infoboxes -------------------------------------------------------------------------------
+
+def infobox_spans(spans: list[Span]) -> list[Span]:
+    """Outermost infobox spans (nested infoboxes are found inside their parent's parse)."""
+    return outermost([s for s in spans if is_infobox_name(s.name)])
+
+
+def parse_infoboxes(text: str, spans: list[Span], lines: LineIndex,
+                    problems: list[Problem]) -> list[Infobox]:
+    infoboxes: list[Infobox] = []
+    for span in spans:
+        source = text[span.start:span.end] + ("\n}}" if span.recovered else "")
+        try:
+            code = mwparserfromhell.parse(source)
+        except Exception as exc:  # noqa: BLE001 - the tokenizer's limits are input problems
+            problems.append(Problem(code="INFOBOX_UNPARSABLE", message=str(exc)[:200],
+                                    line=lines.line(span.start)))
+            continue
+        first = code.nodes[0] if code.nodes else None
+        if not isinstance(first, Template) or len(code.nodes) != 1:
+            problems.append(Problem(code="INFOBOX_UNPARSABLE", line=lines.line(span.start),
+                                    message=f"{span.name!r} is not one well-formed template"))
+            continue
+        add_infobox(first, span.start, None, infoboxes, lines, problems)
+    return infoboxes
+
+
+def add_infobox(template: Template, offset: int, parent: int | None, out: list[Infobox],
+                lines: LineIndex, problems: list[Problem]) -> None:
+    """Append one infobox (and, after it, the infoboxes embedded in its values)."""
+    index = len(out)
+    infobox = Infobox(template=normalise_template_name(str(template.name)),
+                      line=lines.line(offset), parent=parent)
+    out.append(infobox)
+    seen: set[str] = set()
+    position = offset + 2 + len(str(template.name))
+    children: list[tuple[Template, int]] = []
+    for param in template.params:
+        source = str(param)
+        start = position + 1 + (len(source) - len(source.lstrip()))
+        position += 1 + len(source)
+        key = str(param.name).strip()
+        infobox.fields.append(make_field(key, param, lines.line(start)))
+        if key in seen:
+            problems.append(Problem(code="INFOBOX_DUPLICATE_KEY", severity="warning",
+                                    line=lines.line(start),
+                                    message=f"key {key!r} repeated; the last value wins"))
+        seen.add(key)
+        for child in embedded_infoboxes(param.value):
+            found = source.find(str(child))
+            children.append((child, start + max(found, 0)))
+    for child, child_offset in children:
+        add_infobox(child, child_offset, index, out, lines, problems)
+
+
+def normalise_template_name(name: str) -> str:
+    name = re.sub(r"<!--.*?(-->|$)", "", name, flags=re.DOTALL)
+    return re.sub(r"\s+", " ", name.replace("_", " ")).strip()
+
+
+def embedded_infoboxes(code) -> list[Template]:
+    found: list[Template] = []
+    for node in code.nodes:
+        if isinstance(node, Template):
+            if is_infobox_name(str(node.name)):
+                found.append(node)
+            else:
+                for param in node.params:
+                    found += embedded_infoboxes(param.value)
+        elif isinstance(node, Tag) and node.contents is not None:
+            found += embedded_infoboxes(node.contents)
+    return found
+
+
+def make_field(key: str, param, line: int) -> InfoboxField:
+    rendered = render_code(param.value)
+    hints = dict(rendered.hints)
+    value = str(param.value).strip()
+    if re.sub(r"[\s_]+", "_", key.lower()).rstrip("0123456789") == "political_groups" and value:
+        hints["tree"] = json.dumps(group_tree(value), ensure_ascii=False)
+    return InfoboxField(key=key, value=value, line=line, text=rendered.text, hints=hints)
+
+
+# --- political_groups: bold headers and bullets give the tree --------------------------------
+_BOLD = re.compile(r"^'''(.+?)'''(.*)$")
+_SEATS_AFTER = re.compile(r"[\(\[:–-]\s*(\d+)\s*(?:seats?)?\s*[\)\]]?\s*$")
+_SEATS_BEFORE = re.compile(r"^(\d+)\s+(?!seats?\b)")
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def group_tree(value: str) -> list[dict]:
+    """Groups as a tree: [{"name", "seats", "children"}]. A bold line is a heading whose bullets
+    follow it; `**` nests one level deeper than `*`."""
+    roots: list[dict] = []
+    stack: list[tuple[int, dict]] = []
+    seen_header = False
+    for raw_line in _BR.sub("\n", value).split("\n"):
+        line = raw_line.strip()
+        if not line:
+            continue
+        bullets = len(line) - len(line.lstrip("*#:"))
+        body = line[bullets:].strip()
+        bold = _BOLD.match(body)
+        if bullets == 0 and bold:
+            seen_header = True
+        level = bullets if (seen_header and bullets) else max(bullets - 1, 0)
+        node = group_node(bold.group(1) + bold.group(2) if bold else body)
+        if node is None:
+            continue
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        (stack[-1][1]["children"] if stack else roots).append(node)
+        stack.append((level, node))
+    return roots
+
+
+def group_node(source: str) -> dict | None:
+    text = fast_render(source).text.replace("\n", " ").replace("()", "").strip(" :;,")
+    if not text:
+        return None
+    seats = None
+    if m := _SEATS_AFTER.search(text):
+        seats, text = int(m.group(1)), text[:m.start()]
+    elif m := _SEATS_BEFORE.match(text):
+        seats, text = int(m.group(1)), text[m.end():]
+    return {"name": text.strip(" :;,-–"), "seats": seats, "children": []}
+
+
+# --- the body: sections, paragraphs, lists, tables -------------------------------------------
+_HEADING = re.compile(r"^(={1,6})\s*(.+?)\s*\1\s*$")
+_MAGIC = re.compile(r"__[A-Z]+__")
+_ONLY_LINK = re.compile(r"^\s*\[\[[^\]]*\]\]\s*$")
+
+
+@dataclass
+class LogicalLine:
+    number: int  # 1-based, first physical line
+    end: int  # last physical line
+    text: str
+    masked: str
+    start: int  # offset of the line in the page
+
+
+def logical_lines(text: str, masked: str, spans: list[Span]) -> list[LogicalLine]:
+    """Physical lines, joined where a template opened on one line closes on a later one."""
+    reach: dict[int, int] = {}  # start offset of a line → end offset of a span opened there
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    for span in spans:
+        i = bisect.bisect_right(starts, span.start) - 1
+        reach[starts[i]] = max(reach.get(starts[i], 0), span.end)
+    out: list[LogicalLine] = []
+    i = 0
+    while i < len(starts):
+        j, end = i, _line_end(text, starts[i])
+        k = i
+        while k <= j:  # any span opened on lines i..j may push the end further
+            if reach.get(starts[k], -1) > end:
+                j = bisect.bisect_right(starts, reach[starts[k]] - 1) - 1
+                end = _line_end(text, starts[j])
+            k += 1
+        begin = starts[i]
+        out.append(LogicalLine(i + 1, j + 1, text[begin:end], masked[begin:end], begin))
+        i = j + 1
+    return out
+
+
+def _line_end(text: str, begin: int) -> int:
+    end = text.find("\n", begin)
+    return len(text) if end < 0 else end
+
+
+class BodyReader:
+    """Reads logical lines into sections, paragraphs, bullet lists and tables."""
+
+    def __init__(self, article: Article, spans: list[Span]):
+        self.article = article
+        self.span_at = {s.start: s for s in spans}  # outermost spans by start offset
+        self.section = 0
+        self.paragraph: list[LogicalLine] = []
+        self.bullets: list[BulletItem] = []
+
+    def read(self, lines: list[LogicalLine]) -> None:
+        i = 0
+        while i < len(lines):
+            i = self.read_one(lines, i)
+        self.flush()
+
+    def read_one(self, lines: list[LogicalLine], i: int) -> int:
+        line = lines[i]
+        masked = line.masked.strip()
+        if masked.startswith("{|"):
+            self.flush()
+            return self.read_table(lines, i)
+        if heading := _HEADING.match(masked):
+            self.flush()
+            self.add_section(line, heading)
+            return i + 1
+        block, rest = self.leading_templates(line)
+        if block and rest is None:
+            self.flush()
+            return self.read_block(lines, i, block)
+        if block and "\n" in line.text[:rest]:  # a multi-line template, then text
+            self.flush()
+            self.read_block(lines, i, block)
+            line = tail_line(line, rest)
+            masked = line.masked.strip()
+        if not masked or masked.startswith("----") or _ONLY_LINK.match(masked):
+            self.flush()
+        elif masked[0] in "*#":
+            self.flush_paragraph()
+            self.add_bullet(line)
+        else:
+            self.flush_bullets()
+            self.paragraph.append(line)
+        return i + 1
+
+    def block_templates(self, line: LogicalLine) -> list[Span] | None:
+        """The templates of a line made of templates only (a navbox, an infobox, a results
+        template); None when the line has text of its own."""
+        found, rest = self.leading_templates(line)
+        return found if found and rest is None else None
+
+    def leading_templates(self, line: LogicalLine) -> tuple[list[Span], int | None]:
+        """The templates that open the line, and where the text after them starts (None when
+        nothing but templates and spaces follow)."""
+        offset, found = line.start, []
+        stop = line.start + len(line.masked)
+        while offset < stop:
+            while offset < stop and line.masked[offset - line.start].isspace():
+                offset += 1
+            if offset >= stop:
+                break
+            span = self.span_at.get(offset)
+            if span is None:
+                return found, offset - line.start
+            found.append(span)
+            offset = span.end
+        return found, None
+
+    def add_section(self, line: LogicalLine, heading: re.Match) -> None:
+        raw_title = _HEADING.match(line.text.strip())
+        title = fast_render((raw_title or heading).group(2)).text
+        self.article.sections.append(Section(title=title, level=len(heading.group(1)),
+                                             line=line.number))
+        self.section = len(self.article.sections) - 1
+
+    def add_bullet(self, line: LogicalLine) -> None:
+        text = fast_render(line.text.strip().lstrip("*#:;").strip()).text
+        if text:
+            self.bullets.append(BulletItem(text=text.replace("\n", " "), line=line.number))
+
+    def flush(self) -> None:
+        self.flush_paragraph()
+        self.flush_bullets()
+
+    def flush_paragraph(self) -> None:
+        if not self.paragraph:
+            return
+        source = "\n".join(line.text for line in self.paragraph)
+        text = fast_render(_MAGIC.sub("", source)).text
+        text = re.sub(r"\s*\n\s*", " ", text).strip()
+        if text:
+            self.article.paragraphs.append(Paragraph(
+                text=text, line=self.paragraph[0].number, end_line=self.paragraph[-1].end,
+                section=self.section))
+        self.paragraph = []
+
+    def flush_bullets(self) -> None:
+        if self.bullets:
+            self.article.lists.append(BulletList(items=self.bullets, section=self.section))
+        self.bullets = []
+
+    def read_table(self, lines: list[LogicalLine], i: int) -> int:
+        depth, j = 0, i
+        closed = False
+        while j < len(lines):
+            masked = lines[j].masked.lstrip()
+            if masked.startswith("{|"):
+                depth += 1
+            elif masked.startswith("|}"):
+                depth -= 1
+                if depth == 0:
+                    closed = True
+                    break
+            elif j > i and _HEADING.match(masked.strip()):
+                j -= 1  # an unclosed table ends where the next section starts
+                break
+            j += 1
+        j = min(j, len(lines) - 1)
+        body = [(line.number, line.text) for line in lines[i:j + 1]]
+        tables, problems = read_table(body, self.section)
+        if not closed and not any(p.code == "TABLE_UNCLOSED" for p in problems):
+            problems.append(Problem(code="TABLE_UNCLOSED", line=lines[i].number,
+                                    message="table has no closing |}"))
+        self.add_tables(tables)
+        self.article.problems += problems
+        return j + 1
+
+    def add_tables(self, tables: list[Table]) -> None:
+        base = len(self.article.tables)
+        for table in tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    if "nested_table" in cell.hints:
+                        cell.hints["nested_table"] = str(base + int(cell.hints["nested_table"]))
+        self.article.tables += tables
+
+    def read_block(self, lines: list[LogicalLine], i: int, spans: list[Span]) -> int:
+        """Block templates: results templates become tables; the others are not prose."""
+        line = lines[i]
+        first = normalise_name(spans[0].name)
+        if first.startswith("election box begin"):
+            return self.read_election_box(lines, i)
+        for span in spans:
+            if is_results_template(span.name):
+                call = template_call(line.text[span.start - line.start:span.end - line.start])
+                table = results_table(call, line.number, line.end, self.section) if call else None
+                if table is not None:
+                    self.article.tables.append(table)
+        return i + 1
+
+    def read_election_box(self, lines: list[LogicalLine], i: int) -> int:
+        calls = []
+        j = i
+        while j < len(lines):
+            block = self.block_templates(lines[j])
+            if block is None:
+                if lines[j].masked.strip():
+                    break
+                j += 1
+                continue
+            for span in block:
+                text = lines[j].text[span.start - lines[j].start:span.end - lines[j].start]
+                call = template_call(text)
+                if call is not None and call.name.startswith("election box"):
+                    calls.append((call, lines[j].number))
+            if normalise_name(block[-1].name).startswith("election box end"):
+                break
+            j += 1
+        if calls:
+            self.article.tables.append(
+                election_box_table(calls, lines[min(j, len(lines) - 1)].end, self.section))
+        return j + 1
+
+
+def tail_line(line: LogicalLine, rest: int) -> LogicalLine:
+    """The part of a logical line after its leading templates, with its own line number."""
+    number = line.number + line.text.count("\n", 0, rest)
+    return LogicalLine(number, line.end, line.text[rest:], line.masked[rest:], line.start + rest)
+
+
+def template_call(source: str):
+    """The registry's view of one template (arguments rendered), or None if it is not one."""
+    try:
+        code = mwparserfromhell.parse(source)
+    except Exception:  # noqa: BLE001
+        return None
+    node = code.nodes[0] if len(code.nodes) == 1 else None
+    if not isinstance(node, Template):
+        return None
+    renderer = Renderer()
+    return renderer.make_call(normalise_name(str(node.name)), node, None)
+
+
+# --- the entry point -------------------------------------------------------------------------
+
+def parse_wikitext(text: str, *, title: str, doc_id: str, source: str,
+                   page_id: int | None = None) -> Article:
+    """One page of wikitext to an Article. Never raises: what fails becomes a Problem."""
+    article = Article(doc_id=doc_id, title=title, source=source, format="wikitext",
+                      page_id=page_id, bytes=len(text.encode("utf-8", "replace")))
+    article.end_line = text.count("\n") + 1
+    if not text.strip():
+        article.problems.append(Problem(code="PAGE_EMPTY", severity="fatal",
+                                        message="the page has no text"))
+        return article
+    try:
+        masked = mask_opaque(text)
+        spans = template_spans(masked)
+        lines = LineIndex(text)
+        recovered = recover_unclosed(masked, spans, lines, article.problems)
+        if recovered:
+            spans = sorted(spans + recovered, key=lambda s: s.start)
+        top = outermost(spans)
+        article.infoboxes = parse_infoboxes(text, infobox_spans(spans), lines, article.problems)
+        BodyReader(article, top).read(logical_lines(text, masked, top))
+    except RecursionError:
+        article.problems.append(Problem(code="PAGE_TOO_DEEP", severity="error",
+                                        message="nesting too deep; the rest of the page is lost"))
+    except Exception as exc:  # noqa: BLE001 - a bug must not stop the dump; it is recorded
+        article.problems.append(Problem(code="PARSE_INTERNAL", severity="error",
+                                        message=f"{type(exc).__name__}: {exc}"[:300]))
+    return article
+
+
+_HEADING_LINE = re.compile(r"^=+[^\n]*=+[ \t]*$", re.MULTILINE)
+
+
+def recover_unclosed(masked: str, spans: list[Span], lines: LineIndex,
+                     problems: list[Problem]) -> list[Span]:
+    """An infobox opened and never closed: read it up to the next heading as if closed there
+    (status partial: its last fields may have swallowed text). Other unclosed templates are
+    text, as in MediaWiki, with a warning."""
+    opened = [m.start() for m in _BRACES.finditer(masked) if m.group() == "{{"]
+    closed = {s.start for s in spans}
+    unclosed = [start for start in opened if start not in closed]
+    recovered: list[Span] = []
+    for start in unclosed:
+        name = _NAME.match(masked, start)
+        if not name or not is_infobox_name(name.group(1)):
+            continue
+        if recovered and start < recovered[-1].end:
+            continue
+        heading = _HEADING_LINE.search(masked, start)
+        end = heading.start() if heading else len(masked)
+        recovered.append(Span(start, end, name.group(1).strip(), recovered=True))
+        problems.append(Problem(code="INFOBOX_UNCLOSED", line=lines.line(start),
+                                message=f"{{{{{name.group(1).strip()}}}}} is never closed; "
+                                        "read up to the next heading"))
+    if len(unclosed) > len(recovered):
+        problems.append(Problem(code="TEMPLATE_UNCLOSED", severity="warning",
+                                line=lines.line(unclosed[0]),
+                                message=f"{len(unclosed)} template(s) never closed"))
+    return recovered

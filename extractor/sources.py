@@ -1,0 +1,476 @@
+"""Paths to a stream of units of text: flat article files, `.wiki` pages, MediaWiki XML dumps
+(plain, bz2 including multistream, gzip, xz, lzma; UTF-8 or UTF-16; any export schema version)
+and JSONL with `title`/`text`.
+
+The format is sniffed from the content (after decompression), not from the file name. Dumps are
+streamed with constant memory: lxml's pull parser is fed fixed-size chunks and each page element
+is cleared once read. Nothing here raises on bad input: an empty, undecodable or broken file
+becomes a Unit carrying a fatal Problem, which the caller turns into a `failed` articles row.
+"""
+
+from __future__ import annotations
+
+import bz2
+import glob
+import gzip
+import io
+import json
+import lzma
+import os
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from lxml import etree
+
+from extractor.errors import UsageError
+from extractor.model import Problem
+
+CHUNK = 1 << 16
+PROLOG_PEEK = 1 << 14  # bytes read to sniff a file's kind and its XML prolog
+
+_DECOMPRESS_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
+_MAGIC = (
+    (b"BZh", "bz2"),
+    (b"\x1f\x8b", "gzip"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"\x5d\x00\x00", "lzma"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"PK\x03\x04", "zip"),
+)
+_REDIRECT = re.compile(
+    r"^\s*#\s*(redirect|weiterleitung|redirection|redirecci[oó]n|rinvia|doorverwijzing|"
+    r"перенаправление|перенаправлення|przekieruj|patrz|ohjaus|omdirigering|yönlendi[rm]|"
+    r"تحويل|تغییر[ _]مسیر|הפניה|転送|重定向|넘겨주기)\b",
+    re.IGNORECASE,
+)
+_JSON_OBJECT = re.compile(r'^\{\s*"')
+_FLAT_TITLE = re.compile(r"^= [^=].*[^=] =\s*$")
+
+
+@dataclass
+class SourceStats:
+    files: int = 0
+    units: int = 0
+    pages: int = 0  # pages read from dumps (kept or skipped)
+    redirects_skipped: int = 0
+    namespace_skipped: int = 0
+    compressed_bytes: int = 0  # bytes read from disk
+    uncompressed_bytes: int = 0  # bytes after decompression
+    failed_files: int = 0
+
+
+@dataclass
+class Unit:
+    source: str
+    format: Literal["flat", "wikitext"]
+    text: str
+    title: str | None = None
+    page_id: int | None = None
+    doc_id: str | None = None
+    line: int = 1
+    problems: list[Problem] = field(default_factory=list)
+
+
+# --- paths -----------------------------------------------------------------------------------
+
+def expand_paths(paths: list[str]) -> list[str]:
+    """Files as given, folders recursively (sorted), glob patterns expanded. A path that names
+    nothing is a usage error, raised before any unit is read."""
+    files: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            for root, dirs, names in os.walk(path):
+                dirs.sort()
+                files += [os.path.join(root, n) for n in sorted(names) if not n.startswith(".")]
+        elif os.path.isfile(path):
+            files.append(path)
+        else:
+            matches = sorted(glob.glob(path, recursive=True))
+            if not matches:
+                raise UsageError(f"no such file, folder or pattern: {path}")
+            files += expand_paths(matches)
+    return files
+
+
+def iter_units(paths: list[str], *, namespaces: set[int] | None = None,
+               stats: SourceStats | None = None) -> Iterator[Unit]:
+    """Every unit of text in the given paths, in order."""
+    namespaces = {0} if namespaces is None else namespaces
+    stats = SourceStats() if stats is None else stats
+    for path in expand_paths(paths):
+        stats.files += 1
+        for unit in iter_file(path, namespaces, stats):
+            stats.units += 1
+            if any(p.severity == "fatal" for p in unit.problems):
+                stats.failed_files += 1
+            yield unit
+
+
+# --- one file --------------------------------------------------------------------------------
+
+class CountingReader(io.RawIOBase):
+    """Counts the bytes read through it (compressed bytes, for the stats and break offsets)."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.raw.read(len(buffer))
+        buffer[:len(data)] = data
+        self.count += len(data)
+        return len(data)
+
+
+class SafeReader:
+    """Reads the decompressed stream in small steps (`read1`, so data decoded before a break
+    is never lost with the exception) and turns a decompression error into end of data, kept
+    in `error` for the caller to report after everything before the break was used."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.error: Exception | None = None
+        self.count = 0  # uncompressed bytes delivered
+
+    def read(self, size: int = CHUNK) -> bytes:
+        if self.error is not None:
+            return b""
+        try:
+            data = self.stream.read1(size)
+        except _DECOMPRESS_ERRORS as exc:
+            self.error = exc
+            return b""
+        self.count += len(data)
+        return data
+
+    def read_at_least(self, size: int) -> bytes:
+        parts, total = [], 0
+        while total < size:
+            data = self.read(size - total)
+            if not data:
+                break
+            parts.append(data)
+            total += len(data)
+        return b"".join(parts)
+
+
+def failed_unit(path: str, code: str, message: str, fmt: str = "wikitext") -> Unit:
+    name = os.path.basename(path)
+    return Unit(source=path, format=fmt, text="", title=name, doc_id=f"{name}#0",
+                problems=[Problem(code=code, message=message, severity="fatal")])
+
+
+def iter_file(path: str, namespaces: set[int], stats: SourceStats) -> Iterator[Unit]:
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below
+    except OSError as exc:
+        yield failed_unit(path, "SOURCE_UNREADABLE", str(exc))
+        return
+    counter = CountingReader(handle)
+    try:
+        yield from iter_stream(path, counter, namespaces, stats)
+    finally:
+        stats.compressed_bytes += counter.count
+        handle.close()
+
+
+def open_decompressed(counter: CountingReader, head: bytes):
+    kind = next((name for magic, name in _MAGIC if head.startswith(magic)), None)
+    buffered = io.BufferedReader(counter, CHUNK)
+    if kind == "bz2":
+        return kind, bz2.BZ2File(buffered)  # reads every stream of a multistream file
+    if kind == "gzip":
+        return kind, gzip.GzipFile(fileobj=buffered)
+    if kind in ("xz", "lzma"):
+        return kind, lzma.LZMAFile(buffered)
+    return kind, buffered
+
+
+def iter_stream(path: str, counter: CountingReader, namespaces: set[int],
+                stats: SourceStats) -> Iterator[Unit]:
+    head = counter.raw.read(8)
+    counter.raw.seek(0)
+    if not head:
+        yield failed_unit(path, "SOURCE_EMPTY", "the file is empty")
+        return
+    kind, stream = open_decompressed(counter, head)
+    if kind in ("7z", "zip"):
+        yield failed_unit(path, "UNSUPPORTED_COMPRESSION",
+                          f"{kind} archives are not read; decompress the file first")
+        return
+    reader = SafeReader(stream)
+    peek = reader.read_at_least(PROLOG_PEEK)
+    if reader.error is not None and not peek:
+        yield failed_unit(path, "DUMP_CORRUPT", f"cannot decompress ({kind}): {reader.error}")
+        return
+    if not peek.strip():
+        yield failed_unit(path, "SOURCE_EMPTY", "the file has no text")
+        return
+    what = sniff(peek, path)
+    if what == "xml":
+        yield from iter_xml(path, peek, reader, counter, namespaces, stats)
+    elif what == "jsonl":
+        yield from iter_jsonl(path, peek, reader, namespaces, stats)
+    else:
+        yield read_text_file(path, peek, reader, what, stats)
+
+
+def sniff(peek: bytes, path: str) -> str:
+    """"xml", "jsonl", "flat" or "wiki", from the first bytes of the (decompressed) content."""
+    text = decode_peek(peek).lstrip("\ufeff \t\r\n")
+    if text.startswith("<"):
+        return "xml"
+    if _JSON_OBJECT.match(text):
+        return "jsonl"
+    first = text.split("\n", 1)[0]
+    if _FLAT_TITLE.match(first) and "{{" not in text and "[[" not in text:
+        return "flat"
+    if path.lower().endswith(".txt") and "{{" not in text and "[[" not in text:
+        return "flat"
+    return "wiki"
+
+
+def decode_peek(peek: bytes) -> str:
+    encoding = bom_encoding(peek) or "utf-8"
+    return peek.decode(encoding, errors="ignore")
+
+
+def bom_encoding(data: bytes) -> str | None:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data[:2] == b"<\x00":
+        return "utf-16-le"
+    if data[:2] == b"\x00<":
+        return "utf-16-be"
+    return None
+
+
+def read_text_file(path: str, peek: bytes, stream, what: str, stats: SourceStats) -> Unit:
+    """A flat article file or a `.wiki` page: one unit, read whole."""
+    name = os.path.basename(path)
+    fmt = "flat" if what == "flat" else "wikitext"
+    parts = [peek]
+    while chunk := stream.read(CHUNK):
+        parts.append(chunk)
+    if stream.error is not None:
+        return failed_unit(path, "DUMP_CORRUPT", f"cannot decompress: {stream.error}", fmt)
+    data = b"".join(parts)
+    stats.uncompressed_bytes += len(data)
+    try:
+        text = data.decode(bom_encoding(data) or "utf-8")
+    except UnicodeDecodeError as exc:
+        return failed_unit(path, "SOURCE_NOT_UTF8",
+                           f"not UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})", fmt)
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    if fmt == "flat":
+        return Unit(source=path, format="flat", text=text)
+    stats.pages += 1
+    title = os.path.splitext(name)[0].replace("_", " ")
+    return Unit(source=path, format="wikitext", text=text, title=title, doc_id=f"{name}#1")
+
+
+# --- MediaWiki XML dumps ---------------------------------------------------------------------
+
+
+def refuse_dtd(prolog: str) -> bool:
+    """A DOCTYPE or ENTITY declaration before the root element: entities are never expanded,
+    so such a file is refused whole (a billion-laughs file can't cost anything)."""
+    root = re.search(r"<(?![?!])", prolog)
+    before = prolog[:root.start()] if root else prolog
+    return "<!DOCTYPE" in before.upper() or "<!ENTITY" in before.upper()
+
+
+@dataclass
+class DumpState:
+    path: str
+    name: str
+    namespaces: set[int]
+    stats: SourceStats
+    prefixes: dict[str, int] = field(default_factory=dict)  # namespace name → key (siteinfo)
+    pages: int = 0
+
+
+def iter_xml(path: str, peek: bytes, stream, counter: CountingReader, namespaces: set[int],
+             stats: SourceStats) -> Iterator[Unit]:
+    if refuse_dtd(decode_peek(peek)):
+        yield failed_unit(path, "XML_DTD_REFUSED",
+                          "the XML declares a DTD or entities; refused, not expanded")
+        return
+    parser = etree.XMLPullParser(events=("end",), tag=("{*}page", "{*}siteinfo"),
+                                 resolve_entities=False, no_network=True, huge_tree=True,
+                                 load_dtd=False)
+    state = DumpState(path, os.path.basename(path), namespaces, stats)
+    fed = 0
+    chunk = peek
+    while chunk:
+        try:
+            parser.feed(chunk)
+        except etree.XMLSyntaxError as exc:
+            yield from drain(parser, state)
+            yield broken_unit(state, "XML_BROKEN", f"XML breaks: {exc}", fed, counter.count)
+            return
+        fed += len(chunk)
+        stats.uncompressed_bytes += len(chunk)
+        yield from drain(parser, state)
+        chunk = stream.read(CHUNK)
+    try:
+        parser.close()
+        closed_error = None
+    except etree.XMLSyntaxError as exc:
+        closed_error = exc
+    yield from drain(parser, state)
+    if stream.error is not None:
+        yield broken_unit(state, "DUMP_TRUNCATED",
+                          f"the compressed stream breaks: {stream.error}", fed, counter.count)
+    elif closed_error is not None:
+        yield broken_unit(state, "DUMP_TRUNCATED", f"the XML ends mid-document: {closed_error}",
+                          fed, counter.count)
+    elif state.pages == 0:
+        yield failed_unit(path, "XML_NO_PAGES", "no <page> element in this XML file")
+
+
+def broken_unit(state: DumpState, code: str, message: str, offset: int,
+                compressed: int) -> Unit:
+    where = f"at uncompressed byte {offset}"
+    if compressed != offset:
+        where += f", compressed byte {compressed}"
+    unit = failed_unit(state.path, code, f"{message} ({where}); "
+                       f"{state.pages} page(s) before the break were kept")
+    unit.doc_id = f"{state.name}#@{offset}"
+    return unit
+
+
+def drain(parser, state: DumpState) -> Iterator[Unit]:
+    for _, element in parser.read_events():
+        if local_name(element.tag) == "siteinfo":
+            read_siteinfo(element, state)
+            continue
+        state.pages += 1
+        state.stats.pages += 1
+        unit = page_unit(element, state)
+        element.clear(keep_tail=False)
+        parent = element.getparent()
+        if parent is not None:
+            while element.getprevious() is not None:
+                del parent[0]
+        if unit is not None:
+            yield unit
+
+
+def local_name(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def read_siteinfo(element, state: DumpState) -> None:
+    for child in element.iter("{*}namespace"):
+        key = child.get("key")
+        if key and child.text and key.lstrip("-").isdigit():
+            state.prefixes[child.text.strip().lower()] = int(key)
+
+
+def page_unit(page, state: DumpState) -> Unit | None:
+    """The unit of one <page>, or None if skipped (redirect, other namespace)."""
+    fields: dict[str, object] = {}
+    for child in page:
+        name = local_name(child.tag)
+        if name in ("title", "ns", "id") and name not in fields:
+            fields[name] = (child.text or "").strip()
+        elif name == "redirect":
+            fields["redirect"] = True
+        elif name == "revision":
+            fields["revision"] = child  # the last revision wins (full-history dumps)
+    title = str(fields.get("title", ""))
+    ns = namespace_of(fields.get("ns"), title, state)
+    if ns not in state.namespaces:
+        state.stats.namespace_skipped += 1
+        return None
+    text_element = None
+    revision = fields.get("revision")
+    if revision is not None:
+        text_element = next(iter(revision.iterfind("{*}text")), None)
+    text = (text_element.text or "") if text_element is not None else ""
+    if fields.get("redirect") or _REDIRECT.match(text):
+        state.stats.redirects_skipped += 1
+        return None
+    raw_id = str(fields.get("id", ""))
+    page_id = int(raw_id) if raw_id.isdigit() else None
+    doc_id = f"{state.name}#{page_id if page_id is not None else 'p' + str(state.pages)}"
+    line = text_element.sourceline if text_element is not None else page.sourceline
+    return Unit(source=state.path, format="wikitext", text=text, title=title, page_id=page_id,
+                doc_id=doc_id, line=line or 1)
+
+
+def namespace_of(raw, title: str, state: DumpState) -> int:
+    if isinstance(raw, str) and raw.lstrip("-").isdigit():
+        return int(raw)
+    prefix, colon, _ = title.partition(":")  # old schemas have no <ns>
+    if colon and prefix.strip().lower() in state.prefixes:
+        return state.prefixes[prefix.strip().lower()]
+    return 0
+
+
+# --- JSONL -----------------------------------------------------------------------------------
+
+def iter_lines(peek: bytes, stream) -> Iterator[bytes]:
+    buffer = peek
+    while True:
+        *lines, buffer = buffer.split(b"\n")
+        yield from lines
+        chunk = stream.read(CHUNK)
+        if not chunk:
+            break
+        buffer += chunk
+    if buffer:
+        yield buffer
+
+
+def iter_jsonl(path: str, peek: bytes, stream, namespaces: set[int],
+               stats: SourceStats) -> Iterator[Unit]:
+    name = os.path.basename(path)
+    for number, raw in enumerate(iter_lines(peek, stream), start=1):
+        stats.uncompressed_bytes += len(raw) + 1
+        if not raw.strip():
+            continue
+        unit = jsonl_unit(path, name, number, raw, namespaces, stats)
+        if unit is not None:
+            yield unit
+    if stream.error is not None:
+        yield failed_unit(path, "DUMP_TRUNCATED", f"the compressed stream breaks after "
+                          f"{stream.count} bytes: {stream.error}")
+
+
+def jsonl_unit(path: str, name: str, number: int, raw: bytes, namespaces: set[int],
+               stats: SourceStats) -> Unit | None:
+    def bad(code: str, message: str) -> Unit:
+        unit = failed_unit(path, code, message)
+        unit.doc_id, unit.title, unit.line = f"{name}#{number}", f"{name} line {number}", number
+        unit.problems[0].line = number
+        return unit
+
+    try:
+        record = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        return bad("JSONL_BAD_LINE", f"line {number} is not a JSON object: {exc}"[:300])
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        return bad("JSONL_NO_TEXT", f"line {number} has no string 'text'")
+    stats.pages += 1
+    ns = record.get("ns", 0)
+    if isinstance(ns, int) and ns not in namespaces:
+        stats.namespace_skipped += 1
+        return None
+    if _REDIRECT.match(record["text"]):
+        stats.redirects_skipped += 1
+        return None
+    page_id = record.get("id", record.get("page_id"))
+    page_id = int(page_id) if isinstance(page_id, int | str) and str(page_id).isdigit() else None
+    return Unit(source=path, format="wikitext", text=record["text"],
+                title=str(record.get("title") or f"{name} line {number}"), page_id=page_id,
+                doc_id=f"{name}#{number}", line=number)

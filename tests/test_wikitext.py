@@ -1,0 +1,248 @@
+"""Wikitext pages to the Article model: infoboxes, sections, prose, lists, tables, bad input."""
+
+import json
+from pathlib import Path
+
+import mwparserfromhell
+import pytest
+
+from extractor.parse.wikitables import expand_spans
+from extractor.parse.wikitext import is_infobox_name, parse_wikitext
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "wikitext"
+
+
+def parse(text: str, title: str = "T"):
+    return parse_wikitext(text, title=title, doc_id="t#1", source="t.wiki")
+
+
+def fixture(name: str):
+    return parse((FIXTURES / name).read_text(encoding="utf-8"), title=name)
+
+
+def mwph_infobox_keys(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The infoboxes and their parameter names as mwparserfromhell sees the whole page."""
+    found = []
+    for template in mwparserfromhell.parse(text).filter_templates(recursive=True):
+        if is_infobox_name(str(template.name)):
+            found.append((" ".join(str(template.name).split()).split("<!--")[0].strip(),
+                          tuple(str(p.name).strip() for p in template.params)))
+    return sorted(found)
+
+
+def our_infobox_keys(article) -> list[tuple[str, tuple[str, ...]]]:
+    return sorted((ib.template, tuple(f.key for f in ib.fields)) for ib in article.infoboxes)
+
+
+@pytest.mark.parametrize("name", ["election_infobox.wiki", "Senate_of_Pakistan.wiki",
+                                  "table_spans.wiki"])
+def test_infobox_keys_agree_with_mwparserfromhell(name):
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    assert our_infobox_keys(parse(text)) == mwph_infobox_keys(text)
+
+
+def test_election_infobox_fields():
+    article = fixture("election_infobox.wiki")
+    assert article.status == "ok"
+    (infobox,) = article.infoboxes
+    assert infobox.template == "Infobox election" and infobox.line == 2
+    fields = {f.key: f for f in infobox.fields}
+    assert [f.key for f in infobox.fields][:3] == ["election_name", "country", "type"]
+    assert fields["election_date"].value == "{{start date|2023|3|19|df=y}}"
+    assert fields["election_date"].hints["date"] == "2023-03-19"
+    assert fields["election_date"].line == 11
+    assert fields["party1"].text == "Amanat"
+    assert fields["seat_change1"].hints["sign"] == "+" and fields["seat_change1"].text == "3"
+    assert fields["seat_change3"].hints["sign"] == "-"
+    assert fields["seat_change4"].hints["sign"] == "0"
+    assert fields["popular_vote1"].text == "112,345"
+    assert fields["popular_vote2"].text == "23,456"
+    assert fields["percentage3"].text == "9.3%"
+    assert fields["turnout"].text == "25.6%"
+    assert json.loads(fields["turnout"].hints["notes"]) == ["Turnout counted on the party-list "
+                                                            "ballot."]
+    assert fields["map_caption"].text == "Results by constituency"
+    assert json.loads(fields["after_election"].hints["list"]) == ["Meyirjan Otynşiev",
+                                                                  "(re-elected)"]
+    assert fields["seats_for_election"].text == "All 42 seats in the City Mäslihat"
+
+
+def test_election_page_body():
+    article = fixture("election_infobox.wiki")
+    assert [s.title for s in article.sections] == ["", "Results"]
+    assert article.paragraphs[0].text.startswith("The 2023 Almaty City Mäslihat election was")
+    assert article.paragraphs[0].line == 39
+    (table,) = article.tables
+    assert table.caption == "Results of the 2023 election"
+    assert [c.text for c in table.rows[0].cells] == ["Party", "Votes", "%", "Seats"]
+    assert all(c.header for c in table.rows[0].cells)
+    assert table.rows[1].cells[0].raw == "{{Party name with color|Amanat (party)}}"
+    assert table.rows[1].cells[1].text == "112,345"
+    assert table.section == 1
+
+
+def test_legislature_political_groups_tree():
+    article = fixture("Senate_of_Pakistan.wiki")
+    (infobox,) = article.infoboxes
+    fields = {f.key: f for f in infobox.fields}
+    tree = json.loads(fields["political_groups1"].hints["tree"])
+    assert len(tree) == 14 and tree[0]["name"] == "PML-N"
+    assert json.loads(fields["meeting_place"].hints["list"])[0] == "Senate Secretariat"
+    assert "paksen" in json.loads(fields["seats"].hints["unknown_templates"])
+    assert article.paragraphs[0].line == 95  # text right after the infobox's closing braces
+
+
+def test_political_groups_bold_headers_nest():
+    text = """{{Infobox legislature
+| political_groups = '''Government (25)'''
+* {{Party name with color|Amanat}} (25)
+'''Opposition (17)'''
+* Respublica (5)
+** Faction A (2)
+* [[Aq Jol]]: 2
+}}"""
+    (infobox,) = parse(text).infoboxes
+    tree = json.loads(infobox.fields[0].hints["tree"])
+    assert [(g["name"], g["seats"]) for g in tree] == [("Government", 25), ("Opposition", 17)]
+    assert tree[0]["children"][0] == {"name": "Amanat", "seats": 25, "children": []}
+    respublica = tree[1]["children"][0]
+    assert respublica["seats"] == 5 and respublica["children"][0]["name"] == "Faction A"
+    assert tree[1]["children"][1]["seats"] == 2
+
+
+def test_wikitable_spans_caption_nested():
+    article = fixture("table_spans.wiki")
+    outer, inner = article.tables
+    assert outer.caption == "Seats by district and list"
+    assert outer.line == 3 and outer.end_line == 26 and outer.kind == "wikitable"
+    district, seats = outer.rows[0].cells
+    assert district.rowspan == 2 and district.header and seats.colspan == 2
+    north = outer.rows[2].cells[0]
+    assert north.text == "North" and north.raw == "[[North District|North]]" and north.rowspan == 2
+    assert outer.rows[2].cells[1].hints["colour"] == "#ff0000"
+    host = outer.rows[4].cells[1]
+    assert host.colspan == 2 and host.hints["nested_table"] == "1"
+    assert [[c.text for c in r.cells] for r in inner.rows] == [["Inner"], ["nested cell"]]
+    grid = [[c.text for c in row] for row in expand_spans(outer)]
+    assert grid == [
+        ["District", "Seats", "Seats"],
+        ["District", "List", "Single-member"],
+        ["North", "4", "3"],
+        ["North", "2", "1"],
+        ["South", "", ""],
+        ["West", "1", "2"],
+    ]
+    assert [p.text for p in article.paragraphs] == ["Intro text before the table.",
+                                                    "Text after the table."]
+
+
+def test_expand_spans_pads_and_clips():
+    article = parse('{|\n| rowspan=5 | a || b\n|-\n| c\n|-\n| d || e || f\n|}')
+    grid = expand_spans(article.tables[0])
+    assert [[c.text for c in row] for row in grid] == [["a", "b", "", ""], ["a", "c", "", ""],
+                                                       ["a", "d", "e", "f"]]
+    assert grid[0][0] is grid[2][0]  # one source cell, three slots
+    assert grid[0][2].hints == {"filler": "1"}
+
+
+def test_sections_paragraphs_lists():
+    text = ("Lead ''text'' with [[a|link]].<ref>note</ref>\n\n== One ==\nPara one\ncontinues.\n"
+            "* item {{nowrap|one}}\n* item two\n=== Deep ===\n# numbered\n")
+    article = parse(text)
+    assert [(s.title, s.level, s.line) for s in article.sections] == [
+        ("", 1, None), ("One", 2, 3), ("Deep", 3, 8)]
+    assert [(p.text, p.line, p.end_line, p.section) for p in article.paragraphs] == [
+        ("Lead text with link.", 1, 1, 0), ("Para one continues.", 4, 5, 1)]
+    assert [[i.text for i in lst.items] for lst in article.lists] == [["item one", "item two"],
+                                                                      ["numbered"]]
+    assert article.lists[0].section == 1
+
+
+def test_nested_infobox_has_parent():
+    text = ("{{Infobox person\n| name = A\n| module = {{Infobox officeholder\n | office = B\n"
+            " | module = {{infobox military person|embed=yes|branch=C}}\n}}\n| spouse = D\n}}")
+    article = parse(text)
+    assert [(ib.template, ib.parent, ib.line) for ib in article.infoboxes] == [
+        ("Infobox person", None, 1), ("Infobox officeholder", 0, 3),
+        ("infobox military person", 1, 5)]
+    assert [f.key for f in article.infoboxes[0].fields] == ["name", "module", "spouse"]
+    assert our_infobox_keys(article) == mwph_infobox_keys(text)
+
+
+@pytest.mark.parametrize("name", ["Infobox settlement", "infobox_tanàna", "Ficha de país",
+                                  "Карточка города", "Yerleşim bilgi kutusu", "Taxobox",
+                                  "Infobox/articulo/entitate territorial"])
+def test_infobox_names_in_other_languages(name):
+    assert is_infobox_name(name)
+    assert len(parse("{{" + name + "\n| a = 1\n}}").infoboxes) == 1
+
+
+def test_not_infoboxes():
+    assert not is_infobox_name("Navbox") and not is_infobox_name("Persondata")
+
+
+def test_infobox_in_comment_or_nowiki_is_ignored():
+    text = "<!-- {{Infobox x|a=1}} --><nowiki>{{Infobox y|b=2}}</nowiki>\n{{Infobox z|c=3}}"
+    article = parse(text)
+    assert [ib.template for ib in article.infoboxes] == ["Infobox z"]
+    assert our_infobox_keys(article) == mwph_infobox_keys(text)
+
+
+def test_duplicate_key_is_a_warning():
+    article = parse("{{Infobox x\n| a = 1\n| a = 2\n}}")
+    assert [f.value for f in article.infoboxes[0].fields] == ["1", "2"]
+    assert article.problems[0].code == "INFOBOX_DUPLICATE_KEY" and article.status == "ok"
+
+
+def test_election_results_template_becomes_table():
+    text = ("{{Election results\n|party1=Amanat|votes1=100|seats1=25\n"
+            "|party2=Respublica|votes2=20|seats2=5\n|total_votes=120}}\nAfter.")
+    article = parse(text)
+    (table,) = article.tables
+    assert table.kind == "election results"
+    assert [[c.text for c in r.cells] for r in table.rows] == [
+        ["party", "votes", "seats"], ["Amanat", "100", "25"], ["Respublica", "20", "5"]]
+    assert article.paragraphs[0].text == "After."
+
+
+def test_election_box_sequence_becomes_table():
+    text = ("{{Election box begin|title=General election 2019}}\n"
+            "{{Election box candidate|party=Labour|candidate=A|votes=1,000|percentage=50.0}}\n"
+            "{{Election box candidate|party=Green|candidate=B|votes=500|percentage=25.0}}\n"
+            "{{Election box majority|votes=500|percentage=25.0}}\n"
+            "{{Election box end}}\nText.")
+    article = parse(text)
+    (table,) = article.tables
+    assert table.caption == "General election 2019"
+    assert [c.text for c in table.rows[1].cells] == ["candidate", "Labour", "A", "1,000", "50.0",
+                                                     ""]
+    assert table.rows[3].cells[0].text == "majority"
+    assert [p.text for p in article.paragraphs] == ["Text."]
+
+
+def test_broken_page_is_partial_and_goes_on():
+    article = fixture("broken.wiki")
+    assert article.status == "partial"
+    codes = [p.code for p in article.problems]
+    assert "INFOBOX_UNCLOSED" in codes and "TABLE_UNCLOSED" in codes
+    assert [f.key for f in article.infoboxes[0].fields] == ["name", "population"]
+    assert [s.title for s in article.sections] == ["", "History", "Later"]
+    assert article.paragraphs[-1].text == "Still read."
+
+
+def test_deep_nesting_does_not_raise():
+    text = "{{Infobox x\n| a = " + "{{b|" * 10_000 + "}}" * 10_000 + "\n}}\nText.\n" + \
+        "[[" * 5000 + "\n{|\n" * 3000
+    article = parse(text)
+    assert article.status in ("ok", "partial")
+    assert article.paragraphs
+
+
+def test_empty_page_fails():
+    assert parse("  \n").status == "failed"
+
+
+def test_utf8_and_crlf_tolerated():
+    article = parse("{{Infobox x\r\n| a = 1\r\n}}\r\nText\r\n")
+    assert article.infoboxes[0].fields[0].value == "1"
+    assert article.paragraphs[0].text == "Text"
