@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from extractor.values import TypedValue
 
@@ -72,6 +73,7 @@ def half_unit(value: TypedValue | None) -> float:
     return 0.5 * 10 ** -len(digits[-1])
 
 
+@lru_cache(maxsize=8192)
 def norm_name(text: str | None) -> str:
     """A name for matching: accents and case folded, punctuation to spaces, no leading 'the'."""
     if not text:
@@ -85,6 +87,8 @@ def norm_name(text: str | None) -> str:
 
 def fold(text: str) -> str:
     """Case and accents folded, one character for one character (positions are kept)."""
+    if text.isascii():
+        return text.lower()  # one character for one: ASCII lowercase keeps the length
     out = []
     for ch in text:
         base = unicodedata.normalize("NFKD", ch)[:1] or ch

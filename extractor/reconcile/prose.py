@@ -38,6 +38,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("threshold", re.compile(rf"{_SHARE}\s+(?:[\w-]+\s+){{0,2}}threshold", re.I)),
     ("threshold", re.compile(rf"threshold\s+of\s+{_SHARE}", re.I)),
 ]
+_DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _RESULT_SECTIONS = re.compile(r"result|outcome|aftermath|summary", re.I)
 _COMPOSITION_SECTIONS = re.compile(r"composition|structure|membership|members|seats", re.I)
@@ -76,6 +77,8 @@ def extract_claims(article: Article, names: list[str] | tuple[str, ...] = ()) ->
     blocks += [(i.text, i.line, lst.section) for lst in article.lists for i in lst.items]
     for text, line, section in blocks:
         title = titles[section] if 0 <= section < len(titles) else ""
+        if not _DIGIT.search(text):
+            continue  # every claim holds a number written in digits
         for sentence in _SENTENCE_END.split(text):
             claims.extend(_claims_in(sentence, line, title, folded_names))
     return claims
@@ -85,6 +88,8 @@ def _claims_in(sentence: str, line: int, section: str,
                names: list[tuple[str, str]]) -> list[Claim]:
     found: list[Claim] = []
     taken: list[tuple[int, int]] = []
+    if not _DIGIT.search(sentence):
+        return found
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(sentence):
             span = m.span("n")
