@@ -272,6 +272,12 @@ def test_annotated_number():
     )  # fmt: skip
 
 
+def test_figure_on_the_first_line_with_a_note_below():
+    value = parse_value("x", "seats", text="104\n{{PakSen|vacancy}}")
+    assert (value.kind, value.number, value.flags) == ("integer", 104, ["annotated"])
+    assert parse_value("Puerto Rico Trench\n8376 m").kind == "text"
+
+
 def test_years_in_parentheses_are_not_counts():
     value = parse_value("Silver Medal (1977), Prize Ampère (1980)", "prizes")
     assert value.kind != "count_list"
@@ -585,6 +591,27 @@ def test_formatted_months_and_years_parse_back(day):
     assert (value.date, value.date_precision) == (f"{day.year:04d}-{day.month:02d}", "month")
     value = parse_value(str(day.year), "next_election")
     assert (value.date, value.date_precision) == (f"{day.year:04d}", "year")
+
+
+_KEYS = st.one_of(
+    st.none(),
+    st.sampled_from(["swing", "colour", "image", "next_election", "calling_code", "seats"]),
+)
+
+
+@given(
+    st.one_of(
+        st.from_regex(r"[A-Za-zÄäŞşДд' -]{1,20}", fullmatch=True),
+        st.integers(min_value=0, max_value=10**9).map(lambda n: f"{n:,}"),
+        st.integers(min_value=0, max_value=9999).map(str),
+        st.sampled_from(["New", "NA", "n/a", "White", "Nur Otan ", "People's Party", "''x''"]),
+    ),
+    _KEYS,
+)
+def test_fast_path_agrees_with_the_general_path(raw, key):
+    fast = parse_value(raw, key)
+    general = parse_value(raw, key, hints={"unused": "1"})  # any hint skips the fast path
+    assert fast.model_dump() == general.model_dump()
 
 
 @given(st.text(max_size=60), st.one_of(st.none(), st.sampled_from(["swing", "colour", "image"])))
