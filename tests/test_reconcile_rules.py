@@ -284,6 +284,15 @@ def test_table_total():
     assert codes(run(Records(tables=[typed]), art)) == []
 
 
+def test_table_total_of_decimals_within_rounding():
+    rows = [["A", "44.52"], ["B", "31.88"], ["C", "23.61"], ["Total", "100.00"]]
+    art, typed = table(rows, ["Party", "Share"])
+    assert codes(run(Records(tables=[typed]), art)) == []
+    rows[2][1] = "23.31"
+    art, typed = table(rows, ["Party", "Share"])
+    assert codes(run(Records(tables=[typed]), art)) == ["TABLE_TOTAL"]
+
+
 def test_table_infobox_mismatch():
     art, typed = table([["A", "Jane Roe", "7"]], ["Party", "Leader", "Seats"])
     infobox = election(row(1, "A", seats="7", leader="John Doe"))
@@ -328,3 +337,11 @@ def test_catalogue_entries_are_complete(code):
     rule = RULES[code]
     assert rule.code == code and rule.severity in ("error", "warning", "info")
     assert rule.template and rule.description and rule.tolerance
+
+
+def test_catalogue_rows_for_the_readme():
+    from extractor.reconcile.rules import catalogue_rows
+
+    rows = catalogue_rows()
+    assert [r["code"] for r in rows] == list(RULES)
+    assert rows[0]["code"] == "ELECTION_SEAT_SUM" and rows[0]["severity"] == "error"

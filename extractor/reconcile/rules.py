@@ -153,3 +153,10 @@ def render(code: str, **values: object) -> str:
         return template.format(**values)
     except (KeyError, IndexError, ValueError):
         return template
+
+
+def catalogue_rows() -> list[dict[str, str]]:
+    """The catalogue as rows, in catalogue order, for the README and the report."""
+    return [{"code": r.code, "severity": r.severity, "fields": ", ".join(r.fields),
+             "tolerance": r.tolerance, "description": r.description, "message": r.template}
+            for r in RULES.values()]

@@ -17,6 +17,7 @@ _SKIP_LABEL = re.compile(r"registered|eligible|electorate|turnout|voters|majorit
 _VALID_LABEL = re.compile(r"^(total\s+)?valid(\s+votes?)?$", re.I)
 _INVALID_LABEL = re.compile(r"invalid|blank|spoil|null|rejected", re.I)
 _TOTAL_LABEL = re.compile(r"^totals?(\s+(votes?|seats|cast|votes cast))?$|^votes cast$", re.I)
+_ADDITIVE_KINDS = ("integer", "percent", "decimal")
 _SUBTOTAL_LABEL = re.compile(r"\btotal\b|\bsubtotal\b", re.I)
 
 # Aligned column names of multi-row headers read "Votes / %", "Seats / Won".
@@ -157,7 +158,7 @@ def _table_totals(table: TypedTable) -> list[Finding]:
 
 def _accumulate(sums: dict[int, list[TypedValue]], table: TypedTable, r: int) -> None:
     for c, v in enumerate(table.cells[r]):
-        if v.kind in ("integer", "percent") and v.number is not None:
+        if v.kind in _ADDITIVE_KINDS and v.number is not None:
             sums.setdefault(c, []).append(v)
 
 
@@ -173,7 +174,7 @@ def _compare(table: TypedTable, r: int, label: str, sums: dict[int, list[TypedVa
         name = column_name(table, r, c)
         if len(parts) < 2 or total.number is None or _NOT_ADDITIVE.search(name):
             continue
-        if total.kind != parts[0].kind or total.kind not in ("integer", "percent"):
+        if total.kind not in _ADDITIVE_KINDS or any(v.kind != total.kind for v in parts):
             continue
         observed = sum(v.number for v in parts)
         tolerance = 0.0 if total.kind == "integer" else (
