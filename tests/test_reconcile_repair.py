@@ -113,3 +113,12 @@ def test_two_cell_candidates_left_ambiguous_are_each_reported():
     assert survivors == ["majority 21 → 20, Aq Jol 15 → 4",
                          "seats_for_election 39 → 40, Aq Jol 15 → 5"]
     assert recon.repairs == []
+
+
+def test_three_entangled_errors_are_reported_and_not_repaired():
+    rows = [row(1, "A", seats="12", change="+3", last="5"), row(2, "B", seats="38")]
+    recon = reconcile(article(), Records(elections=[election(*rows, seats_for="All 39 seats",
+                                                             majority="21")]))
+    errors = [f.rule for f in recon.findings if f.severity == "error"]
+    assert errors == ["ELECTION_SEAT_SUM", "ELECTION_MAJORITY", "ELECTION_SEAT_CHANGE"]
+    assert recon.repairs == []

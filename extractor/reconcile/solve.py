@@ -40,16 +40,18 @@ def solve(constraints: list[Constraint], values: dict[Cell, int], nonnegative: s
     repaired = dict(values)
     for component in _components(violated(constraints, values)):
         candidates = single_cell_candidates(component, constraints, values, nonnegative)
-        if not candidates and len(component) > 1:
+        if not candidates and len(component) > 1 and _small(component):
             candidates = two_cell_candidates(component, constraints, values, nonnegative)
-        if candidates or len(component) == 1:
+        together = bool(candidates) or len(component) == 1
+        if together:
             groups = [(component, candidates)]
-        else:  # nothing small explains them together: each on its own
+        else:  # nothing small explains them together: each on its own, and none repaired,
+            # since the fix of one could undo the fix of another
             groups = [([c], single_cell_candidates([c], constraints, values, nonnegative))
                       for c in component]
         for group, found_candidates in groups:
             outcome = rank(found_candidates, witnesses, values)
-            unique = outcome.unique
+            unique = outcome.unique if together else None
             # one cell explaining several constraints: one finding; two cells: one each
             pairs = bool(found_candidates) and all(len(c.changes) > 1 for c in found_candidates)
             shown = group if pairs else group[:1]
@@ -69,6 +71,13 @@ def solve(constraints: list[Constraint], values: dict[Cell, int], nonnegative: s
                 repaired.update(unique.changes)
                 repairs += _repairs(outcome, group, values, raw, label)
     return findings, repairs, repaired
+
+
+MAX_PAIR_CELLS = 40  # pairs of cells are tried only in components this small
+
+
+def _small(component: list[Constraint]) -> bool:
+    return len({cell for c in component for cell in c.cells}) <= MAX_PAIR_CELLS
 
 
 def _ambiguity_text(outcome: Outcome, values: Values, label: Callable[[Cell], str]) -> str:
