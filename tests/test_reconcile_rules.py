@@ -345,3 +345,8 @@ def test_catalogue_rows_for_the_readme():
     rows = catalogue_rows()
     assert [r["code"] for r in rows] == list(RULES)
     assert rows[0]["code"] == "ELECTION_SEAT_SUM" and rows[0]["severity"] == "error"
+
+
+def test_keys_written_two_ways_collide():
+    [f] = run(fields(("Members", "41"), ("members", "42"))).by_rule("INFOBOX_DUPLICATE_KEY")
+    assert f.observed == "42" and "Members / members appears 2 times" in f.message

@@ -64,10 +64,13 @@ def _duplicates(subject: str, fields: list[TypedField]) -> list[Finding]:
         spellings = list(dict.fromkeys(f.key_raw.strip() for f in same))
         if len(spellings) < 2:
             continue  # one spelling repeated: reported above
-        code = "INFOBOX_SERIES_DUPLICATE" if index is not None else "INFOBOX_DUPLICATE_KEY"
         last = same[-1]
+        if index is not None:
+            code, observed = "INFOBOX_SERIES_DUPLICATE", " and ".join(spellings)
+        else:
+            code, observed = "INFOBOX_DUPLICATE_KEY", last.value.raw
         findings.append(finding(
-            code, subject, " and ".join(spellings), last.key_raw, key=" / ".join(spellings),
+            code, subject, observed, last.key_raw, key=" / ".join(spellings),
             count=len(same), fields=[key],
             evidence={"key": key, "index": index, "spellings": spellings,
                       "lines": [f.line for f in same], "values": [f.value.raw for f in same]}))
