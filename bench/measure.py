@@ -1,0 +1,162 @@
+"""Running the tool for the benchmarks: the CLI under a memory monitor, and the library path.
+
+Peak memory is that of all processes together: a thread samples the process tree (the CLI and
+its workers, and anything they start) every `interval` seconds and sums PSS (each shared page
+counted once, split between the processes that share it) and RSS (shared pages counted in every
+process: an upper bound). The peak of those sums is reported.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+
+
+class TreeMonitor(threading.Thread):
+    """Samples the memory of a process and all its descendants until stopped."""
+
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.interval = interval
+        self.peak_pss = 0
+        self.peak_rss = 0
+        self.peak_processes = 0
+        self._halt = threading.Event()
+
+    def sample(self) -> None:
+        try:
+            root = psutil.Process(self.pid)
+            procs = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return
+        pss = rss = 0
+        for proc in procs:
+            try:
+                info = proc.memory_full_info()
+            except psutil.Error:
+                continue  # a worker that just ended
+            rss += info.rss
+            pss += getattr(info, "pss", info.rss)
+        self.peak_pss = max(self.peak_pss, pss)
+        self.peak_rss = max(self.peak_rss, rss)
+        self.peak_processes = max(self.peak_processes, len(procs))
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            self.sample()
+            self._halt.wait(self.interval)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+
+def run_monitored(cmd: list[str], timeout: float | None = None) -> dict:
+    """Run `cmd`, sampling its process tree; wall seconds, peak memory (MB), exit code."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        monitor = TreeMonitor(proc.pid)
+        monitor.start()
+        try:
+            code = proc.wait(timeout=timeout)
+        finally:
+            monitor.stop()
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        wall = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    return {
+        "wall_seconds": wall, "returncode": code,
+        "peak_pss_MB": monitor.peak_pss / 1e6, "peak_rss_MB": monitor.peak_rss / 1e6,
+        "peak_processes": monitor.peak_processes,
+        "stdout": stdout[-2000:], "stderr": stderr[-2000:],
+    }
+
+
+def extractor_cmd() -> list[str]:
+    exe = VENV_BIN / "extractor"
+    if exe.exists():
+        return [str(exe)]
+    return [sys.executable, "-m", "extractor"]
+
+
+@functools.lru_cache(maxsize=1)
+def cli_options() -> str:
+    """The help text of `extractor extract` ("" when the CLI does not start)."""
+    try:
+        done = subprocess.run([*extractor_cmd(), "extract", "--help"],
+                              capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return done.stdout if done.returncode == 0 else ""
+
+
+def cli_has(option: str) -> bool:
+    return option in cli_options()
+
+
+def run_cli(paths: list[Path], *, jobs: int, only: str | None = None, fmt: str = "parquet",
+            timeout: float | None = None) -> dict:
+    """One `extractor extract` run into a fresh temporary folder, under the memory monitor.
+    `seconds` is the tool's own timing (`--summary-json`) when it has one, else wall time."""
+    if not cli_options():
+        raise RuntimeError("`extractor extract --help` fails: is the package installed "
+                           "in .venv (pip install -e .)?")
+    if only and not cli_has("--only"):
+        raise NotImplementedError("the CLI has no --only option yet")
+    with tempfile.TemporaryDirectory(prefix="bench-out-") as out:
+        summary_path = Path(out) / "summary.json"
+        cmd = [*extractor_cmd(), "extract", *map(str, paths), "-o", str(Path(out) / "o"),
+               "--format", fmt, "--jobs", str(jobs), "--no-report", "--quiet"]
+        if only:
+            cmd += ["--only", only]
+        has_summary = cli_has("--summary-json")
+        if has_summary:
+            cmd += ["--summary-json", str(summary_path)]
+        result = run_monitored(cmd, timeout=timeout)
+        summary = {}
+        if has_summary and summary_path.exists():
+            summary = json.loads(summary_path.read_text())
+    if result["returncode"] != 0:
+        raise RuntimeError(f"extractor exited with {result['returncode']}:\n{result['stderr']}")
+    result["summary"] = summary
+    result["seconds"] = summary.get("seconds") or result["wall_seconds"]
+    result["timing"] = "summary" if summary.get("seconds") else "wall"
+    return result
+
+
+def library_pass(texts: list[str], only_infoboxes: bool = False) -> dict:
+    """The per-article library path in this process: parse_wikitext, then typing, records and
+    reconciliation (`process_article`); no writing. With `only_infoboxes` the parsed tables are
+    dropped before typing (they are still parsed: the parser has no switch for it)."""
+    try:
+        from extractor.parse.wikitext import parse_wikitext
+        from extractor.pipeline import process_article
+    except ImportError as error:
+        raise RuntimeError(f"the library path is not there yet: {error}") from error
+    start = time.perf_counter()
+    statuses: dict[str, int] = {}
+    for n, text in enumerate(texts):
+        article = parse_wikitext(text, title=f"Page {n}", doc_id=f"bench#{n}", source="bench")
+        if only_infoboxes:
+            article.tables = []
+        rows = process_article(article)
+        for row in rows.get("articles", []):
+            statuses[row["status"]] = statuses.get(row["status"], 0) + 1
+    return {"seconds": time.perf_counter() - start, "status": statuses}

@@ -1,0 +1,202 @@
+"""Benchmarks: this tool and its references, measured in the same run; medians and ratios.
+
+    python bench/run.py [--quick] [--sizes 100,1000] [--repeat 3] [--wtf-prefix /work/bench-node]
+
+One process, on the corpus articles (`../shared/corpus/wikitext`, the same files for everyone):
+this tool infoboxes-only and everything (`extractor extract --jobs 1`), wtf_wikipedia infoboxes
+and infoboxes+tables, mwparserfromhell (full parse; infobox spans only; table spans only), and the
+library path in this process as a diagnostic. Dumps (`bench/build_dumps.py`, built when missing):
+this tool with `--jobs 2` against the 2-core floor (`lbzip2 -dc -n2 | lxml iterparse`) and
+Python's bz2 floor, with the peak memory of all the tool's processes together. The targets of
+the project are judged at the end. Writes `bench/results/run-<time>.json` (and `latest.json`)
+and prints a markdown table. See bench/README.md for what each number means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import baselines  # noqa: E402
+import build_dumps  # noqa: E402
+import measure  # noqa: E402
+import peer  # noqa: E402
+from report_md import markdown, targets  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+CORPUS = build_dumps.DEFAULT_CORPUS
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def attempt(name: str, fn: Callable[[], dict]) -> dict:
+    """Run one measurement; a failure is recorded (and printed), never fatal to the run."""
+    log(f"{name} ...")
+    try:
+        result = fn()
+    except NotImplementedError as error:
+        log(f"{name}: skipped ({error})")
+        return {"skipped": str(error)}
+    except Exception as error:  # noqa: BLE001 - one broken piece must not lose the others
+        log(f"{name}: FAILED {type(error).__name__}: {error}")
+        return {"error": f"{type(error).__name__}: {error}"[:2000],
+                "trace": traceback.format_exc()[-3000:]}
+    if "MB_per_s" in result:
+        log(f"{name}: {result['MB_per_s']:.2f} MB/s")
+    return result
+
+
+def repeated(fn: Callable[[], dict], repeat: int, nbytes: int | None = None) -> dict:
+    """Run `fn` `repeat` times; the median of its `seconds` and MB/s over `nbytes` (or over
+    the `bytes` the run reports)."""
+    runs = [fn() for _ in range(repeat)]
+    seconds = [r["seconds"] for r in runs]
+    size = nbytes if nbytes is not None else runs[-1].get("bytes", 0)
+    median = statistics.median(seconds)
+    result = {"seconds": seconds, "seconds_median": median, "bytes": size,
+              "MB_per_s": size / 1e6 / median if median else None}
+    result["last"] = {k: v for k, v in runs[-1].items() if k not in ("seconds", "stdout")}
+    for key in ("peak_pss_MB", "peak_rss_MB"):
+        if key in runs[-1]:
+            result[key] = max(r[key] for r in runs)
+    return result
+
+
+def one_process(args: argparse.Namespace) -> dict:
+    """Every one-process measurement on the corpus articles."""
+    texts = baselines.load_texts(args.corpus)
+    nbytes = baselines.text_bytes(texts)
+    r = args.repeat
+    out: dict[str, dict] = {"_input": {"folder": str(args.corpus), "articles": len(texts),
+                                       "bytes": nbytes}}
+
+    def wtf(what: str) -> dict:
+        result = peer.run_peer(args.corpus, what=what, repeat=r, warmup=0 if args.quick else 1,
+                               prefix=args.wtf_prefix)
+        return {**result, "seconds_median": result["seconds_median"]}
+
+    def cli(only: str | None) -> Callable[[], dict]:
+        return lambda: repeated(
+            lambda: measure.run_cli([args.corpus], jobs=1, only=only, fmt=args.format), r, nbytes)
+
+    if not args.skip_peer:
+        out["wtf_infobox"] = attempt("wtf_wikipedia infoboxes", lambda: wtf("infobox"))
+        out["wtf_both"] = attempt("wtf_wikipedia infoboxes+tables", lambda: wtf("both"))
+    out["ours_cli_infoboxes_j1"] = attempt("extractor --only infoboxes --jobs 1", cli("infoboxes"))
+    out["ours_cli_all_j1"] = attempt("extractor everything --jobs 1", cli(None))
+    out["ours_lib_infoboxes"] = attempt(
+        "library path, infoboxes", lambda: repeated(
+            lambda: measure.library_pass(texts, only_infoboxes=True), r, nbytes))
+    out["ours_lib_all"] = attempt(
+        "library path, everything (no writing)",
+        lambda: repeated(lambda: measure.library_pass(texts), r, nbytes))
+    for name, fn in baselines.PARSER_BASELINES.items():
+        times = min(r, 2) if name == "mwparserfromhell_full" else r
+        out[name] = attempt(name, lambda fn=fn, times=times: repeated(lambda: fn(texts), times))
+    return out
+
+
+def dump_runs(args: argparse.Namespace, size: float) -> dict:
+    """Floors and the tool (`--jobs 2`) on the dump of `size` MB."""
+    log(f"dump {size:g} MB: building when missing ...")
+    dump = build_dumps.ensure_dump(size)
+    r = args.repeat if size < 500 else 1
+    out: dict[str, dict] = {"_input": {"dump": str(dump), "bz2_MB": dump.stat().st_size / 1e6}}
+    floor_repeat = max(r, 3) if size <= 100 else r  # cheap, and the first run warms the cache
+    for name, fn in baselines.DUMP_FLOORS.items():
+        out[name] = attempt(f"{name} {size:g} MB",
+                            lambda fn=fn: repeated(lambda: fn(dump), floor_repeat))
+    floor = out.get("floor_lbzip2_n2_lxml", {}).get("last", {})
+    nbytes = floor.get("bytes")  # wikitext bytes in the dump, the tool's own measure
+    out["_input"].update(pages=floor.get("pages"), text_bytes=nbytes,
+                         xml_bytes=floor.get("xml_bytes"))
+
+    def cli(only: str | None) -> Callable[[], dict]:
+        return lambda: repeated(lambda: measure.run_cli(
+            [dump], jobs=args.jobs, only=only, fmt=args.format), r, nbytes)
+
+    out["ours_cli_all_j2"] = attempt(f"extractor everything --jobs {args.jobs} {size:g} MB",
+                                     cli(None))
+    out["ours_cli_infoboxes_j2"] = attempt(
+        f"extractor --only infoboxes --jobs {args.jobs} {size:g} MB", cli("infoboxes"))
+    return out
+
+
+def meta(args: argparse.Namespace) -> dict:
+    def version(cmd: list[str]) -> str | None:
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+        except OSError:
+            return None
+        if done.returncode:
+            return None
+        return ((done.stdout or done.stderr).strip().splitlines() or [""])[0]
+
+    return {
+        "time_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "commit": version(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"]),
+        "cpus": os.cpu_count(), "loadavg_start": os.getloadavg(),
+        "python": platform.python_version(), "node": version(["node", "--version"]),
+        "lbzip2": version(["lbzip2", "--version"]), "quick": args.quick,
+        "repeat": args.repeat, "jobs": args.jobs, "format": args.format,
+        "cli_has_only": measure.cli_has("--only"),
+        "cli_has_summary_json": measure.cli_has("--summary-json"),
+    }
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="small dumps (10 and 20 MB), one repeat: a smoke check in minutes")
+    parser.add_argument("--sizes", default=None, help="dump sizes in MB (default 100,1000)")
+    parser.add_argument("--repeat", type=int, default=None, help="repeats (default 3; quick 1)")
+    parser.add_argument("--jobs", type=int, default=2, help="--jobs for the dump runs")
+    parser.add_argument("--format", default="parquet", choices=("csv", "parquet", "both"))
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--wtf-prefix", type=Path, default=peer.DEFAULT_PREFIX)
+    parser.add_argument("--skip-peer", action="store_true", help="no wtf_wikipedia runs")
+    parser.add_argument("--skip-one-process", action="store_true")
+    parser.add_argument("--skip-dumps", action="store_true")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    args.sizes = build_dumps.parse_sizes(args.sizes or ("10,20" if args.quick else "100,1000"))
+    args.repeat = args.repeat or (1 if args.quick else 3)
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    results: dict = {"meta": meta(args)}
+    if not args.skip_one_process:
+        results["one_process"] = one_process(args)
+    if not args.skip_dumps:
+        results["dumps"] = {f"{s:g}": dump_runs(args, s) for s in args.sizes}
+    results["meta"]["loadavg_end"] = os.getloadavg()
+    results["targets"] = targets(results)
+    args.out.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    for name in (f"run-{stamp}.json", "latest.json"):
+        (args.out / name).write_text(json.dumps(results, indent=1, default=str))
+    table = markdown(results)
+    (args.out / "latest.md").write_text(table)
+    print(table)
+    log(f"results: {args.out / f'run-{stamp}.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
