@@ -5,7 +5,9 @@
 Builds `--n` real-looking values (deterministic): infobox fields of the shared wikitext corpus
 (`../shared/corpus/wikitext`, when present) with their plain text made up front, the fields of the
 flat fixtures, and generated formatted numbers, percentages, pp, changes, dates, colours, names and
-count lists. Then, each `--repeat` times, reporting medians of wall and CPU seconds:
+count lists. Then `--repeat` rounds, each running every phase back to back; medians of wall and
+CPU rates,
+and ratios taken within a round:
 
 - `cold`: `parse_value` over all values, its cache emptied first (the repeats a dump has help);
 - `warm`: the same again without emptying the cache;
@@ -110,16 +112,19 @@ def build(n: int) -> list[Item]:
     return items
 
 
-def timed(fn, repeat: int, before=None) -> tuple[float, float]:
-    walls, cpus = [], []
-    for _ in range(repeat):
-        if before:
-            before()
-        wall, cpu = time.perf_counter(), time.process_time()
-        fn()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return statistics.median(walls), statistics.median(cpus)
+def timed(fn) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def calibration() -> float:
+    """CPU seconds of an empty 10-million-step Python loop: a yardstick for comparing machines
+    (about 0.15-0.2 s on a current desktop core)."""
+    start = time.process_time()
+    for _ in range(10_000_000):
+        pass
+    return time.process_time() - start
 
 
 def run_all(items: list[Item]) -> None:
@@ -173,29 +178,41 @@ def main() -> None:
     def clear():
         values._parse_cached.cache_clear()
 
-    cold = timed(lambda: run_all(items), args.repeat, clear)
-    warm = timed(lambda: run_all(items), args.repeat)
-    uncached = timed(lambda: run_uncached(distinct), args.repeat)
-    regex = timed(lambda: [value_rules.scalar(t, t, k) for t, k in pairs], args.repeat)
-    grammar = timed(lambda: [value_grammar.parse_scalar(t) for t, _ in pairs], args.repeat)
+    phases = {
+        "cold": (lambda: (clear(), run_all(items)), len(items)),
+        "warm": (lambda: run_all(items), len(items)),
+        "uncached_distinct": (lambda: run_uncached(distinct), len(distinct)),
+        "regex": (lambda: [value_rules.scalar(t, t, k) for t, k in pairs], len(pairs)),
+        "grammar": (lambda: [value_grammar.parse_scalar(t) for t, _ in pairs], len(pairs)),
+    }
+    # Every round runs every phase, back to back, so a ratio is taken within one round: the
+    # machine's speed drifts between rounds far more than within one.
+    rounds = [{name: timed(fn) for name, (fn, _) in phases.items()} for _ in range(args.repeat)]
 
-    def rate(count: int, seconds: tuple[float, float]) -> dict[str, float]:
-        return {"per_s_wall": round(count / seconds[0]), "per_s_cpu": round(count / seconds[1])}
+    def rate(name: str) -> dict[str, float]:
+        count = phases[name][1]
+        wall = statistics.median(r[name][0] for r in rounds)
+        cpu = statistics.median(r[name][1] for r in rounds)
+        return {"per_s_wall": round(count / wall), "per_s_cpu": round(count / cpu)}
+
+    def ratio(slow: str, fast: str, which: int) -> float:
+        return round(statistics.median(r[slow][which] / r[fast][which] for r in rounds), 1)
 
     result = {
+        "machine_loop_1e7_cpu_s": round(calibration(), 3),
         "values": len(items),
         "distinct": len(distinct),
         "repeat": args.repeat,
-        "cold": rate(len(items), cold),
-        "warm": rate(len(items), warm),
-        "uncached_distinct": rate(len(distinct), uncached),
+        "cold": rate("cold"),
+        "warm": rate("warm"),
+        "uncached_distinct": rate("uncached_distinct"),
         "grammar_comparison": {
             "values": len(pairs),
             "agreement": round(agreement(pairs), 4),
-            "regex": rate(len(pairs), regex),
-            "grammar": rate(len(pairs), grammar),
-            "regex_over_grammar_cpu": round(grammar[1] / regex[1], 1),
-            "regex_over_grammar_wall": round(grammar[0] / regex[0], 1),
+            "regex": rate("regex"),
+            "grammar": rate("grammar"),
+            "regex_over_grammar_cpu": ratio("grammar", "regex", 1),
+            "regex_over_grammar_wall": ratio("grammar", "regex", 0),
         },
     }
     print(json.dumps(result, indent=2))
