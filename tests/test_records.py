@@ -332,3 +332,19 @@ def test_compound_votes_and_seats_give_their_leading_count():
     rows = records_to_rows("t#1", build_records(_article(fields, header="Infobox")))
     (row,) = rows["election_results"]
     assert (row["votes"], row["seats"], row["seats_raw"]) == (61204, 29, "29 (+5)")
+
+
+_KEYS = st.sampled_from(["Party1", "Seats2", "Members", "Political Groups1", "Turnout",
+                         "Election Date", "Leader1 Type", "Swing3", "Colour1", "name", "x"])
+_VALUES = st.one_of(st.sampled_from(["", "42", "New", "A (3), B (2)", "10px1.2 pp", "0A5B2D",
+                                     "2028", "250px", "{{increase}} 4", "All 9 seats"]),
+                    st.text(max_size=30))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_KEYS, _VALUES), max_size=12),
+       st.sampled_from([None, "Infobox election", "Infobox legislature", "Infobox person"]))
+def test_any_infobox_builds_rows_without_raising(fields, template):
+    article = _article(fields, template=template, header=None if template else "Infobox")
+    rows = records_to_rows("t#1", build_records(article))
+    assert len(rows["infobox_fields"]) == len(fields)

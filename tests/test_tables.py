@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from extractor.model import Cell, Row, Table
 from extractor.tables import (
     MULTI_ROW_HEADER,
@@ -148,3 +151,21 @@ def test_wikitable_without_header_cells_uses_evidence():
     typed = type_table(table, 0)
     assert typed.header_rows == 1 and typed.columns == ["Year", "Votes"]
     assert typed.cells[1][0].kind == "date"  # the column name gives the year its context
+
+
+_CELL = st.builds(Cell, text=st.one_of(st.sampled_from(["", "12", "1,200", "Big tent", "3.5%",
+                                                        "9 December 2020"]), st.text(max_size=8)),
+                  header=st.booleans(), rowspan=st.integers(0, 4), colspan=st.integers(1, 4))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_CELL, max_size=6), max_size=6), st.sampled_from(["table", "wikitable"]))
+def test_any_table_types_without_raising(rows, kind):
+    table = Table(rows=[Row(cells=cells, line=i + 1) for i, cells in enumerate(rows)], line=1,
+                  end_line=len(rows) + 1, kind=kind)
+    typed = type_table(table, 0)
+    assert len(typed.cells) == len(rows)
+    width = len(typed.columns)
+    assert all(len(r) == width for r in typed.cells)
+    assert all(len(r) == width for r in typed.cell_columns)
+    assert len(typed.column_kinds) == width
