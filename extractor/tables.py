@@ -76,6 +76,7 @@ def expand_grid(table: Table) -> tuple[list[list[_Slot]], list[str]]:
 
 
 def type_table(table: Table, number: int, section: str = "") -> TypedTable:
+    """Type one table: `number` is its index in the article, `section` its section's title."""
     grid, flags = expand_grid(table)
     width = len(grid[0]) if grid else 0
     flat = table.kind == "table"
@@ -106,7 +107,8 @@ def type_table(table: Table, number: int, section: str = "") -> TypedTable:
         flags=sorted(set(flags)), cells=values, cell_columns=cell_columns,
         section=section, caption=table.caption, kind=table.kind, line=table.line,
         row_lines=[row.line for row in table.rows],
-        header_cells=[[bool(s.cell is not None and (s.cell.header or header_marks[r]))
+        # the flat parser marks its first row header by convention; the evidence decides here
+        header_cells=[[header_marks[r] or (not flat and s.cell is not None and s.cell.header)
                        for s in row] for r, row in enumerate(grid)],
         spans=[[(s.cell.rowspan, s.cell.colspan) if s.cell is not None else (1, 1) for s in row]
                for row in grid],

@@ -169,3 +169,9 @@ def test_any_table_types_without_raising(rows, kind):
     assert all(len(r) == width for r in typed.cells)
     assert all(len(r) == width for r in typed.cell_columns)
     assert len(typed.column_kinds) == width
+
+
+def test_headerless_flat_table_marks_no_header_cells():
+    typed = type_table(_flat([["2019", "14"], ["2020", "12"]]), 0)
+    assert typed.header_cells == [[False, False], [False, False]]
+    assert typed.cell_columns[0] == ["col_0", "col_1"]
