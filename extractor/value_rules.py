@@ -363,8 +363,10 @@ def scalar(raw: str, text: str, key: str | None) -> Val | None:
 
 # ---------------------------------------------------------------- composite forms
 
-_COUNT_ITEM = re.compile(
-    rf"(.*?[^\W\d_].*?)\s*[(\[]\s*({NUM})(?:\s+(?:seats?|members|mandates|deputies))?\s*[)\]]", re.S
+_SEAT_NOUN = r"(?:\s+(?:seats?|members|mandates|deputies))?"
+_COUNT_ITEM = re.compile(  # `Amanat (25)`, `Amanat [25 seats]`, `Amanat: 25`, `Amanat – 25`
+    rf"(.*?[^\W\d_].*?)\s*(?:[(\[]\s*({NUM}){_SEAT_NOUN}\s*[)\]]|(?::|\s[–-])\s*({NUM}){_SEAT_NOUN})",
+    re.S,
 )
 _SEPARATOR = re.compile(r"[,;\n•·]")
 _ANNOTATED = re.compile(r"(.+?)\s*\(([^()]+)\)", re.S)
@@ -394,11 +396,11 @@ def count_item(raw: str, text: str) -> Val | None:
     match = _COUNT_ITEM.fullmatch(text)
     if match is None:
         return None
-    token = match.group(2)
+    token = match.group(2) or match.group(3)
     if _looks_like_year(token):
         return None  # `Prize Ampère (1980)`: a year, not a count
-    status, value, _ = atoms.read_number(token)
-    if status != atoms.OK:
+    status, value, decimals = atoms.read_number(token)
+    if status != atoms.OK or decimals:
         return None
     return make(raw, match.group(1).strip(), "count", number=value, decimals=0)
 
@@ -424,7 +426,7 @@ def typed_item(item: str, key: str | None) -> Val:
 
 def composite(raw: str, text: str, key: str | None) -> Val | None:
     items = split_items(text) if _SEPARATOR.search(text) else [text]
-    if ")" in text or "]" in text:
+    if ")" in text or "]" in text or ":" in text or "–" in text or " - " in text:
         counted = _count_list(raw, text, items, key)
         if counted is not None:
             return counted

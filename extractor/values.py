@@ -23,8 +23,9 @@ image_size    `250px`, `200x100px`                            250, unit `px`
 seats_of      `98 of the 107 seats in …`,                     98, total 107, unit `seats`
               `All 39 seats in …`, `98/107` in a seats key    (39, total 39)
 compound      `82.20%, 84 seats`, `29 (+5)`                   `parts` = the typed parts
-count_list    `Government (25), Amanat (25), …`               `parts`: kind `count`, text = name,
-                                                              number = count
+count_list    `Government (25), Amanat (25), …`,              `parts`: kind `count`, text = name,
+              `Amanat: 25`, `Amanat – 25` (one per line,      number = count
+              or separated by `,` `;` `•`)
 list          {{ubl}}/plainlist items that are not counts     `parts` = each item typed
 ordinal       `64th`, `1st`                                   64
 new           `New`

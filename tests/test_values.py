@@ -283,6 +283,19 @@ def test_years_in_parentheses_are_not_counts():
     assert value.kind != "count_list"
 
 
+@pytest.mark.parametrize(
+    "text", ["Amanat: 25\nAq Jol: 2", "Amanat – 25, Aq Jol – 2", "Amanat (25 seats); Aq Jol (2)"]
+)
+def test_count_list_forms(text):
+    value = parse_value(text, "political_groups")
+    assert value.kind == "count_list"
+    assert [(p.text, p.number) for p in value.parts] == [("Amanat", 25), ("Aq Jol", 2)]
+
+
+def test_fractional_counts_are_not_counts():
+    assert parse_value("Party (2.5), X (3)").kind == "text"
+
+
 def test_single_count_needs_a_group_key():
     assert parse_value("Amanat (25)", "political_groups").kind == "count_list"
     assert parse_value("Berlin (25)", "caption").kind == "text"
