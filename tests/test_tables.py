@@ -175,3 +175,19 @@ def test_headerless_flat_table_marks_no_header_cells():
     typed = type_table(_flat([["2019", "14"], ["2020", "12"]]), 0)
     assert typed.header_cells == [[False, False], [False, False]]
     assert typed.cell_columns[0] == ["col_0", "col_1"]
+
+
+def test_leading_swatch_cell_without_header_cell():
+    rows = [["Party", "Votes", "Seats"], ["", "Coastal", "142,310", "27"],
+            ["", "Farmers", "101,905", "19"]]
+    typed = type_table(_flat(rows), 0)
+    assert RAGGED in typed.flags and REALIGNED in typed.flags
+    assert typed.columns == ["party_swatch", "Party", "Votes", "Seats"]
+    assert typed.cells[1][2].number == 142310
+
+
+def test_sign_only_label_types_changes():
+    rows = [["Party", "Seats", "+/-"], ["A", "27", "−4"], ["B", "19", "+1"]]
+    typed = type_table(_flat(rows), 0)
+    assert typed.column_kinds[2] == "change"
+    assert [typed.cells[r][2].number for r in (1, 2)] == [-4, 1]
