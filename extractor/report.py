@@ -13,6 +13,7 @@ sections built from it say that there is nothing to show.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -586,7 +587,8 @@ def render_markdown(summary: dict) -> str:
                           [(t["template"], t["fields"], t["articles"])
                            for t in templates["items"]]),
                 _md_more(templates["more"]), ""]
-    return "\n".join(out).rstrip() + "\n"
+    text = "\n".join(out).rstrip() + "\n"
+    return re.sub(r"\n{3,}", "\n\n", text)  # empty optional parts leave no gaps
 
 
 def _total_rows(totals: dict) -> list[tuple[str, object]]:
