@@ -11,7 +11,7 @@ and ratios taken within a round:
 
 - `cold`: `parse_value` over all values, its cache emptied first (the repeats a dump has help);
 - `warm`: the same again without emptying the cache;
-- `uncached`: the rule path alone (`value_rules.type_value`) over the distinct values;
+- `uncached`: the rule path alone (`value_hints.type_value`) over the distinct values;
 - `regex` vs `grammar`: `value_rules.scalar` and `value_grammar.parse_scalar` on the values both
   read (the forms the grammar covers), with their agreement and the ratio.
 
@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractor import value_grammar, value_rules, values  # noqa: E402
+from extractor import value_grammar, value_hints, value_rules, values  # noqa: E402
 from extractor.keys import canonical_key  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "wikitext"
@@ -134,7 +134,7 @@ def run_all(items: list[Item]) -> None:
 
 
 def run_uncached(items: list[Item]) -> None:
-    type_value = value_rules.type_value
+    type_value = value_hints.type_value
     for raw, key, text in items:
         type_value(raw, key, text, {})
 

@@ -1,15 +1,14 @@
-"""Deciding what one whole value is: the rules behind `extractor.values.parse_value`.
+"""Deciding what one cleaned value is: the forms behind `extractor.values.parse_value`.
 
 The order of the checks is the design: cheap, common forms first (a bare number), then the forms
 that need a key's context (colours, years, image sizes), then dates, then the composite forms that
 split a value into typed parts. Anything left is `text` with the flag `untyped`. Kinds and flags
-are documented in `extractor.values`.
+are documented in `extractor.values`; hints and the entry point are in `extractor.value_hints`.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import re
 from decimal import Decimal
 
@@ -171,8 +170,8 @@ _SEATS_OF = re.compile(
     rf"({NUM})\s+(?:of|out of)\s+(?:the\s+|all\s+)?({NUM})(?:\s+([^\W\d_]+))?(?:\s.*)?", re.I | re.S
 )
 _ALL_SEATS = re.compile(rf"all(?: of)?(?: the)?\s+({NUM})\s+([^\W\d_]+)(?:\s.*)?", re.I | re.S)
-_HEX = re.compile(r"#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})")
-_COLOUR_NAME = re.compile(r"[A-Za-z]{3,20}")
+HEX = re.compile(r"#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})")
+COLOUR_NAME = re.compile(r"[A-Za-z]{3,20}")
 _FILE = re.compile(
     r"(?:(?:file|image|datei|bild|fichier|archivo|imagen|immagine|ficheiro|файл|изображение|plik|"
     r"soubor|bestand)\s*:\s*)?([^|\n\[\]{}]{1,240}\.(?:svg|png|jpe?g|gif|tiff?|webp|xcf|pdf|djvu|"
@@ -181,8 +180,8 @@ _FILE = re.compile(
 )
 _ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)")
 _PLACEHOLDERS = frozenset({"-", "–", "—", "―", "n/a", "na", "n.a.", "?", "…", "...", "—n/a—"})
-_UP, _DOWN = "+▲△↑", "-–▼▽↓"
-_SIGN_CHARS = _UP + _DOWN + "±"
+UP, DOWN = "+▲△↑", "-–▼▽↓"
+SIGN_CHARS = UP + DOWN + "±"
 
 
 def _number(raw: str, text: str, kind: str, token: str, sign: str = "", **fields) -> Val:
@@ -191,7 +190,7 @@ def _number(raw: str, text: str, kind: str, token: str, sign: str = "", **fields
         return untyped(raw, text, "ambiguous_number")
     if status == atoms.BAD:
         return untyped(raw, text)
-    if sign and sign in _DOWN and value:
+    if sign and sign in DOWN and value:
         value = -value
     if kind == "number":
         kind = "integer" if decimals == 0 else "decimal"
@@ -201,7 +200,7 @@ def _number(raw: str, text: str, kind: str, token: str, sign: str = "", **fields
 def _plain_number(raw: str, text: str, key: str | None) -> Val:
     if text[0] == "0" and text[1:2].isdigit():
         return untyped(raw, text, "leading_zero")  # `030`: a code, not thirty
-    if _looks_like_year(text) and atoms.is_year_key(key):
+    if looks_like_year(text) and atoms.is_year_key(key):
         return make(raw, text, "date", date=text, date_precision="year")
     kind = "change" if atoms.is_change_key(key) else "number"
     return _number(raw, text, kind, text)
@@ -288,13 +287,13 @@ def _date(raw: str, text: str) -> Val | None:
 def _colour(raw: str, text: str, key: str | None) -> Val | None:
     colour_key = atoms.is_colour_key(key)
     if text.startswith("#") or colour_key:
-        match = _HEX.fullmatch(text)
+        match = HEX.fullmatch(text)
         if match:
             digits = match.group(1).upper()
             if len(digits) == 3:
                 digits = "".join(ch * 2 for ch in digits)
             return make(raw, "#" + digits, "colour")
-    if colour_key and _COLOUR_NAME.fullmatch(text):
+    if colour_key and COLOUR_NAME.fullmatch(text):
         return make(raw, text.lower(), "colour", flags=["named_colour"])
     return None
 
@@ -334,7 +333,7 @@ def scalar(raw: str, text: str, key: str | None) -> Val | None:
         return _number(raw, text, "percent", match.group(2), match.group(1), unit="%")
     if last in "ps." and (match := _PP.fullmatch(text)):
         return _number(raw, text, "pp", match.group(2), match.group(1), unit="pp")
-    if first in _SIGN_CHARS and (match := _SIGNED.fullmatch(text)):
+    if first in SIGN_CHARS and (match := _SIGNED.fullmatch(text)):
         return _signed(raw, text, key, match)
     if last == "x" and text.endswith("px") and (match := _PX.fullmatch(text)):
         return _image_size(raw, text, key, match)
@@ -388,7 +387,7 @@ def split_items(text: str) -> list[str]:
     return [item for item in items if item]
 
 
-def _looks_like_year(token: str) -> bool:
+def looks_like_year(token: str) -> bool:
     return len(token) == 4 and token.isdigit() and 1000 <= int(token) <= 2999
 
 
@@ -397,7 +396,7 @@ def count_item(raw: str, text: str) -> Val | None:
     if match is None:
         return None
     token = match.group(2) or match.group(3)
-    if _looks_like_year(token):
+    if looks_like_year(token):
         return None  # `Prize Ampère (1980)`: a year, not a count
     status, value, decimals = atoms.read_number(token)
     if status != atoms.OK or decimals:
@@ -445,7 +444,7 @@ def composite(raw: str, text: str, key: str | None) -> Val | None:
     if _is_untyped(head):
         return None
     note_text = match.group(2).strip()
-    if _looks_like_year(note_text):  # `345,900 (2020)`: the year the figure is for
+    if looks_like_year(note_text):  # `345,900 (2020)`: the year the figure is for
         note = make(note_text, note_text, "date", date=note_text, date_precision="year")
     else:
         note = typed_item(note_text, key)
@@ -483,170 +482,3 @@ def core(raw: str, text: str, key: str | None) -> Val:
     if value is not None and value.kind != "text":
         return value
     return composite(raw, text, key) or value or untyped(raw, text)
-
-
-# ---------------------------------------------------------------- hints and signs
-
-_ISO_HINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-
-
-_PRECISIONS = ("year", "month", "day")
-
-
-def _apply_date_hint(value: Val, hints: dict[str, str]) -> Val:
-    match = _ISO_HINT.fullmatch(hints["date"].strip())
-    parts = [int(g) for g in match.groups() if g is not None] if match else []
-    if not parts or atoms.iso_date(*parts) is None:
-        value.flags.append("bad_hint")
-        return value
-    written = _PRECISIONS[len(parts) - 1]
-    precision = hints.get("date_precision", written)
-    if precision not in _PRECISIONS or _PRECISIONS.index(precision) > len(parts) - 1:
-        precision = written  # a finer precision than the date carries: trust the date
-    iso = atoms.iso_date(*parts[: _PRECISIONS.index(precision) + 1])
-    return make(
-        value.raw,
-        value.text,
-        "date",
-        date=iso,
-        date_precision=precision,
-        flags=[f for f in value.flags if f != "untyped"] + ["date_from_template"],
-    )
-
-
-def _apply_list_hint(value: Val, hints: dict[str, str], key: str | None) -> Val:
-    try:
-        items = [normalise(str(item)) for item in json.loads(hints["list"])]
-    except (ValueError, TypeError):
-        value.flags.append("bad_hint")
-        return value
-    items = [item for item in items if item]
-    if not items:
-        return value  # an empty {{ubl}} adds nothing
-    counts = [count_item(item, item) for item in items]
-    flags = [f for f in value.flags if f != "untyped"] + ["list_from_template"]
-    if items and all(counts):
-        return make(value.raw, value.text, "count_list", parts=counts, flags=flags)
-    return make(
-        value.raw, value.text, "list", parts=[typed_item(i, key) for i in items], flags=flags
-    )
-
-
-def _apply_sign_hint(value: Val, sign: str, key: str | None, written: str) -> None:
-    if sign not in ("+", "-", "0"):
-        value.flags.append("bad_hint")
-        return
-    applies = value.kind in ("pp", "change") or (
-        atoms.is_change_key(key) and value.kind in ("integer", "decimal", "percent")
-    )
-    if value.number is None and value.kind == "empty" and sign == "0":
-        value.kind, value.number, value.decimals = "change", 0.0, 0
-        applies = True
-    if not applies or value.number is None:
-        value.flags.append({"+": "trend_up", "-": "trend_down", "0": "trend_steady"}[sign])
-        return
-    if written and sign != "0" and (written in _DOWN) != (sign == "-"):
-        value.flags.append("sign_conflict")
-        return
-    if sign == "-":
-        value.number = -abs(value.number)
-    elif sign == "+":
-        value.number = abs(value.number)
-    if value.kind in ("integer", "decimal"):
-        value.kind = "change"
-    value.flags.append("sign_from_template")
-
-
-def _needs_sign(value: Val, key: str | None) -> bool:
-    if "sign_from_template" in value.flags:
-        return False
-    return value.kind in ("pp", "change") or (atoms.is_change_key(key) and value.kind == "percent")
-
-
-def _core_with_unit(raw: str, text: str, key: str | None, unit: str | None) -> Val | None:
-    """`12 sqmi` with a {{convert}} unit hint `sqmi`: the number before the unit, with the unit."""
-    if not unit or len(text) <= len(unit) or not text.lower().endswith(unit.lower()):
-        return None
-    value = core(raw, text[: -len(unit)].rstrip(), key)
-    if value.number is None or value.kind not in ("integer", "decimal"):
-        return None
-    value.text, value.unit = text, unit
-    value.flags.append("unit_from_template")
-    return value
-
-
-def _apply_colour_hint(value: Val, colour: str, key: str | None) -> Val:
-    match = _HEX.fullmatch(colour.strip())
-    if value.kind not in ("empty", "text") or not (atoms.is_colour_key(key) or not value.text):
-        return value
-    if match:
-        text = "#" + match.group(1).upper()
-    elif _COLOUR_NAME.fullmatch(colour.strip()):
-        text = colour.strip().lower()
-    else:
-        value.flags.append("bad_hint")
-        return value
-    flags = [f for f in value.flags if f != "untyped"] + ["colour_from_template"]
-    return make(value.raw, text, "colour", flags=flags)
-
-
-def _apply_hints(value: Val, hints: dict[str, str], key: str | None, written_sign: str) -> Val:
-    if "date" in hints:
-        value = _apply_date_hint(value, hints)
-    if "list" in hints:
-        value = _apply_list_hint(value, hints, key)
-    if "colour" in hints:
-        value = _apply_colour_hint(value, hints["colour"], key)
-    if "sign" in hints:
-        _apply_sign_hint(value, hints["sign"].strip(), key, written_sign)
-    if hints.get("unit") and value.number is not None and not value.unit:
-        value.unit = hints["unit"]
-        value.flags.append("unit_from_template")
-    if hints.get("notes", "[]").strip() not in ("", "[]") and "notes_removed" not in value.flags:
-        value.flags.append("notes_removed")
-    return value
-
-
-# The two commonest shapes, a plain name and a plain English integer, settled before the general
-# path: together they are most of the values in a dump, and the general path costs them 2-3x.
-_FAST_NAME = re.compile(r"[^\W\d_](?:[^\W\d_ '’-]*[^\W\d_])?")
-_FAST_INTEGER = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,3}|0")
-
-
-def _fast(raw: str, key: str | None, text: str) -> Val | None:
-    if _FAST_NAME.fullmatch(text):
-        if "''" in text or "  " in text or text.lower() in ("new", "na"):
-            return None
-        if atoms.is_colour_key(key):
-            return None
-        return Val(raw, text, "text", flags=["untyped"])
-    if _FAST_INTEGER.fullmatch(text):
-        if atoms.is_colour_key(key) or atoms.is_change_key(key) or atoms.is_identifier_key(key):
-            return None
-        if len(text) == 4 and atoms.is_year_key(key) and _looks_like_year(text):
-            return None
-        return Val(raw, text, "integer", number=float(text.replace(",", "")), decimals=0)
-    return None
-
-
-def type_value(raw: str, key: str | None, text: str | None, hints: dict[str, str]) -> Val:
-    """The whole of `parse_value`, uncached."""
-    if not hints and (fast := _fast(raw, key, raw if text is None else text)) is not None:
-        return fast
-    flags: list[str] = []
-    source = text
-    if source is None:
-        source, flags = strip_markup(raw, hints)
-    cleaned, residue = strip_residue(normalise(source))
-    if residue:
-        flags.append("residue")
-    value = _core_with_unit(raw, cleaned, key, hints.get("unit")) if hints else None
-    value = value or core(raw, cleaned, key)
-    if flags:
-        value.flags = flags + value.flags
-    written_sign = cleaned[0] if cleaned and cleaned[0] in _SIGN_CHARS else ""
-    if hints:
-        value = _apply_hints(value, hints, key, written_sign)
-    if value.number and not written_sign and _needs_sign(value, key):
-        value.flags.append("unsigned")
-    return value

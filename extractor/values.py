@@ -92,7 +92,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, Field
 
-from extractor import value_rules as rules
+from extractor import value_hints, value_rules
 
 
 class TypedValue(BaseModel):
@@ -123,10 +123,14 @@ def parse_value(
     try:
         frozen = _parse_cached(raw, key, text, hint_items)
     except TypeError:  # unhashable or non-string input from a careless caller
-        frozen = _freeze(rules.Val(str(raw), str(raw), "text", flags=["untyped", "bad_input"]))
+        frozen = _kept_as_text(raw, "bad_input")
     except Exception:  # noqa: BLE001 - a bug here must not stop a dump run; flag it instead
-        frozen = _freeze(rules.Val(str(raw), str(raw), "text", flags=["untyped", "internal_error"]))
+        frozen = _kept_as_text(raw, "internal_error")
     return _model(frozen)
+
+
+def _kept_as_text(raw: object, flag: str) -> Frozen:
+    return _freeze(value_rules.Val(str(raw), str(raw), "text", flags=["untyped", flag]))
 
 
 # A cached value is a tuple of strings, floats and tuples: the garbage collector stops tracking
@@ -139,10 +143,10 @@ Frozen = tuple
 def _parse_cached(
     raw: str, key: str | None, text: str | None, hint_items: tuple[tuple[str, str], ...]
 ) -> Frozen:
-    return _freeze(rules.type_value(raw, key, text, dict(hint_items)))
+    return _freeze(value_hints.type_value(raw, key, text, dict(hint_items)))
 
 
-def _freeze(value: rules.Val) -> Frozen:
+def _freeze(value: value_rules.Val) -> Frozen:
     return (
         value.raw,
         value.text,
