@@ -46,6 +46,8 @@ _REDIRECT = re.compile(
     r"تحويل|تغییر[ _]مسیر|הפניה|転送|重定向|넘겨주기)\b",
     re.IGNORECASE,
 )
+# An XML declaration, or a <mediawiki> root after comments: a page may start with a comment.
+_XML_START = re.compile(r"<\?xml|(?:<!--.*?-->\s*)*<(?:\w+:)?mediawiki\b", re.DOTALL)
 _JSON_OBJECT = re.compile(r'^\{\s*"')
 _FLAT_TITLE = re.compile(r"^= [^=].*[^=] =\s*$")
 
@@ -76,15 +78,22 @@ class Unit:
 
 # --- paths -----------------------------------------------------------------------------------
 
+# Inside a folder only these are read (a README or a manifest beside the data is not a page);
+# a file named on the command line or matched by a glob is always read, whatever its name.
+INPUT_SUFFIXES = (".wiki", ".wikitext", ".mediawiki", ".txt", ".xml", ".jsonl", ".ndjson",
+                  ".bz2", ".gz", ".xz", ".lzma", ".7z")
+
+
 def expand_paths(paths: list[str]) -> list[str]:
-    """Files as given, folders recursively (sorted), glob patterns expanded. A path that names
-    nothing is a usage error, raised before any unit is read."""
+    """Files as given, folders recursively (sorted; input suffixes only), glob patterns
+    expanded. A path that names nothing is a usage error, raised before any unit is read."""
     files: list[str] = []
     for path in paths:
         if os.path.isdir(path):
             for root, dirs, names in os.walk(path):
                 dirs.sort()
-                files += [os.path.join(root, n) for n in sorted(names) if not n.startswith(".")]
+                files += [os.path.join(root, n) for n in sorted(names)
+                          if not n.startswith(".") and n.lower().endswith(INPUT_SUFFIXES)]
         elif os.path.isfile(path):
             files.append(path)
         else:
@@ -224,7 +233,7 @@ def iter_stream(path: str, counter: CountingReader, namespaces: set[int],
 def sniff(peek: bytes, path: str) -> str:
     """"xml", "jsonl", "flat" or "wiki", from the first bytes of the (decompressed) content."""
     text = decode_peek(peek).lstrip("\ufeff \t\r\n")
-    if text.startswith("<"):
+    if _XML_START.match(text) or (text.startswith("<") and ".xml" in path.lower()):
         return "xml"
     if _JSON_OBJECT.match(text):
         return "jsonl"

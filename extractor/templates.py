@@ -44,14 +44,15 @@ _FILE_OR_CATEGORY = re.compile(
     r"categoría|categoria|файл|категория|изображение|media)\s*:",
     re.IGNORECASE,
 )
-_SPACES = re.compile(r"[ \t\u00a0]+")
+_SPACES = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")  # single plain spaces need no work
 _BLANK_LINES = re.compile(r"\s*\n\s*")
 
 
 def normalise_name(name: str) -> str:
     """Template name as MediaWiki compares it, lower-cased: no comments, underscores as spaces,
     runs of whitespace collapsed, no `Template:` prefix."""
-    name = re.sub(r"<!--.*?(-->|$)", "", name, flags=re.DOTALL)
+    if "<!--" in name:
+        name = re.sub(r"<!--.*?(-->|$)", "", name, flags=re.DOTALL)
     name = _SPACES.sub(" ", name.replace("_", " ")).strip().lower()
     if name.startswith("template:"):
         name = name[len("template:"):].strip()
@@ -226,7 +227,8 @@ def register(*names: str) -> Callable[[Handler], Handler]:
 
 def clean_text(text: str) -> str:
     """Collapse spaces; keep line breaks that separate items, drop blank lines."""
-    text = _SPACES.sub(" ", text)
+    if "  " in text or "\t" in text or "\u00a0" in text:
+        text = _SPACES.sub(" ", text)
     if "\n" in text:
         text = _BLANK_LINES.sub("\n", text)
     return text.strip()
@@ -619,8 +621,9 @@ _HELD = re.compile("\ue000(\\d+)\ue001")
 MAX_PASSES = 50  # deeper template nesting than this stays as text
 
 
-def fast_render(wikitext: str, *, keep_unknown: bool = False) -> Rendered:
-    """Plain text of prose wikitext without building a parse tree."""
+def fast_render(wikitext: str, *, keep_unknown: bool = False, notes: bool = True) -> Rendered:
+    """Plain text of prose wikitext without building a parse tree. `notes=False` drops
+    `<ref>`s unread (prose paragraphs keep no hints; references are much of their bytes)."""
     if not _MARKUP.search(wikitext):
         return Rendered(clean_text(wikitext), {}, [])
     renderer = Renderer(keep_unknown=keep_unknown)
@@ -629,7 +632,10 @@ def fast_render(wikitext: str, *, keep_unknown: bool = False) -> Rendered:
     if "<" in text:
         text = _COMMENT.sub("", text)
         text = _NOWIKI.sub(lambda m: _hold(held, m.group(1) or ""), text)
-        text = _REF.sub(lambda m: _fast_note(renderer, _restore(m.group(), held)), text)
+        if notes:
+            text = _REF.sub(lambda m: _fast_note(renderer, _restore(m.group(), held)), text)
+        else:
+            text = _REF.sub("", text)
     if "{{" in text:
         for _ in range(MAX_PASSES):
             text, count = _INNER_TEMPLATE.subn(lambda m: _fast_template(renderer, m, held), text)
@@ -641,7 +647,7 @@ def fast_render(wikitext: str, *, keep_unknown: bool = False) -> Rendered:
         text = _DROPPED.sub("", text)
         text = _BREAK.sub("\n", text)
         text = _ANY_TAG.sub("", text)
-    if "'" in text:
+    if "''" in text:
         text = _QUOTES.sub("", text)
     if "&" in text:
         text = html.unescape(text)

@@ -187,8 +187,38 @@ def test_paths_folders_and_globs(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "b.wiki").write_text("B", encoding="utf-8")
     (tmp_path / "a.wiki").write_text("A", encoding="utf-8")
+    (tmp_path / "README.md").write_text("not a page", encoding="utf-8")
     assert [Path(p).name for p in expand_paths([str(tmp_path)])] == ["a.wiki", "b.wiki"]
+    assert [Path(p).name for p in expand_paths([str(tmp_path / "README.md")])] == ["README.md"]
     assert [Path(p).name for p in expand_paths([str(tmp_path / "**" / "*.wiki")])] == [
         "a.wiki", "b.wiki"]
     with pytest.raises(UsageError):
         expand_paths([str(tmp_path / "missing*.xml")])
+
+
+def test_wiki_page_starting_with_a_comment_is_not_xml(tmp_path):
+    path = tmp_path / "page.wiki"
+    path.write_text("<!-- copy of a page -->\n{{Infobox venue\n| name = X\n}}\n", encoding="utf-8")
+    unit = only(units(path))
+    assert unit.format == "wikitext" and not unit.problems and unit.text.startswith("<!--")
+
+
+@pytest.mark.slow
+def test_whole_corpus_reads_and_parses_without_exception():
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    if not corpus.is_dir():
+        pytest.skip("the shared corpus is not beside the repository")
+    stats = SourceStats()
+    pages = failed = 0
+    for unit in iter_units([str(corpus)], stats=stats):
+        if unit.problems:
+            failed += 1
+            continue
+        if unit.format == "wikitext":
+            article = parse_wikitext(unit.text, title=unit.title, doc_id=unit.doc_id,
+                                     source=unit.source, page_id=unit.page_id)
+            assert not [p for p in article.problems if p.code == "PARSE_INTERNAL"]
+            pages += 1
+    assert stats.files == 386 and pages > 500
+    assert failed == 1  # the .7z dump: a clear failed row
+    assert stats.redirects_skipped > 0 and stats.namespace_skipped > 0

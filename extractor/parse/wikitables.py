@@ -19,32 +19,31 @@ _BACKGROUND = re.compile(r"background(?:-color)?\s*:\s*(#[0-9a-fA-F]{3,6}|[a-zA-
 MAX_SPAN = 1000  # browsers clamp colspan at 1000; a bigger rowspan is a typo, not a table
 
 
+_SPLIT_TOKENS = re.compile(r"\[\[|\]\]|\{\{|\}\}|\|\||!!")
+
+
 def split_outside(text: str, separators: tuple[str, ...]) -> list[str]:
-    """Split at any separator that is not inside `[[...]]` or `{{...}}`."""
+    """Split at any separator (`||`, `!!`) that is not inside `[[...]]` or `{{...}}`."""
     if "[[" not in text and "{{" not in text:
         parts = [text]
         for sep in separators:
             parts = [piece for part in parts for piece in part.split(sep)]
         return parts
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(text):
-        pair = text[i:i + 2]
-        if pair in ("[[", "{{"):
+    parts, depth, start = [], 0, 0
+    for match in _SPLIT_TOKENS.finditer(text):
+        token = match.group()
+        if token in ("[[", "{{"):
             depth += 1
-            i += 2
-            continue
-        if pair in ("]]", "}}") and depth:
-            depth -= 1
-            i += 2
-            continue
-        if depth == 0 and pair in separators:
-            parts.append(text[start:i])
-            i += 2
-            start = i
-            continue
-        i += 1
+        elif token in ("]]", "}}"):
+            depth = max(depth - 1, 0)
+        elif depth == 0 and token in separators:
+            parts.append(text[start:match.start()])
+            start = match.end()
     parts.append(text[start:])
     return parts
+
+
+_ATTRIBUTE_TOKENS = re.compile(r"\[\[|\]\]|\{\{|\}\}|\|")
 
 
 def split_attributes(piece: str) -> tuple[str, str]:
@@ -54,18 +53,15 @@ def split_attributes(piece: str) -> tuple[str, str]:
     if "[[" not in piece and "{{" not in piece:
         attributes, _, content = piece.partition("|")
         return attributes, content
-    depth, i = 0, 0
-    while i < len(piece):
-        pair = piece[i:i + 2]
-        if pair in ("[[", "{{"):
-            depth, i = depth + 1, i + 2
-            continue
-        if pair in ("]]", "}}") and depth:
-            depth, i = depth - 1, i + 2
-            continue
-        if depth == 0 and piece[i] == "|":
-            return piece[:i], piece[i + 1:]
-        i += 1
+    depth = 0
+    for match in _ATTRIBUTE_TOKENS.finditer(piece):
+        token = match.group()
+        if token in ("[[", "{{"):
+            depth += 1
+        elif token in ("]]", "}}"):
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            return piece[:match.start()], piece[match.end():]
     return "", piece
 
 

@@ -54,9 +54,16 @@ LOCAL_INFOBOX_NAMES = (
 )
 
 
+_INFOBOX_NAME = re.compile(
+    r"^\s*(?:template\s*:\s*)?" + INFOBOX_PREFIX + "|"
+    + "|".join(re.escape(local).replace("\\ ", "[ _]+") for local in LOCAL_INFOBOX_NAMES),
+    re.IGNORECASE,
+)
+
+
 def is_infobox_name(name: str) -> bool:
-    name = normalise_name(name)
-    return name.startswith(INFOBOX_PREFIX) or any(local in name for local in LOCAL_INFOBOX_NAMES)
+    """True for a template name that is an infobox under the rule above."""
+    return _INFOBOX_NAME.search(name) is not None
 
 
 # --- masking and template spans --------------------------------------------------------------
@@ -87,9 +94,9 @@ class Span:
     recovered: bool = False  # an unclosed infobox, read up to the next heading
 
 
-def template_spans(masked: str) -> list[Span]:
+def template_spans(masked: str, unclosed: list[int] | None = None) -> list[Span]:
     """Every matched `{{ ... }}` pair, in order of start. An opener never closed is text (as
-    in MediaWiki); a stray `}}` is text too."""
+    in MediaWiki), its offset added to `unclosed` if given; a stray `}}` is text too."""
     stack: list[int] = []
     spans: list[Span] = []
     for match in _BRACES.finditer(masked):
@@ -100,6 +107,8 @@ def template_spans(masked: str) -> list[Span]:
             name = _NAME.match(masked, start)
             spans.append(Span(start, match.end(), name.group(1).strip() if name else ""))
     spans.sort(key=lambda s: s.start)
+    if unclosed is not None:
+        unclosed += stack
     return spans
 
 
@@ -123,6 +132,9 @@ class LineIndex:
 
 # --- infoboxes -------------------------------------------------------------------------------
 
+MAX_INFOBOX_CHARS = 2_000_000  # real infoboxes are under 100 kB; more is a broken page
+
+
 def infobox_spans(spans: list[Span]) -> list[Span]:
     """Outermost infobox spans (nested infoboxes are found inside their parent's parse)."""
     return outermost([s for s in spans if is_infobox_name(s.name)])
@@ -132,6 +144,11 @@ def parse_infoboxes(text: str, spans: list[Span], lines: LineIndex,
                     problems: list[Problem]) -> list[Infobox]:
     infoboxes: list[Infobox] = []
     for span in spans:
+        if span.end - span.start > MAX_INFOBOX_CHARS:
+            problems.append(Problem(code="INFOBOX_TOO_LARGE", line=lines.line(span.start),
+                                    message=f"{span.name!r} spans {span.end - span.start} "
+                                            "characters; not read"))
+            continue
         source = text[span.start:span.end] + ("\n}}" if span.recovered else "")
         try:
             code = mwparserfromhell.parse(source)
@@ -264,10 +281,13 @@ class LogicalLine:
     start: int  # offset of the line in the page
 
 
-def logical_lines(text: str, masked: str, spans: list[Span]) -> list[LogicalLine]:
-    """Physical lines, joined where a template opened on one line closes on a later one."""
+def logical_lines(text: str, masked: str, spans: list[Span],
+                  starts: list[int] | None = None) -> list[LogicalLine]:
+    """Physical lines, joined where a template opened on one line closes on a later one.
+    `starts` are the offsets where lines start (LineIndex.starts), computed if not given."""
     reach: dict[int, int] = {}  # start offset of a line → end offset of a span opened there
-    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    if starts is None:
+        starts = LineIndex(text).starts
     for span in spans:
         i = bisect.bisect_right(starts, span.start) - 1
         reach[starts[i]] = max(reach.get(starts[i], 0), span.end)
@@ -368,7 +388,7 @@ class BodyReader:
         self.section = len(self.article.sections) - 1
 
     def add_bullet(self, line: LogicalLine) -> None:
-        text = fast_render(line.text.strip().lstrip("*#:;").strip()).text
+        text = fast_render(line.text.strip().lstrip("*#:;").strip(), notes=False).text
         if text:
             self.bullets.append(BulletItem(text=text.replace("\n", " "), line=line.number))
 
@@ -380,8 +400,9 @@ class BodyReader:
         if not self.paragraph:
             return
         source = "\n".join(line.text for line in self.paragraph)
-        text = fast_render(_MAGIC.sub("", source)).text
-        text = re.sub(r"\s*\n\s*", " ", text).strip()
+        if "__" in source:
+            source = _MAGIC.sub("", source)
+        text = fast_render(source, notes=False).text.replace("\n", " ")
         if text:
             self.article.paragraphs.append(Paragraph(
                 text=text, line=self.paragraph[0].number, end_line=self.paragraph[-1].end,
@@ -499,14 +520,15 @@ def parse_wikitext(text: str, *, title: str, doc_id: str, source: str,
         return article
     try:
         masked = mask_opaque(text)
-        spans = template_spans(masked)
+        unclosed: list[int] = []
+        spans = template_spans(masked, unclosed)
         lines = LineIndex(text)
-        recovered = recover_unclosed(masked, spans, lines, article.problems)
+        recovered = recover_unclosed(masked, unclosed, lines, article.problems)
         if recovered:
             spans = sorted(spans + recovered, key=lambda s: s.start)
         top = outermost(spans)
         article.infoboxes = parse_infoboxes(text, infobox_spans(spans), lines, article.problems)
-        BodyReader(article, top).read(logical_lines(text, masked, top))
+        BodyReader(article, top).read(logical_lines(text, masked, top, lines.starts))
     except RecursionError:
         article.problems.append(Problem(code="PAGE_TOO_DEEP", severity="error",
                                         message="nesting too deep; the rest of the page is lost"))
@@ -519,14 +541,11 @@ def parse_wikitext(text: str, *, title: str, doc_id: str, source: str,
 _HEADING_LINE = re.compile(r"^=+[^\n]*=+[ \t]*$", re.MULTILINE)
 
 
-def recover_unclosed(masked: str, spans: list[Span], lines: LineIndex,
+def recover_unclosed(masked: str, unclosed: list[int], lines: LineIndex,
                      problems: list[Problem]) -> list[Span]:
     """An infobox opened and never closed: read it up to the next heading as if closed there
     (status partial: its last fields may have swallowed text). Other unclosed templates are
     text, as in MediaWiki, with a warning."""
-    opened = [m.start() for m in _BRACES.finditer(masked) if m.group() == "{{"]
-    closed = {s.start for s in spans}
-    unclosed = [start for start in opened if start not in closed]
     recovered: list[Span] = []
     for start in unclosed:
         name = _NAME.match(masked, start)
