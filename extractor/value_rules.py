@@ -367,6 +367,7 @@ _COUNT_ITEM = re.compile(  # `Amanat (25)`, `Amanat [25 seats]`, `Amanat: 25`, `
     rf"(.*?[^\W\d_].*?)\s*(?:[(\[]\s*({NUM}){_SEAT_NOUN}\s*[)\]]|(?::|\s[–-])\s*({NUM}){_SEAT_NOUN})",
     re.S,
 )
+_TRAILING_CHANGE = re.compile(r"(\S.*?)\s+([+\-–▲▼△▽↑↓]\s?\d.*)", re.S)
 _SEPARATOR = re.compile(r"[,;\n•·]")
 _ANNOTATED = re.compile(r"(.+?)\s*\(([^()]+)\)", re.S)
 
@@ -437,6 +438,13 @@ def composite(raw: str, text: str, key: str | None) -> Val | None:
             # `104<br>{{PakSen|vacancy}}`: a figure on its first line, a note below it
             return _annotated(raw, text, parts[0], [])
         return None
+    if match := _TRAILING_CHANGE.fullmatch(text):  # `41.7% ▼3.2 pp`, `29 ▲5`
+        parts = [scalar(piece, piece, key) for piece in match.groups()]
+        minus = match.group(2)[0] in "-–"  # `35 - 39` is a range, `41.7% -3.2 pp` a change
+        if not any(_is_untyped(part) for part in parts) and (
+            not minus or parts[1].kind in ("pp", "percent")
+        ):
+            return make(raw, text, "compound", parts=parts)
     match = _ANNOTATED.fullmatch(text) if text[-1] == ")" else None
     if match is None:
         return None

@@ -259,6 +259,19 @@ def test_compound_with_parenthesised_change_and_year():
     assert [(p.kind, p.number) for p in value.parts] == [("percent", 82.2), ("integer", 84)]
 
 
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [("41.7% ▼3.2 pp", [("percent", 41.7), ("pp", -3.2)]),
+     ("29 ▲5", [("integer", 29), ("change", 5)]),
+     ("218,003 +2.1%", [("integer", 218003), ("percent", 2.1)]),
+     ("41.7% −3.2 pp", [("percent", 41.7), ("pp", -3.2)])],
+)  # fmt: skip
+def test_value_followed_by_its_change(text, parts):
+    value = parse_value(text, "turnout")
+    assert value.kind == "compound"
+    assert [(p.kind, p.number) for p in value.parts] == parts
+
+
 def test_annotated_number():
     value = parse_value("4,164,252,000 (1st)", "population")
     assert (value.kind, value.number, value.flags) == ("integer", 4164252000, ["annotated"])
@@ -344,8 +357,10 @@ def test_number_with_unit():
 
 
 @pytest.mark.parametrize(
-    "raw", ["Unicameral", "35-39", "1861–1865", "+49 30", "1,2,3,4", "12 5", "1.2.3", "2021 10"]
-)
+    "raw",
+    ["Unicameral", "35-39", "35 - 39", "1861 – 1865", "1861–1865", "+49 30", "1,2,3,4", "12 5",
+     "1.2.3", "2021 10"],
+)  # fmt: skip
 def test_unparsed_values_keep_their_text_and_are_flagged(raw):
     value = parse_value(raw)
     assert value.kind == "text" and value.number is None and value.raw == raw and value.flags
