@@ -30,9 +30,15 @@ def _explain_article(article: Any, rows: dict[str, list[dict]]) -> str:
     ]
     for election in rows.get("elections", []):
         lines.append("")
-        lines.append(f"Election: {election['name']} on {election['date']}; seats "
-                     f"{election['seats_for_election']} of {election['chamber_size']}, majority "
-                     f"{election['majority']}, turnout {election['turnout']}%")
+        facts = [
+            ("on", election["date"]),
+            ("seats", election["seats_for_election"]),
+            ("of a chamber of", election["chamber_size"]),
+            ("majority", election["majority"]),
+            ("turnout %", election["turnout"]),
+        ]
+        lines.append(f"Election: {election['name'] or '(no name)'}; "
+                     + ", ".join(f"{label} {value}" for label, value in facts if value is not None))
         lines.append(_grid(
             [r for r in rows.get("election_results", []) if r["infobox"] == election["infobox"]],
             ["index", "party", "seats", "seats_reconciled", "votes", "percentage", "swing"],

@@ -11,11 +11,13 @@ sits beside the dump, else from scanning for the bz2 stream header.
 from __future__ import annotations
 
 import bz2
+import io
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 TARGET_BYTES = 32 << 20  # compressed input per partition: big enough to amortise, small to balance
 
@@ -147,30 +149,71 @@ def _ranges(path: str, size: int, target: int) -> Iterator[tuple[int, int]]:
     yield start, size
 
 
-def read_range(partition: Partition, chunk: int = 1 << 20) -> Iterator[bytes]:
+class _FileSlice(io.RawIOBase):
+    """The compressed bytes [start, end) of a file, counted as they are read."""
+
+    def __init__(self, path: str, start: int, end: int) -> None:
+        self.handle = open(path, "rb")  # noqa: SIM115 - closed with the slice
+        self.handle.seek(start)
+        self.remaining = end - start
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        data = self.handle.read(min(len(buffer), self.remaining))
+        buffer[: len(data)] = data
+        self.remaining -= len(data)
+        self.count += len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self.handle.close()
+        super().close()
+
+
+class RangeStream:
     """The decompressed XML of a multistream byte range, made a whole document: the dump's
-    header is put before a range that lacks it, and `</mediawiki>` after."""
-    assert partition.path is not None
-    if not partition.first:
-        yield _dump_header(partition.path)
-    with open(partition.path, "rb") as handle:
-        handle.seek(partition.start)
-        remaining = partition.end - partition.start
-        decompressor = bz2.BZ2Decompressor()
-        while remaining > 0:
-            data = handle.read(min(chunk, remaining))
-            if not data:
-                break
-            remaining -= len(data)
-            while data:
-                yield decompressor.decompress(data)
-                if decompressor.eof:  # the next stream starts in what is left
-                    data = decompressor.unused_data
-                    decompressor = bz2.BZ2Decompressor()
-                else:
-                    data = b""
-    if not partition.last:
-        yield b"</mediawiki>\n"
+    header is put before a range that lacks it, and `</mediawiki>` after. Offers `read1`, as
+    the dump reader expects of a decompressed stream."""
+
+    def __init__(self, partition: Partition) -> None:
+        assert partition.path is not None
+        self.counter = _FileSlice(partition.path, partition.start, partition.end)
+        self.body = bz2.BZ2File(io.BufferedReader(self.counter, 1 << 16))
+        self.head = b"" if partition.first else _dump_header(partition.path)
+        self.tail = b"" if partition.last else b"</mediawiki>\n"
+
+    def read1(self, size: int = 1 << 16) -> bytes:
+        if self.head:
+            data, self.head = self.head[:size], self.head[size:]
+            return data
+        data = self.body.read1(size)
+        if data:
+            return data
+        data, self.tail = self.tail[:size], self.tail[size:]
+        return data
+
+    def close(self) -> None:
+        self.body.close()
+        self.counter.close()
+
+
+def iter_range_units(partition: Partition, namespaces: set[int], stats: Any) -> Iterator[Any]:
+    """The pages of a multistream byte range, through the same dump reader as whole files."""
+    from extractor import sources
+
+    stream = RangeStream(partition)
+    try:
+        reader = sources.SafeReader(stream)
+        peek = reader.read_at_least(sources.PROLOG_PEEK)
+        yield from sources.iter_xml(
+            partition.path, peek, reader, stream.counter, namespaces, stats
+        )
+    finally:
+        stats.compressed_bytes += stream.counter.count
+        stream.close()
 
 
 def _dump_header(path: str) -> bytes:

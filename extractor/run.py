@@ -43,7 +43,7 @@ class RunResult:
             "articles": t.articles,
             "status": {s: t.status.get(s, 0) for s in ("ok", "partial", "failed")},
             "findings": {s: t.severity.get(s, 0) for s in ("error", "warning", "info")},
-            "pages_read": self.stats.get("pages_read", t.articles),
+            "pages_read": self.stats.get("pages", 0),
             "skipped": _skips(self.stats),
             "rows": self.counts,
             "bytes": t.bytes,
@@ -80,7 +80,7 @@ class RunResult:
 
 def _skips(stats: dict[str, int]) -> dict[str, int]:
     return {
-        k.removeprefix("skipped_"): v for k, v in stats.items() if k.startswith("skipped_") and v
+        k.removesuffix("_skipped"): v for k, v in stats.items() if k.endswith("_skipped") and v
     }
 
 
