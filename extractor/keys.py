@@ -18,8 +18,11 @@
 - camelCase is not split (`WaterArea` -> `waterarea`): both parse paths see the same spelling, so
   they agree without guessing word boundaries.
 
-An empty or all-punctuation key gives `("", None)`. Results are cached: the function is called for
-every field of every infobox, and real dumps use a few thousand distinct spellings.
+A table header that is only a symbol is named: `%` -> `percent`; `±`, `+/−`, `Δ` -> `change`;
+`#`, `№`, `No.` -> `number`. Any other empty or all-punctuation key gives `("", None)`.
+
+Results are cached: the function is called for every field of every infobox, and real dumps use a
+few thousand distinct spellings.
 """
 
 from __future__ import annotations
@@ -69,9 +72,19 @@ def _series_digits(name: str) -> re.Match[str] | None:
     return None
 
 
+# Table headers that are only a symbol: named, so value typing gets their meaning as context.
+_SYMBOLS = {
+    "%": "percent", "±": "change", "+/-": "change", "+/−": "change", "+−": "change",
+    "-/+": "change", "δ": "change", "#": "number", "№": "number", "no.": "number",
+}  # fmt: skip
+
+
 @lru_cache(maxsize=65536)
 def canonical_key(raw: str) -> tuple[str, int | None]:
     """`Popular Vote1` -> ("popular_vote", 1); `Structure1 Res` -> ("structure_res", 1)."""
+    symbol = _SYMBOLS.get("".join(raw.split()).lower())
+    if symbol is not None:
+        return symbol, None
     name = _words(raw)
     match = _series_digits(name)
     if match is None:

@@ -66,6 +66,15 @@ def test_unicode_letters_are_kept():
     assert canonical_key("Pai\u0301s") == canonical_key("País")
 
 
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [("%", "percent"), ("±", "change"), ("+/−", "change"), ("+/-", "change"), (" + / − ", "change"),
+     ("Δ", "change"), ("#", "number"), ("No.", "number")],
+)  # fmt: skip
+def test_symbol_headers_are_named(raw, key):
+    assert canonical_key(raw) == (key, None)
+
+
 def test_empty_and_punctuation_only():
     assert canonical_key("") == ("", None)
     assert canonical_key(" -- ") == ("", None)

@@ -118,6 +118,14 @@ def test_ambiguous_number_is_flagged_not_guessed(raw):
     assert (value.kind, value.number, value.flags) == ("text", None, ["ambiguous_number"])
 
 
+def test_bare_number_in_a_percentage_key_is_a_percentage():
+    value = parse_value("45.3", "percent")
+    assert (value.kind, value.number, value.unit, value.flags) == (
+        "percent", 45.3, "%", ["unit_from_key"],
+    )  # fmt: skip
+    assert parse_value("45", "vote_share").kind == "percent"
+
+
 def test_dot_in_a_percentage_is_a_decimal_mark():
     assert parse_value("1.234%").number == 1.234
 
@@ -623,7 +631,7 @@ def test_formatted_months_and_years_parse_back(day):
 
 _KEYS = st.one_of(
     st.none(),
-    st.sampled_from(["swing", "colour", "image", "next_election", "calling_code", "seats"]),
+    st.sampled_from(["swing", "colour", "image", "next_election", "calling_code", "seats", "pct"]),
 )
 
 
