@@ -22,7 +22,7 @@ file          `Almaty City Mäslihat 2023.svg`                 text = the file n
 image_size    `250px`, `200x100px`                            250, unit `px`
 seats_of      `98 of the 107 seats in …`,                     98, total 107, unit `seats`
               `All 39 seats in …`, `98/107` in a seats key    (39, total 39)
-compound      `82.20%, 84 seats`, `29 (+5)`                   `parts` = the typed parts
+compound      `82.20%, 84 seats`, `29 (+5)`, `41.7% ▼3.2 pp`  `parts` = the typed parts
 count_list    `Government (25), Amanat (25), …`,              `parts`: kind `count`, text = name,
               `Amanat: 25`, `Amanat – 25` (one per line,      number = count
               or separated by `,` `;` `•`)
@@ -39,6 +39,10 @@ Years: a bare four-digit number is a `date` with precision `year` in a date-like
 `integer` or `decimal` elsewhere (temperatures). Dots: `1.234` is ambiguous, but in a percentage
 or pp the dot is always the decimal mark (`1.234%`). A single comma before three digits is a
 thousands separator (`218,003`), before one, two or four+ digits a decimal comma (`14,6`).
+
+Fields: `raw` is always the source as given; `text` the cleaned text that was typed (for `colour`
+the normalised `#RRGGBB`, for `file` the bare file name, for `count` parts the name). `decimals`
+(added to the original shape) is the number of decimals written, for rounding tolerances.
 
 Flags (stable names):
 
