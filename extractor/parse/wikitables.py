@@ -132,7 +132,11 @@ class _Builder:
         self.in_caption = False
 
 
-def read_table(lines: list[tuple[int, str]], section: int = 0) -> tuple[list[Table], list[Problem]]:
+MAX_TABLE_DEPTH = 16  # tables nested deeper are kept as cell text
+
+
+def read_table(lines: list[tuple[int, str]], section: int = 0,
+               depth: int = 0) -> tuple[list[Table], list[Problem]]:
     """Read one table from its lines (line number, text), the first being `{|`.
 
     Returns the table followed by any tables nested in its cells (each nested table is also
@@ -148,9 +152,18 @@ def read_table(lines: list[tuple[int, str]], section: int = 0) -> tuple[list[Tab
     while index < len(lines):
         number, text = lines[index]
         stripped = text.lstrip()
+        if stripped.startswith("{|") and depth >= MAX_TABLE_DEPTH:
+            problems.append(Problem(code="TABLE_TOO_DEEP", line=number,
+                                    message=f"tables nested over {MAX_TABLE_DEPTH} deep are "
+                                            "kept as cell text"))
+            end = _matching_end(lines, index)
+            for _, nested_text in lines[index:end + 1]:
+                builder.continue_piece(nested_text)
+            index = end + 1
+            continue
         if stripped.startswith("{|"):
             end = _matching_end(lines, index)
-            nested, nested_problems = read_table(lines[index:end + 1], section)
+            nested, nested_problems = read_table(lines[index:end + 1], section, depth + 1)
             _note_nested(builder, len(tables))
             tables += nested
             problems += nested_problems

@@ -269,6 +269,7 @@ def group_node(source: str) -> dict | None:
 # --- the body: sections, paragraphs, lists, tables -------------------------------------------
 _HEADING = re.compile(r"^(={1,6})\s*(.+?)\s*\1\s*$")
 _MAGIC = re.compile(r"__[A-Z]+__")
+_EMPTY_BRACKETS = re.compile(r" ?\(\s*[,;:]?\s*\)")
 _ONLY_LINK = re.compile(r"^\s*\[\[[^\]]*\]\]\s*$")
 
 
@@ -403,6 +404,8 @@ class BodyReader:
         if "__" in source:
             source = _MAGIC.sub("", source)
         text = fast_render(source, notes=False).text.replace("\n", " ")
+        if "(" in text:  # a dropped pronunciation or citation template leaves "( )" behind
+            text = _EMPTY_BRACKETS.sub("", text)
         if text:
             self.article.paragraphs.append(Paragraph(
                 text=text, line=self.paragraph[0].number, end_line=self.paragraph[-1].end,
