@@ -656,6 +656,7 @@ def test_never_raises_and_text_never_has_a_number(raw, key):
     assert isinstance(value, TypedValue)
     assert value.raw == raw
     assert value.kind in KINDS
+    assert "internal_error" not in value.flags
     if value.kind == "text":
         assert value.number is None and value.flags
 
@@ -712,3 +713,18 @@ def test_every_corpus_field_types_without_raising():
             if value.kind == "date":
                 assert re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value.date)
     assert seen > 5000
+
+
+@given(
+    st.text(max_size=30),
+    st.dictionaries(
+        st.sampled_from(["sign", "date", "date_precision", "unit", "list", "notes", "colour", "x"]),
+        st.one_of(st.text(max_size=20), st.sampled_from(["+", "-", "0", "2021-01-10", '["a (3)"]'])),
+        max_size=4,
+    ),
+    _KEYS,
+)
+def test_any_hints_never_raise(text, hints, key):
+    value = parse_value("raw", key, text=text, hints=hints)
+    assert value.kind in KINDS and value.raw == "raw"
+    assert "internal_error" not in value.flags
