@@ -5,9 +5,12 @@ import gzip
 import lzma
 import random
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractor.errors import UsageError
 from extractor.parse.wikitext import parse_wikitext
@@ -222,3 +225,17 @@ def test_whole_corpus_reads_and_parses_without_exception():
     assert stats.files == 386 and pages > 500
     assert failed == 1  # the .7z dump: a clear failed row
     assert stats.redirects_skipped > 0 and stats.namespace_skipped > 0
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.binary(max_size=400), prefix=st.sampled_from(
+    [b"", b"BZh9", b"\x1f\x8b", b"<mediawiki>", b"<?xml version='1.0'?>", b'{"title": ',
+     b"\xff\xfe", PAIR[:900]]))
+def test_arbitrary_bytes_never_raise(data, prefix):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "input.xml"
+        path.write_bytes(prefix + data)
+        for unit in units(path):
+            assert unit.text is not None
+            if unit.problems:
+                assert unit.problems[0].severity == "fatal"

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import mwparserfromhell
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from extractor.parse.wikitables import expand_spans
 from extractor.parse.wikitext import is_infobox_name, parse_wikitext
@@ -320,3 +322,22 @@ def test_fifty_megabyte_page():
     big = (text * (50_000_000 // len(text) + 1))[:50_000_000]
     article = parse(big)
     assert article.status in ("ok", "partial") and len(article.infoboxes) > 100
+
+
+def test_bullets_and_breaks_in_a_value_give_a_list():
+    (infobox,) = parse("{{Infobox x\n| a = * one\n* [[two]]\n| b = x<br />y\n| c = z\n}}").infoboxes
+    hints = [f.hints.get("list") for f in infobox.fields]
+    assert hints == ['["one", "two"]', '["x", "y"]', None]
+
+
+TOKENS = ["{{", "}}", "[[", "]]", "{|", "|}", "|-", "|", "||", "!", "!!", "|+", "=", "==",
+          "\n", " ", "'''", "''", "<ref>", "</ref>", "<!--", "-->", "<nowiki>", "*", "#",
+          "Infobox x", "a", "1", "{{{", "}}}", "<br>", "&amp;", "rowspan=2", ":"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(TOKENS), max_size=80))
+def test_any_markup_soup_parses_without_raising(tokens):
+    article = parse("".join(tokens))
+    assert article.status in ("ok", "partial", "failed")
+    assert not [p for p in article.problems if p.code == "PARSE_INTERNAL"], article.problems

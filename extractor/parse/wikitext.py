@@ -212,13 +212,22 @@ def embedded_infoboxes(code) -> list[Template]:
     return found
 
 
+# Bullets or <br> between items make a value a list even without a list template.
+_ITEMISED = re.compile(r"^\s*[*#]|<br\s*/?>", re.MULTILINE | re.IGNORECASE)
+
+
 def make_field(key: str, param, line: int) -> InfoboxField:
     rendered = render_code(param.value)
     hints = dict(rendered.hints)
     value = str(param.value).strip()
     if re.sub(r"[\s_]+", "_", key.lower()).rstrip("0123456789") == "political_groups" and value:
         hints["tree"] = json.dumps(group_tree(value), ensure_ascii=False)
-    return InfoboxField(key=key, value=value, line=line, text=rendered.text, hints=hints)
+    text = rendered.text
+    if "list" not in hints and "\n" in text and _ITEMISED.search(value):
+        items = [item.lstrip("*#: ") for item in text.split("\n")]
+        hints["list"] = json.dumps([item for item in items if item], ensure_ascii=False)
+        text = "\n".join(items)
+    return InfoboxField(key=key, value=value, line=line, text=text, hints=hints)
 
 
 # --- political_groups: bold headers and bullets give the tree --------------------------------
