@@ -60,8 +60,9 @@ def _parser() -> argparse.ArgumentParser:
         help="Dask scheduler address (tcp://host:8786); default: a local Dask cluster",
     )
     extract.add_argument(
-        "--partition-mb", type=float, default=32,
-        help="input MB per partition, the unit of parallel work and of resume (default 32)",
+        "--partition-mb", type=float, default=None,
+        help="input MB per partition, the unit of parallel work and of resume "
+        "(default: several per worker, at most 32)",
     )
     extract.add_argument("--summary-json", metavar="PATH", help="also write the summary as JSON")
     extract.add_argument("--no-report", action="store_true", help="skip report.html/.md/.json")

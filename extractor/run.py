@@ -16,7 +16,7 @@ from tqdm import tqdm
 from extractor.contract import SCHEMAS
 from extractor.engine import Manifest, Options, PartitionResult, run_dask, run_local
 from extractor.errors import UsageError
-from extractor.partitions import plan
+from extractor.partitions import TARGET_BYTES, plan
 from extractor.pipeline import Tally, now
 from extractor.sinks import merge_csv, part_path
 
@@ -96,7 +96,7 @@ def extract(
     resume: bool = False,
     engine: str = "local",
     scheduler: str | None = None,
-    partition_mb: float = 32,
+    partition_mb: float | None = None,
 ) -> RunResult:
     """Run the pipeline over `paths` and write every output table (and the report) to `out_dir`."""
     from extractor.sources import expand_paths
@@ -108,7 +108,7 @@ def extract(
     out.mkdir(parents=True, exist_ok=True)
     options = Options(str(out), csv=fmt in ("csv", "both"),
                       namespaces=tuple(sorted(namespaces or {0})))
-    work = plan(files, target_bytes=max(1, int(partition_mb * (1 << 20))))
+    work = plan(files, target_bytes=_partition_bytes(files, jobs, partition_mb))
     keys = [p.key for p in work.partitions]
     if resume:
         manifest = Manifest.resume(out, keys, options)
@@ -158,6 +158,15 @@ def extract(
 
         result.report_paths = build_report(out)
     return result
+
+
+def _partition_bytes(files: list[str], jobs: int, partition_mb: float | None) -> int:
+    """As asked; else small enough that every worker gets several partitions (balance), big
+    enough (1 MB) to amortise the per-partition cost, and at most TARGET_BYTES (memory)."""
+    if partition_mb is not None:
+        return max(1, int(partition_mb * (1 << 20)))
+    total = sum(os.path.getsize(f) for f in files)
+    return max(1 << 20, min(TARGET_BYTES, total // max(1, jobs * 4)))
 
 
 def _finish(

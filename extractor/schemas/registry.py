@@ -133,6 +133,8 @@ def _add_infobox(records: Records, number: int, infobox: Infobox) -> None:
     for position, field in enumerate(infobox.fields):
         key, index = canonical_key(field.key)
         value = parse_value(field.value, key, text=field.text, hints=field.hints or None)
+        if field.hints and "unknown_templates" in field.hints:
+            value = _with_unknown_templates(value, field.hints["unknown_templates"])
         records.fields.append(TypedField.model_construct(
             infobox=number, template=template, position=position, line=field.line,
             key_raw=field.key, key=key, index=index, value=value))
@@ -151,6 +153,17 @@ def _add_infobox(records: Records, number: int, infobox: Infobox) -> None:
         records.legislatures.append(build_legislature(number, index, _header_name(infobox)))
     else:
         records.generics.append(build_generic(number, template, index))
+
+
+def _with_unknown_templates(value: TypedValue, names_json: str) -> TypedValue:
+    """Flag the templates the registry could not render (`unknown_template:<name>`), so the
+    report can list those that touched the most fields. A copy: typed values may be cached."""
+    try:
+        names = [str(n) for n in json.loads(names_json)]
+    except (ValueError, TypeError):
+        return value
+    extra = [f"unknown_template:{n}" for n in names if f"unknown_template:{n}" not in value.flags]
+    return value.model_copy(update={"flags": [*value.flags, *extra]}) if extra else value
 
 
 def _header_name(infobox: Infobox) -> TypedValue | None:
