@@ -60,12 +60,12 @@ def attempt(name: str, fn: Callable[[], dict]) -> dict:
     return result
 
 
-def repeated(fn: Callable[[], dict], repeat: int, nbytes: int | None = None) -> dict:
-    """Run `fn` `repeat` times; the median of its `seconds` and MB/s over `nbytes` (or over
-    the `bytes` the run reports)."""
-    runs = [fn() for _ in range(repeat)]
+def summarise(runs: list[dict], nbytes: int | None = None) -> dict:
+    """The median of the runs' `seconds` and MB/s over `nbytes` (or the `bytes` they report)."""
     seconds = [r["seconds"] for r in runs]
-    size = nbytes if nbytes is not None else runs[-1].get("bytes", 0)
+    last = runs[-1]
+    size = nbytes if nbytes is not None else (
+        last.get("bytes") or last.get("summary", {}).get("bytes") or 0)
     median = statistics.median(seconds)
     result = {"seconds": seconds, "seconds_median": median, "bytes": size,
               "MB_per_s": size / 1e6 / median if median else None}
@@ -74,6 +74,27 @@ def repeated(fn: Callable[[], dict], repeat: int, nbytes: int | None = None) -> 
         if key in runs[-1]:
             result[key] = max(r[key] for r in runs)
     return result
+
+
+def repeated(fn: Callable[[], dict], repeat: int, nbytes: int | None = None) -> dict:
+    """Run `fn` `repeat` times and summarise."""
+    return summarise([fn() for _ in range(repeat)], nbytes)
+
+
+def round_robin(plan: dict[str, Callable[[], dict]], repeat: int, label: str) -> dict:
+    """One run of each measurement in turn, `repeat` rounds, so that all of them see the same
+    (shared, changing) load; a measurement that fails is dropped from later rounds."""
+    runs: dict[str, list] = {name: [] for name in plan}
+    failed: dict[str, dict] = {}
+    for round_ in range(repeat):
+        for name, fn in plan.items():
+            if name not in failed:
+                result = attempt(f"{name} {label} (round {round_ + 1}/{repeat})", fn)
+                if "error" in result or "skipped" in result:
+                    failed[name] = result
+                else:
+                    runs[name].append(result)
+    return {name: failed.get(name) or {"runs": runs[name]} for name in plan}
 
 
 def one_process(args: argparse.Namespace) -> dict:
@@ -111,28 +132,26 @@ def one_process(args: argparse.Namespace) -> dict:
 
 
 def dump_runs(args: argparse.Namespace, size: float) -> dict:
-    """Floors and the tool (`--jobs 2`) on the dump of `size` MB."""
+    """Floors and the tool (`--jobs 2`) on the dump of `size` MB, in rounds."""
     log(f"dump {size:g} MB: building when missing ...")
     dump = build_dumps.ensure_dump(size)
     r = args.repeat if size < 500 else 1
     out: dict[str, dict] = {"_input": {"dump": str(dump), "bz2_MB": dump.stat().st_size / 1e6}}
-    floor_repeat = max(r, 3) if size <= 100 else r  # cheap, and the first run warms the cache
-    for name, fn in baselines.DUMP_FLOORS.items():
-        out[name] = attempt(f"{name} {size:g} MB",
-                            lambda fn=fn: repeated(lambda: fn(dump), floor_repeat))
-    floor = out.get("floor_lbzip2_n2_lxml", {}).get("last", {})
-    nbytes = floor.get("bytes")  # wikitext bytes in the dump, the tool's own measure
-    out["_input"].update(pages=floor.get("pages"), text_bytes=nbytes,
-                         xml_bytes=floor.get("xml_bytes"))
-
-    def cli(only: str | None) -> Callable[[], dict]:
-        return lambda: repeated(lambda: measure.run_cli(
-            [dump], jobs=args.jobs, only=only, fmt=args.format), r, nbytes)
-
-    out["ours_cli_all_j2"] = attempt(f"extractor everything --jobs {args.jobs} {size:g} MB",
-                                     cli(None))
-    out["ours_cli_infoboxes_j2"] = attempt(
-        f"extractor --only infoboxes --jobs {args.jobs} {size:g} MB", cli("infoboxes"))
+    dump.read_bytes()  # into the page cache before the first timed run
+    plan = {name: (lambda fn=fn: fn(dump)) for name, fn in baselines.DUMP_FLOORS.items()}
+    for name, only in (("ours_cli_all_j2", None), ("ours_cli_infoboxes_j2", "infoboxes")):
+        plan[name] = lambda only=only: measure.run_cli([dump], jobs=args.jobs, only=only,
+                                                       fmt=args.format)
+    rounds = round_robin(plan, r, f"{size:g} MB")
+    floor_runs = rounds["floor_lbzip2_n2_lxml"].get("runs") or [{}]
+    nbytes = floor_runs[-1].get("bytes")  # wikitext bytes in the dump, the tool's own measure
+    out["_input"].update(pages=floor_runs[-1].get("pages"), text_bytes=nbytes,
+                         xml_bytes=floor_runs[-1].get("xml_bytes"))
+    for name, result in rounds.items():
+        if "runs" not in result:
+            out[name] = result
+        else:
+            out[name] = summarise(result["runs"], nbytes if name.startswith("ours") else None)
     return out
 
 

@@ -112,7 +112,7 @@ def test_targets_pass_fail_and_missing():
         "one_process": {"wtf_infobox": {"MB_per_s": 1.0}, "ours_lib_infoboxes": {"MB_per_s": 6.0},
                         "wtf_both": {"MB_per_s": 1.0}, "ours_cli_all_j1": {"error": "boom"}},
         "dumps": {"100": {"floor_lbzip2_n2_lxml": {"MB_per_s": 50.0},
-                          "ours_cli_all_j2": {"MB_per_s": 10.0, "peak_pss_MB": 500.0}}},
+                          "ours_cli_all_j2": {"MB_per_s": 10.0, "peak_rss_MB": 500.0}}},
     }
     verdicts = [t["result"] for t in report_md.targets(results)]
     assert verdicts[:3] == ["pass", "n/a", "FAIL"]
@@ -124,7 +124,7 @@ def test_tree_monitor_sees_children():
            "x = bytearray(30_000_000); time.sleep(0.6)'])"
     result = measure.run_monitored([sys.executable, "-c", code])
     assert result["returncode"] == 0
-    assert result["peak_processes"] >= 2 and result["peak_pss_MB"] > 25
+    assert result["peak_processes"] >= 2 and result["peak_rss_MB"] > 25
 
 
 def test_run_quick_help():
