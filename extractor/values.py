@@ -168,8 +168,7 @@ def _freeze(value: value_rules.Val) -> Frozen:
     )
 
 
-_NAMES = ("raw", "text", "kind", "number", "total", "unit", "date", "date_precision")
-_FIELDS = frozenset(TypedValue.model_fields)
+_FIELDS = set(TypedValue.model_fields)
 _new_model = TypedValue.__new__
 _set = object.__setattr__
 
@@ -182,13 +181,23 @@ def _model(frozen: Frozen) -> TypedValue:
     validation, which matters at dump scale. Every field is already of its declared type here;
     `tests/test_values.py` checks the result equals a validated model.
     """
-    fields = dict(zip(_NAMES, frozen, strict=False))
-    fields["flags"] = list(frozen[8])
-    fields["parts"] = [_model(part) for part in frozen[9]] if frozen[9] else []
-    fields["decimals"] = frozen[10]
+    raw, text, kind, number, total, unit, date, precision, flags, parts, decimals = frozen
+    fields = {
+        "raw": raw,
+        "text": text,
+        "kind": kind,
+        "number": number,
+        "total": total,
+        "unit": unit,
+        "date": date,
+        "date_precision": precision,
+        "flags": list(flags),
+        "parts": [_model(part) for part in parts] if parts else [],
+        "decimals": decimals,
+    }
     model = _new_model(TypedValue)
     _set(model, "__dict__", fields)
-    _set(model, "__pydantic_fields_set__", set(_FIELDS))
+    _set(model, "__pydantic_fields_set__", _FIELDS.copy())
     _set(model, "__pydantic_extra__", None)
     _set(model, "__pydantic_private__", None)
     return model
