@@ -208,9 +208,14 @@ def iter_range_units(partition: Partition, namespaces: set[int], stats: Any) -> 
     try:
         reader = sources.SafeReader(stream)
         peek = reader.read_at_least(sources.PROLOG_PEEK)
-        yield from sources.iter_xml(
+        for unit in sources.iter_xml(
             partition.path, peek, reader, stream.counter, namespaces, stats
-        )
+        ):
+            # Wikipedia's first stream holds only <siteinfo> and its last only </mediawiki>:
+            # a range without pages is normal, not a broken file.
+            if any(p.code == "XML_NO_PAGES" for p in unit.problems):
+                continue
+            yield unit
     finally:
         stats.compressed_bytes += stream.counter.count
         stream.close()

@@ -1,0 +1,71 @@
+"""Multistream dumps split into byte ranges read exactly the pages of the whole file."""
+
+from __future__ import annotations
+
+import bz2
+from xml.sax.saxutils import escape
+
+import pandas as pd
+
+from extractor.partitions import plan, stream_offsets
+from extractor.run import extract
+
+from .conftest import FIXTURES
+
+HEADER = (
+    '<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11" xml:lang="en">\n'
+    "<siteinfo><sitename>Test</sitename><namespaces>"
+    '<namespace key="0" case="first-letter" /></namespaces></siteinfo>\n'
+)
+
+
+def page(n: int, text: str) -> str:
+    return (f"<page><title>Page {n}</title><ns>0</ns><id>{n}</id><revision><id>{n}</id>"
+            f'<text xml:space="preserve">{escape(text)}</text></revision></page>\n')
+
+
+def write_multistream(path, pages_per_stream: int = 3, pages: int = 12) -> None:
+    """Like Wikipedia's multistream dumps: the header, then groups of pages, then the footer,
+    each its own bz2 stream."""
+    body = (FIXTURES / "twin" / "kestrel_election.wiki").read_text(encoding="utf-8")
+    streams = [bz2.compress(HEADER.encode())]
+    for first in range(1, pages + 1, pages_per_stream):
+        group = "".join(page(n, body.replace("Kestrel", f"Kestrel {n}"))
+                        for n in range(first, min(first + pages_per_stream, pages + 1)))
+        streams.append(bz2.compress(group.encode()))
+    streams.append(bz2.compress(b"</mediawiki>\n"))
+    path.write_bytes(b"".join(streams))
+
+
+def test_stream_offsets_found_by_scanning(tmp_path):
+    dump = tmp_path / "test-multistream.xml.bz2"
+    write_multistream(dump)
+    offsets = stream_offsets(str(dump))
+    assert len(offsets) == 6 and offsets[0] == 0
+
+
+def test_index_file_gives_the_offsets(tmp_path):
+    dump = tmp_path / "test-multistream.xml.bz2"
+    write_multistream(dump)
+    scanned = stream_offsets(str(dump))
+    index = tmp_path / "test-multistream-index.txt.bz2"
+    lines = [f"{offset}:{n}:Page {n}" for n, offset in enumerate(scanned[1:-1], 1)]
+    index.write_bytes(bz2.compress("\n".join(lines).encode()))
+    assert stream_offsets(str(dump)) == sorted(scanned[1:-1])
+
+
+def test_ranges_read_the_same_pages_as_the_whole_file(tmp_path):
+    dump = tmp_path / "test-multistream.xml.bz2"
+    write_multistream(dump)
+    ranges = plan([str(dump)], target_bytes=1).partitions
+    assert len(ranges) > 2 and ranges[0].first and ranges[-1].last
+    extract([str(dump)], out_dir=tmp_path / "split", partition_mb=1e-9, report=False)
+    extract([str(dump)], out_dir=tmp_path / "whole", partition_mb=1000, report=False)
+    for table in ("articles", "election_results", "repairs"):
+        split = pd.read_parquet(tmp_path / "split" / table).sort_values("doc_id")
+        whole = pd.read_parquet(tmp_path / "whole" / table).sort_values("doc_id")
+        pd.testing.assert_frame_equal(split.reset_index(drop=True), whole.reset_index(drop=True))
+    articles = pd.read_parquet(tmp_path / "split" / "articles")
+    assert sorted(articles["page_id"]) == list(range(1, 13))
+    assert set(articles["status"]) == {"ok"}
+    assert len(pd.read_parquet(tmp_path / "split" / "repairs")) == 12  # one per election page
