@@ -157,9 +157,12 @@ _UNITS = (
     "acres|kg|mg|µg|g|t|kcal|kj|ml|l|°c|°f|mw|kw|gw|ghz|mhz|hz|kb|mb|gb|tb"
 )
 _SCALES = {"thousand": 3, "million": 6, "mn": 6, "mio": 6, "billion": 9, "bn": 9, "trillion": 12}
+_MONEY_SCALES = {"k": 3, "m": 6, "b": 9}  # `$10M`: only after a currency (`10 m` is ten metres)
 _CURRENCY = r"US\$|A\$|C\$|NZ\$|HK\$|R\$|\$|€|£|¥|₹|₽|₩|₺|CHF|USD|EUR|GBP"
 _MONEY = re.compile(
-    rf"({_CURRENCY})?\s?({NUM})(?:\s?({'|'.join(_SCALES)}))?(?:\s+(?:\((.*)\)|(.*)))?", re.I | re.S
+    rf"({_CURRENCY})?\s?({NUM})(?:\s?({'|'.join([*_SCALES, *_MONEY_SCALES])})\b)?"
+    r"(?:\s+(?:\((.*)\)|(.*)))?",
+    re.I | re.S,
 )
 _WITH_UNIT = re.compile(rf"({NUM})\s?({_UNITS})(?:\s+(.*))?", re.I | re.S)
 _SEAT_WORDS = frozenset(
@@ -231,13 +234,13 @@ def _image_size(raw: str, text: str, key: str | None, match: re.Match[str]) -> V
 def _money(raw: str, text: str, match: re.Match[str]) -> Val | None:
     """`US$2.991 billion`, `$17,500`, `4.22 million`: the number scaled, the currency as unit."""
     currency, token, scale = match.group(1), match.group(2), match.group(3)
-    if currency is None and scale is None:
+    if currency is None and (scale is None or scale.lower() in _MONEY_SCALES):
         return None
     status, value, decimals = atoms.read_number(token, dot_is_decimal=scale is not None)
     if status != atoms.OK:
         return untyped(raw, text, "ambiguous_number" if status == atoms.AMBIGUOUS else "untyped")
     if scale is not None:
-        exponent = _SCALES[scale.lower()]
+        exponent = _SCALES.get(scale.lower()) or _MONEY_SCALES[scale.lower()]
         value = float(Decimal(repr(value)) * 10**exponent)  # exact: 2.991e9, not 2990999999.99
         decimals = max(0, decimals - exponent)
     flags = ["annotated"] if match.group(4) or match.group(5) else []

@@ -345,7 +345,8 @@ def test_ordinal():
 @pytest.mark.parametrize(
     ("raw", "kind", "number", "unit"),
     [("$17,500", "money", 17500, "$"), ("US$2.991 billion", "money", 2_991_000_000, "US$"),
-     ("€ 1,5 Mio", "money", 1_500_000, "€"), ("4.22 million", "integer", 4_220_000, None)],
+     ("€ 1,5 Mio", "money", 1_500_000, "€"), ("4.22 million", "integer", 4_220_000, None),
+     ("$10M", "money", 10_000_000, "$"), ("US$ 5.5bn", "money", 5_500_000_000, "US$")],
 )  # fmt: skip
 def test_money_and_scaled_numbers(raw, kind, number, unit):
     value = parse_value(raw, "gdp_nominal")
@@ -719,7 +720,9 @@ def test_every_corpus_field_types_without_raising():
     st.text(max_size=30),
     st.dictionaries(
         st.sampled_from(["sign", "date", "date_precision", "unit", "list", "notes", "colour", "x"]),
-        st.one_of(st.text(max_size=20), st.sampled_from(["+", "-", "0", "2021-01-10", '["a (3)"]'])),
+        st.one_of(
+            st.text(max_size=20), st.sampled_from(["+", "-", "0", "2021-01-10", '["a (3)"]'])
+        ),
         max_size=4,
     ),
     _KEYS,
