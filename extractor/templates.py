@@ -45,7 +45,6 @@ _FILE_OR_CATEGORY = re.compile(
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")  # single plain spaces need no work
-_BLANK_LINES = re.compile(r"\s*\n\s*")
 
 
 def normalise_name(name: str) -> str:
@@ -226,11 +225,12 @@ def register(*names: str) -> Callable[[Handler], Handler]:
 
 
 def clean_text(text: str) -> str:
-    """Collapse spaces; keep line breaks that separate items, drop blank lines."""
-    if "  " in text or "\t" in text or "\u00a0" in text:
-        text = _SPACES.sub(" ", text)
+    """Collapse runs of whitespace to one space; keep line breaks that separate items, drop
+    blank lines."""
     if "\n" in text:
-        text = _BLANK_LINES.sub("\n", text)
+        return "\n".join(filter(None, (" ".join(line.split()) for line in text.split("\n"))))
+    if "  " in text or "\t" in text or "\u00a0" in text or "\r" in text:
+        return " ".join(text.split())
     return text.strip()
 
 
@@ -629,18 +629,22 @@ def fast_render(wikitext: str, *, keep_unknown: bool = False, notes: bool = True
     renderer = Renderer(keep_unknown=keep_unknown)
     held: list[str] = []  # unknown templates kept verbatim, restored at the end
     text = wikitext
-    if "<" in text:
-        text = _COMMENT.sub("", text)
-        text = _NOWIKI.sub(lambda m: _hold(held, m.group(1) or ""), text)
-        if notes:
-            text = _REF.sub(lambda m: _fast_note(renderer, _restore(m.group(), held)), text)
-        else:
-            text = _REF.sub("", text)
-    if "{{" in text:
-        for _ in range(MAX_PASSES):
-            text, count = _INNER_TEMPLATE.subn(lambda m: _fast_template(renderer, m, held), text)
-            if not count:
-                break
+    if "<" in text:  # each pass only when its marker is there: most text has few of them
+        if "<!--" in text:
+            text = _COMMENT.sub("", text)
+        if "nowiki" in text:
+            text = _NOWIKI.sub(lambda m: _hold(held, m.group(1) or ""), text)
+        if "<ref" in text or "<REF" in text or "<Ref" in text:
+            if notes:
+                text = _REF.sub(lambda m: _fast_note(renderer, _restore(m.group(), held)), text)
+            else:
+                text = _REF.sub("", text)
+    for _ in range(MAX_PASSES):
+        if "{{" not in text:
+            break
+        text, count = _INNER_TEMPLATE.subn(lambda m: _fast_template(renderer, m, held), text)
+        if not count:
+            break
     if "[" in text:
         text = _fast_links(text)
     if "<" in text:
@@ -670,10 +674,12 @@ def _hold(held: list[str], text: str) -> str:
 
 def _fast_links(text: str) -> str:
     for _ in range(MAX_PASSES):
+        if "[[" not in text:
+            break
         text, count = _INNER_LINK.subn(_fast_link, text)
         if not count:
             break
-    return _EXTERNAL.sub(lambda m: m.group(1), text)
+    return _EXTERNAL.sub(lambda m: m.group(1), text) if "[" in text else text
 
 
 def _fast_link(match: re.Match) -> str:

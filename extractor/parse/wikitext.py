@@ -278,11 +278,11 @@ def group_node(source: str) -> dict | None:
 # --- the body: sections, paragraphs, lists, tables -------------------------------------------
 _HEADING = re.compile(r"^(={1,6})\s*(.+?)\s*\1\s*$")
 _MAGIC = re.compile(r"__[A-Z]+__")
-_EMPTY_BRACKETS = re.compile(r" ?\(\s*[,;:]?\s*\)")
+_EMPTY_BRACKETS = re.compile(r"\(\s*[,;:]?\s*\) ?")
 _ONLY_LINK = re.compile(r"^\s*\[\[[^\]]*\]\]\s*$")
 
 
-@dataclass
+@dataclass(slots=True)
 class LogicalLine:
     number: int  # 1-based, first physical line
     end: int  # last physical line
