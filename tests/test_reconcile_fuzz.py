@@ -68,7 +68,7 @@ PROSE = ["The A won majority of 29 seats.", "It is composed of 42 deputies.",
          "A won 68.1% of the vote.", "the 7% threshold", "to elect 0 seats", "won 1,000 seats"]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(elections, max_size=2), st.lists(legislatures, max_size=2),
        st.lists(tables(), max_size=2), st.lists(fields, max_size=8),
        st.lists(st.sampled_from(PROSE), max_size=4))
