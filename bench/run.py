@@ -76,58 +76,54 @@ def summarise(runs: list[dict], nbytes: int | None = None) -> dict:
     return result
 
 
-def repeated(fn: Callable[[], dict], repeat: int, nbytes: int | None = None) -> dict:
-    """Run `fn` `repeat` times and summarise."""
-    return summarise([fn() for _ in range(repeat)], nbytes)
-
-
-def round_robin(plan: dict[str, Callable[[], dict]], repeat: int, label: str) -> dict:
-    """One run of each measurement in turn, `repeat` rounds, so that all of them see the same
-    (shared, changing) load; a measurement that fails is dropped from later rounds."""
+def round_robin(plan: dict[str, Callable[[], dict]], repeat: int, label: str,
+                limits: dict[str, int] | None = None) -> dict:
+    """One run of each measurement in turn, `repeat` rounds (`limits` caps a slow one), so that
+    all of them see the same (shared, changing) load; one that fails drops out of later rounds."""
     runs: dict[str, list] = {name: [] for name in plan}
     failed: dict[str, dict] = {}
+    limits = limits or {}
     for round_ in range(repeat):
         for name, fn in plan.items():
-            if name not in failed:
-                result = attempt(f"{name} {label} (round {round_ + 1}/{repeat})", fn)
-                if "error" in result or "skipped" in result:
-                    failed[name] = result
-                else:
-                    runs[name].append(result)
+            if name in failed or round_ >= limits.get(name, repeat):
+                continue
+            result = attempt(f"{name} {label} (round {round_ + 1}/{repeat})", fn)
+            if "error" in result or "skipped" in result:
+                failed[name] = result
+            else:
+                runs[name].append(result)
     return {name: failed.get(name) or {"runs": runs[name]} for name in plan}
 
 
 def one_process(args: argparse.Namespace) -> dict:
-    """Every one-process measurement on the corpus articles."""
+    """Every one-process measurement on the corpus articles, in interleaved rounds."""
     texts = baselines.load_texts(args.corpus)
     nbytes = baselines.text_bytes(texts)
-    r = args.repeat
     out: dict[str, dict] = {"_input": {"folder": str(args.corpus), "articles": len(texts),
                                        "bytes": nbytes}}
 
     def wtf(what: str) -> dict:
-        result = peer.run_peer(args.corpus, what=what, repeat=r, warmup=0 if args.quick else 1,
+        # one timed pass per round, after one warm-up pass of the JIT in the same node process
+        result = peer.run_peer(args.corpus, what=what, repeat=1, warmup=1,
                                prefix=args.wtf_prefix)
-        return {**result, "seconds_median": result["seconds_median"]}
+        return {**result, "seconds": result["seconds_median"]}
 
     def cli(only: str | None) -> Callable[[], dict]:
-        return lambda: repeated(
-            lambda: measure.run_cli([args.corpus], jobs=1, only=only, fmt=args.format), r, nbytes)
+        return lambda: measure.run_cli([args.corpus], jobs=1, only=only, fmt=args.format)
 
+    plan: dict[str, Callable[[], dict]] = {}
     if not args.skip_peer:
-        out["wtf_infobox"] = attempt("wtf_wikipedia infoboxes", lambda: wtf("infobox"))
-        out["wtf_both"] = attempt("wtf_wikipedia infoboxes+tables", lambda: wtf("both"))
-    out["ours_cli_infoboxes_j1"] = attempt("extractor --only infoboxes --jobs 1", cli("infoboxes"))
-    out["ours_cli_all_j1"] = attempt("extractor everything --jobs 1", cli(None))
-    out["ours_lib_infoboxes"] = attempt(
-        "library path, infoboxes", lambda: repeated(
-            lambda: measure.library_pass(texts, only_infoboxes=True), r, nbytes))
-    out["ours_lib_all"] = attempt(
-        "library path, everything (no writing)",
-        lambda: repeated(lambda: measure.library_pass(texts), r, nbytes))
+        plan["wtf_infobox"] = lambda: wtf("infobox")
+        plan["wtf_both"] = lambda: wtf("both")
+    plan["ours_cli_infoboxes_j1"] = cli("infoboxes")
+    plan["ours_cli_all_j1"] = cli(None)
+    plan["ours_lib_infoboxes"] = lambda: measure.library_pass(texts, only_infoboxes=True)
+    plan["ours_lib_all"] = lambda: measure.library_pass(texts)
     for name, fn in baselines.PARSER_BASELINES.items():
-        times = min(r, 2) if name == "mwparserfromhell_full" else r
-        out[name] = attempt(name, lambda fn=fn, times=times: repeated(lambda: fn(texts), times))
+        plan[name] = lambda fn=fn: fn(texts)
+    rounds = round_robin(plan, args.repeat, "corpus", limits={"mwparserfromhell_full": 2})
+    for name, result in rounds.items():
+        out[name] = summarise(result["runs"], nbytes) if "runs" in result else result
     return out
 
 
