@@ -5,6 +5,12 @@
 A pure function of one article and its typed records: no I/O, no state, and it never raises
 on odd data (a rule that cannot evaluate does not fire; a bug in one family of checks
 becomes a RECONCILE_INTERNAL finding rather than a lost article).
+
+Modules: `rules` (the catalogue, as data), `result` (Finding, Repair, rows), `election_view`
+(an election as integer cells, constraints and witnesses), `election_checks` and `election`
+(the election rules and follow-on suppression), `legislature`, `infobox_checks`,
+`table_checks`, `prose` (claims read from the text), `apportion` (exact-fraction seat
+apportionment), `repair` and `solve` (minimal repair search and ranking by witnesses).
 """
 
 from __future__ import annotations
@@ -21,12 +27,12 @@ from extractor.reconcile.result import (
     reconciled_int,
     reconciled_value,
 )
-from extractor.reconcile.rules import RULES, Rule
+from extractor.reconcile.rules import RULES, Rule, catalogue_rows
 from extractor.reconcile.table_checks import infobox_mismatches, total_findings
 from extractor.schemas.registry import Records
 
-__all__ = ["RULES", "Finding", "Reconciliation", "Repair", "Rule", "reconcile",
-           "reconciled_int", "reconciled_value", "result_record"]
+__all__ = ["RULES", "Finding", "Reconciliation", "Repair", "Rule", "catalogue_rows",
+           "reconcile", "reconciled_int", "reconciled_value", "result_record"]
 
 
 def reconcile(article: Article, records: Records) -> Reconciliation:

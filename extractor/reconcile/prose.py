@@ -55,7 +55,8 @@ class Claim:
     tolerance: float  # half a unit of the claim's last decimal (0 for counts)
 
     def as_evidence(self) -> dict:
-        return {"kind": self.kind, "number": self.number, "party": self.party,
+        number = int(self.number) if float(self.number).is_integer() else self.number
+        return {"kind": self.kind, "number": number, "party": self.party,
                 "text": self.sentence, "line": self.line, "section": self.section}
 
     @property
