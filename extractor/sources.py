@@ -467,9 +467,9 @@ def jsonl_unit(path: str, name: str, number: int, raw: bytes, namespaces: set[in
     try:
         record = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
-        return bad("JSONL_BAD_LINE", f"line {number} is not a JSON object: {exc}"[:300])
+        return bad("JSONL_BAD_LINE", f"not a JSON object: {exc}"[:300])
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-        return bad("JSONL_NO_TEXT", f"line {number} has no string 'text'")
+        return bad("JSONL_NO_TEXT", "no string 'text' field")
     stats.pages += 1
     ns = record.get("ns", 0)
     if isinstance(ns, int) and ns not in namespaces:

@@ -198,7 +198,7 @@ SILENT_PREFIXES = ("cite ", "citation", "sfn", "harv", "infobox", "navbox", "use
 
 def is_silent_template(name: str) -> bool:
     """Templates with no text worth keeping (citations, maintenance and navigation boxes)."""
-    return name.startswith(SILENT_PREFIXES) or name.endswith(("-stub", " stub"))
+    return name.startswith(SILENT_PREFIXES) or name.endswith(("-stub", " stub", " icon"))
 
 
 def lookup(name: str) -> tuple[Handler | None, str, str | None]:
@@ -299,7 +299,8 @@ for _names, _index in (
     (("nowrap", "nobr", "small", "big", "smaller", "larger", "midsize", "nobold", "noitalic",
       "center", "sc", "small caps", "smallcaps", "nihongo", "abbr", "tooltip", "flag",
       "flagcountry", "flagu", "flag country", "marriage", "nq", "ill", "interlanguage link",
-      "illm", "lang-x", "iast", "script", "ipa", "nbsp2", "proper name", "math"), 0),
+      "illm", "lang-x", "iast", "script", "ipa", "nbsp2", "proper name", "math", "longitem",
+      "nastaliq", "nowrap begin", "lien", "lien web", "langue"), 0),
     (("lang", "native name", "sort", "url", "resize"), 1),
     (("transl",), -1),
 ):
@@ -313,26 +314,30 @@ for _names, _text in (
     (("flagicon", "flag icon", "flagdeco", "hs", "hidden sort key", "ntsh", "sic",
       "citation needed", "cn", "fact", "clarify", "dubious", "when", "update", "update needed",
       "by whom", "vague", "which", "who", "specify", "page needed", "verify", "better source",
-      "colorbox end", "legend0", "col-begin", "col-break", "col-end", "ref label"), ""),
+      "colorbox end", "legend0", "col-begin", "col-break", "col-end", "ref label", "ref",
+      "photomontage", "maplink", "nobreak", "-"), ""),
+    ((",",), ","),
 ):
     register(*_names)(_literal(_text))
 
 
 @register("increase", "up", "gain", "profit", "increasepositive", "increase positive",
-          "increasenegative", "increase negative")
+          "increasenegative", "increase negative", "augmentation", "augmentation négative",
+          "hausse", "zunahme", "steigerung")
 def _increase(call: Call, renderer: Renderer) -> str:
     renderer.hint("sign", "+")
     return ""
 
 
 @register("decrease", "down", "loss", "decreasenegative", "decrease negative",
-          "decreasepositive", "decrease positive")
+          "decreasepositive", "decrease positive", "diminution", "diminution positive", "baisse",
+          "abnahme", "rückgang")
 def _decrease(call: Call, renderer: Renderer) -> str:
     renderer.hint("sign", "-")
     return ""
 
 
-@register("steady", "no change", "nochange", "steady2", "same")
+@register("steady", "no change", "nochange", "steady2", "same", "stable", "stabil")
 def _steady(call: Call, renderer: Renderer) -> str:
     renderer.hint("sign", "0")
     return ""
@@ -342,6 +347,9 @@ MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augus
           "september", "october", "november", "december"]
 _MONTH_INDEX = {m: i + 1 for i, m in enumerate(MONTHS)}
 _MONTH_INDEX |= {m[:3]: i + 1 for i, m in enumerate(MONTHS)}
+_MONTH_INDEX |= {m: i + 1 for i, m in enumerate(
+    ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+     "octobre", "novembre", "décembre"])}
 _ISO = re.compile(r"^(\d{3,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _DMY = re.compile(r"^(\d{1,2})\s+([a-z]+)\.?,?\s+(\d{3,4})$")
 _MDY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{3,4})$")
@@ -420,6 +428,17 @@ def format_number(text: str) -> str:
     return f"{sign}{int(m[2]):,}{m[3] or ''}"
 
 
+@register("date de naissance", "date de décès", "date-", "date de naissance-",
+          "date de décès-")
+def _date_fr(call: Call, renderer: Renderer) -> str:
+    """French dates: `{{date de naissance|17|juillet|1954}}` (day, month name, year)."""
+    parts = [p.strip() for p in call.positional if p.strip()][:3]
+    found = parse_free_date(" ".join(parts)) if parts else None
+    if found is not None:
+        date_hint(renderer, *found, dmy=True)
+    return " ".join(parts)  # the text stays in the page's language
+
+
 @register("formatnum")
 def _formatnum(call: Call, renderer: Renderer) -> str:
     if call.arg(1).strip().upper() == "R":
@@ -448,6 +467,38 @@ def _convert(call: Call, renderer: Renderer) -> str:
         renderer.hint("unit", unit)
         return f"{value} {unit}"
     return value
+
+
+@register("unité", "unit", "nombre")
+def _unite(call: Call, renderer: Renderer) -> str:
+    """`{{unité|1234|km}}` → `1,234 km`, unit hint `km`."""
+    value = call.arg(0)
+    unit = " ".join(p.strip() for p in call.positional[1:] if p.strip())
+    if unit:
+        renderer.hint("unit", unit)
+        return f"{value} {unit}"
+    return value
+
+
+@register("height")
+def _height(call: Call, renderer: Renderer) -> str:
+    """`{{height|m=1.80}}`, `{{height|ft=6|in=1}}`."""
+    parts = [f"{call.named[u]} {u}" for u in ("m", "cm", "ft", "in") if call.named.get(u)]
+    if parts:
+        renderer.hint("unit", parts[0].split()[1])
+    return " ".join(parts)
+
+
+@register("linktext")
+def _linktext(call: Call, renderer: Renderer) -> str:
+    return "".join(call.positional)
+
+
+@register("uss", "hms", "ship")
+def _ship(call: Call, renderer: Renderer) -> str:
+    prefix = "" if call.name == "ship" else call.name.upper() + " "
+    hull = f" ({call.arg(1)})" if call.arg(1) and call.name != "ship" else ""
+    return f"{prefix}{' '.join(call.positional[:1 if call.name != 'ship' else 2])}{hull}"
 
 
 @register("val")
@@ -503,7 +554,7 @@ def _list_items(text: str) -> list[str]:
 @register("ubl", "unbulleted list", "plainlist", "plain list", "flatlist", "flat list", "hlist",
           "bulleted list", "blist", "bullet list", "ordered list", "collapsible list",
           "br separated entries", "br list", "startplainlist", "unbulleted list citebundle",
-          "comma separated entries", "enum")
+          "comma separated entries", "enum", "vunblist", "ublist", "unbulleted-list")
 def _list(call: Call, renderer: Renderer) -> str:
     items: list[str] = []
     for arg in call.positional:

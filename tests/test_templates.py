@@ -45,6 +45,11 @@ CASES = [
     ("[[File:x.png|thumb|cap]]text", "text", {}),
     ("{{colorbox|#008000}} Green", "Green", {"colour": "#008000"}),
     ("a<br/>b", "a\nb", {}),
+    ("{{date de naissance|17|juillet|1954}}", "17 juillet 1954", {"date": "1954-07-17"}),
+    ("{{augmentation}} 3", "3", {"sign": "+"}),
+    ("{{unité|1234|km}}", "1234 km", {"unit": "km"}),
+    ("{{vunblist|a|b}}", "a\nb", {"list": '["a", "b"]'}),
+    ("{{val|1234.5|u=m}}", "1,234.5 m", {"unit": "m"}),
 ]
 
 
