@@ -192,7 +192,7 @@ class Report:
     def add(self, cls: str, article: str, **example) -> None:
         entry = self.classes.setdefault(cls, {"count": 0, "examples": [], "by": Counter()})
         entry["count"] += 1
-        detail = example.get("template") or example.get("kind") or ""
+        detail = example.get("template") or example.get("kind") or article
         raw = example.get("raw") or ""
         if "{{" in raw and not cls.startswith("peer_drops_empty"):
             detail = "{{" + first_template(raw) + "}}"
