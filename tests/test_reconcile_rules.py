@@ -350,3 +350,11 @@ def test_catalogue_rows_for_the_readme():
 def test_keys_written_two_ways_collide():
     [f] = run(fields(("Members", "41"), ("members", "42"))).by_rule("INFOBOX_DUPLICATE_KEY")
     assert f.observed == "42" and "Members / members appears 2 times" in f.message
+
+
+def test_seats_before_are_not_the_base_of_a_seat_change():
+    changed = row(1, "A", seats="411", change="+209", last="205")
+    changed.sources = {"last_election": ("seats_before1", 7)}  # at dissolution, not notional
+    assert codes(run(Records(elections=[election(changed)]))) == []
+    changed.sources = {"last_election": ("last_election1", 7)}
+    assert codes(run(Records(elections=[election(changed)]))) == ["ELECTION_SEAT_CHANGE"]

@@ -119,13 +119,16 @@ def election_view(election: Election, infobox: int, claims: list[Claim],
 def _row_view(result: ElectionResult, subject: str, tables: list[TypedTable]) -> RowView:
     party = _label(result)
     change = signed(result.seat_change)
+    # Seats "before" (at dissolution) are not the base a seat change is usually counted
+    # from (the last election, often notional): the change cannot be held against them.
+    before = "before" in result.sources.get("last_election", ("",))[0].casefold()
     row = RowView(
         result=result, record=f"{subject}.result[{result.index}]", party=party,
         seats=count(result.seats),
         change=int(change) if change is not None and float(change).is_integer() else None,
         change_unsigned=unsigned(result.seat_change),
-        last=previous_count(result.last_election),
-        last_is_cell=count(result.last_election) is not None,
+        last=None if before else previous_count(result.last_election),
+        last_is_cell=not before and count(result.last_election) is not None,
         votes=count(result.votes), pct=share(result.percentage),
         pct_half=half_unit(result.percentage), swing=signed(result.swing),
         swing_unsigned=unsigned(result.swing))
