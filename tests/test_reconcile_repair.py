@@ -122,3 +122,22 @@ def test_three_entangled_errors_are_reported_and_not_repaired():
     errors = [f.rule for f in recon.findings if f.severity == "error"]
     assert errors == ["ELECTION_SEAT_SUM", "ELECTION_MAJORITY", "ELECTION_SEAT_CHANGE"]
     assert recon.repairs == []
+
+
+def test_a_table_disagreement_resolved_by_the_repair_is_not_reported_again():
+    from extractor.schemas.registry import TypedTable
+    from extractor.values import parse_value
+
+    names = ["Party", "Seats"]
+    cells = [[parse_value(n) for n in names], [parse_value("Aq Jol"), parse_value("4")]]
+    table = TypedTable(table=0, columns=names, column_kinds=[], header_rows=1, cells=cells,
+                       cell_columns=[["", ""], names])
+    records = seed_like([29, 15, 3, 3])
+    records.tables = [table]
+    recon = reconcile(article(), records)
+    [r] = recon.repairs
+    assert (r.record, r.repaired) == ("election[0].result[2]", "4")
+    assert any(s["family"] == "table" for s in r.evidence["supported_by"])
+    assert "TABLE_INFOBOX_MISMATCH" not in codes(recon)
+    [f] = recon.by_rule("ELECTION_SEAT_SUM")
+    assert "TABLE_INFOBOX_MISMATCH" in f.evidence["also_explains"]

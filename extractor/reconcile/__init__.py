@@ -28,7 +28,7 @@ from extractor.reconcile.result import (
     reconciled_value,
 )
 from extractor.reconcile.rules import RULES, Rule, catalogue_rows
-from extractor.reconcile.table_checks import infobox_mismatches, total_findings
+from extractor.reconcile.table_checks import total_findings
 from extractor.schemas.registry import Records
 
 __all__ = ["RULES", "Finding", "Reconciliation", "Repair", "Rule", "catalogue_rows",
@@ -48,7 +48,6 @@ def reconcile(article: Article, records: Records) -> Reconciliation:
         subject = f"election[{election.infobox}]"
         _guarded(recon, subject, reconcile_election, election, election.infobox, claims,
                  records.tables)
-        _guarded(recon, subject, _mismatches, election, subject, records.tables)
     for body in records.legislatures:
         _guarded(recon, f"legislature[{body.infobox}]", reconcile_legislature, body,
                  body.infobox, claims)
@@ -70,10 +69,6 @@ def _claims(article: Article, records: Records) -> list[Claim]:
 
 def _only_findings(check):
     return lambda *args: (check(*args), [])
-
-
-def _mismatches(election, subject, tables):
-    return infobox_mismatches(election, subject, tables), []
 
 
 def _guarded(recon: Reconciliation, subject: str, run, *args) -> None:

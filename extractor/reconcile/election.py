@@ -14,7 +14,7 @@ from extractor.reconcile.prose import Claim
 from extractor.reconcile.repair import Cell
 from extractor.reconcile.result import Finding, Repair
 from extractor.reconcile.solve import solve
-from extractor.reconcile.table_checks import cells_equal_to, party_rows
+from extractor.reconcile.table_checks import cells_equal_to, infobox_mismatches, party_rows
 from extractor.schemas.election import Election
 from extractor.schemas.registry import TypedTable
 
@@ -38,7 +38,32 @@ def reconcile_election(election: Election, infobox: int, claims: list[Claim],
             if f.status == "repaired":
                 f.evidence.setdefault("also_explains", []).extend(r.rule for r in resolved)
     kept = [f for f in before if _key(f) in still]
-    return findings + kept + static, repairs + sign_repairs
+    mismatches = _unexplained(infobox_mismatches(election, view.subject, tables), repairs,
+                              findings)
+    return findings + kept + static + mismatches, repairs + sign_repairs
+
+
+def _unexplained(mismatches: list[Finding], repairs: list[Repair],
+                 findings: list[Finding]) -> list[Finding]:
+    """Table disagreements a repair already resolved are follow-ons: not reported again."""
+    repaired = {(r.record, r.field): r for r in repairs}
+    kept = []
+    for f in mismatches:
+        repair = repaired.get((f.subject, f.fields))
+        if repair is not None and _same_number(repair.repaired, f.observed):
+            for g in findings:
+                if g.status == "repaired" and g.rule == repair.rule:
+                    g.evidence.setdefault("also_explains", []).append(f.rule)
+            continue
+        kept.append(f)
+    return kept
+
+
+def _same_number(a: str, b: str) -> bool:
+    try:
+        return float(a.replace(",", "")) == float(b.replace(",", ""))
+    except ValueError:
+        return False
 
 
 def _key(found: Finding) -> tuple:
