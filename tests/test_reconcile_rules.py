@@ -358,3 +358,11 @@ def test_seats_before_are_not_the_base_of_a_seat_change():
     assert codes(run(Records(elections=[election(changed)]))) == []
     changed.sources = {"last_election": ("last_election1", 7)}
     assert codes(run(Records(elections=[election(changed)]))) == ["ELECTION_SEAT_CHANGE"]
+
+
+def test_claims_about_a_candidate_reach_the_row():
+    rows = [row(1, "Party A", pct="52.0%", candidate="Jane Roe"),
+            row(2, "Party B", pct="48.0%", candidate="John Doe")]
+    said = article("Jane Roe won 55.0% of the vote.")
+    [f] = run(Records(elections=[election(*rows)]), said).by_rule("ELECTION_PROSE_CLAIM")
+    assert f.subject == "election[0].result[1]"

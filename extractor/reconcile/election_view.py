@@ -76,8 +76,12 @@ class ElectionView:
         return (self.subject, "majority")
 
     def row_named(self, name: str | None) -> RowView | None:
+        """The row whose party or candidate is `name` (as the claims name them)."""
+        if not name:
+            return None
         for row in self.rows:
-            if name and row.party == name:
+            named = {v.text.strip() for v in (row.result.party, row.result.candidate) if v}
+            if row.party == name or name in named:
                 return row
         return None
 
