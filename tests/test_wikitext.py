@@ -341,3 +341,10 @@ def test_any_markup_soup_parses_without_raising(tokens):
     article = parse("".join(tokens))
     assert article.status in ("ok", "partial", "failed")
     assert not [p for p in article.problems if p.code == "PARSE_INTERNAL"], article.problems
+
+
+def test_reference_over_several_lines_stays_in_its_paragraph():
+    article = parse("Claim.<ref name=a>\nSource line\n* not a bullet\n</ref> More.\n\nNext.")
+    assert [(p.text, p.line, p.end_line) for p in article.paragraphs] == [
+        ("Claim. More.", 1, 4), ("Next.", 6, 6)]
+    assert article.lists == []

@@ -282,6 +282,9 @@ _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:]?\s*\) ?")
 _ONLY_LINK = re.compile(r"^\s*\[\[[^\]]*\]\]\s*$")
 
 
+_MULTILINE_REF = re.compile(r"<ref\b[^>]*(?<!/)>.*?</ref\s*>", re.DOTALL | re.IGNORECASE)
+
+
 @dataclass(slots=True)
 class LogicalLine:
     number: int  # 1-based, first physical line
@@ -298,9 +301,12 @@ def logical_lines(text: str, masked: str, spans: list[Span],
     reach: dict[int, int] = {}  # start offset of a line → end offset of a span opened there
     if starts is None:
         starts = LineIndex(text).starts
-    for span in spans:
-        i = bisect.bisect_right(starts, span.start) - 1
-        reach[starts[i]] = max(reach.get(starts[i], 0), span.end)
+    ranges = [(span.start, span.end) for span in spans]
+    if "<ref" in masked or "<REF" in masked:  # a reference written over several lines
+        ranges += [m.span() for m in _MULTILINE_REF.finditer(masked) if "\n" in m.group()]
+    for begin, finish in ranges:
+        i = bisect.bisect_right(starts, begin) - 1
+        reach[starts[i]] = max(reach.get(starts[i], 0), finish)
     out: list[LogicalLine] = []
     i = 0
     while i < len(starts):
