@@ -15,7 +15,8 @@ def describe(constraint: Constraint, view: ElectionView, v: Values) -> Finding:
     if code == "ELECTION_SEAT_SUM":
         total = sum(v[r.seats_cell] for r in view.rows if r.seats_cell in v)
         return finding(code, view.subject, total, v[view.contested_cell],
-                       evidence={"rows": {r.party: v.get(r.seats_cell) for r in view.rows},
+                       evidence={"rows": [{"party": r.party, "seats": v.get(r.seats_cell)}
+                                          for r in view.rows],
                                  "chamber": v.get(view.chamber_cell),
                                  "rows_complete": view.complete})
     if code == "ELECTION_MAJORITY":

@@ -15,6 +15,7 @@ NUMERIC_KEYS = frozenset({
     "seats_after", "seats_won", "vote_share",
 })
 _DATE_FLAGS = ("ambiguous_date", "invalid_date")
+_PLAIN_TEXT = ["untyped"]
 # Keys that legitimately hold a bare image size, whatever the value typing made of them.
 _SIZE_KEY = re.compile(r"size|width|height|px|pixels|upright|scale|res$", re.I)
 MAX_SERIES = 60  # larger numbers are years or codes, not series positions
@@ -46,6 +47,9 @@ def _series_gaps(subject: str, fields: list[TypedField]) -> list[Finding]:
 
 
 def _duplicates(subject: str, fields: list[TypedField]) -> list[Finding]:
+    if (len({f.key_raw.strip() for f in fields}) == len(fields)
+            and len({(f.key, f.index) for f in fields}) == len(fields)):
+        return []  # the common case, decided without grouping
     findings = []
     by_raw: dict[str, list[TypedField]] = defaultdict(list)
     by_key: dict[tuple[str, int | None], list[TypedField]] = defaultdict(list)
@@ -61,6 +65,8 @@ def _duplicates(subject: str, fields: list[TypedField]) -> list[Finding]:
                 evidence={"key": raw, "lines": [f.line for f in same],
                           "values": [f.value.raw for f in same]}))
     for (key, index), same in by_key.items():
+        if len(same) < 2:
+            continue
         spellings = list(dict.fromkeys(f.key_raw.strip() for f in same))
         if len(spellings) < 2:
             continue  # one spelling repeated: reported above
@@ -81,8 +87,8 @@ def _value_flags(subject: str, fields: list[TypedField]) -> list[Finding]:
     findings = []
     for f in fields:
         flags = f.value.flags
-        if not flags:
-            continue
+        if not flags or (flags == _PLAIN_TEXT and f.key not in NUMERIC_KEYS):
+            continue  # most fields: typed, or text where text is expected
         where = {"key": f.key_raw, "line": f.line, "raw": f.value.raw}
         if "lost_value" in flags and not _SIZE_KEY.search(f.key):
             findings.append(finding("INFOBOX_LOST_VALUE", subject, f.value.text, "a value",
