@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from extractor.pipeline import articles_from_unit, process_article
+from extractor.report import evidence_lines
 
 
 def explain_file(path: str, title: str | None = None) -> str:
@@ -58,14 +58,17 @@ def _explain_article(article: Any, rows: dict[str, list[dict]]) -> str:
                      f"{finding['message']} ({finding['status']})")
     repairs = rows.get("repairs", [])
     lines.append(f"Repairs ({len(repairs)}):" if repairs else "Repairs: none")
+    parties = {
+        f"election[{r['infobox']}].result[{r['index']}]": r["party"]
+        for r in rows.get("election_results", [])
+    }
     for repair in repairs:
-        lines.append(f"  {repair['record']}.{repair['field']}: {repair['raw']} -> "
-                     f"{repair['repaired']} by {repair['method']} "
+        who = parties.get(repair["record"])
+        lines.append(f"  {repair['record']}{f' ({who})' if who else ''}.{repair['field']}: "
+                     f"{repair['raw']} -> {repair['repaired']} by {repair['method']} "
                      f"(confidence {repair['confidence']})")
-        evidence = repair.get("evidence")
-        if evidence:
-            for key, value in json.loads(evidence).items():
-                lines.append(f"      {key}: {json.dumps(value, ensure_ascii=False)[:150]}")
+        for line in evidence_lines(repair.get("evidence")):
+            lines.append(f"      - {line}")
     return "\n".join(lines)
 
 
@@ -74,5 +77,5 @@ def _grid(rows: list[dict], columns: list[str]) -> str:
         ["" if r.get(c) is None else str(r.get(c)) for c in columns] for r in rows
     ]
     widths = [max(len(row[i]) for row in table) for i in range(len(columns))]
-    return "\n".join("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths))
+    return "\n".join("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
                      for row in table)
