@@ -173,7 +173,8 @@ def test_nested_infobox_has_parent():
 
 @pytest.mark.parametrize("name", ["Infobox settlement", "infobox_tanàna", "Ficha de país",
                                   "Карточка города", "Yerleşim bilgi kutusu", "Taxobox",
-                                  "Infobox/articulo/entitate territorial"])
+                                  "Infobox/articulo/entitate territorial",
+                                  "Miejscowość infobox"])
 def test_infobox_names_in_other_languages(name):
     assert is_infobox_name(name)
     assert len(parse("{{" + name + "\n| a = 1\n}}").infoboxes) == 1
@@ -181,6 +182,7 @@ def test_infobox_names_in_other_languages(name):
 
 def test_not_infoboxes():
     assert not is_infobox_name("Navbox") and not is_infobox_name("Persondata")
+    assert not is_infobox_name("Collapsed infobox section begin")
 
 
 def test_infobox_in_comment_or_nowiki_is_ignored():

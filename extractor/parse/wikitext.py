@@ -40,10 +40,12 @@ from extractor.parse.wikitables import (
 from extractor.templates import Renderer, fast_render, normalise_name, render_code
 
 # --- which templates are infoboxes -----------------------------------------------------------
-# The rule: a template is an infobox when its normalised (lower-case) name starts with
-# "infobox" (the English and most other wikis: `Infobox settlement`, `infobox tanàna`,
-# `Infobox/articulo/...`), or contains one of the local names below. The corpus manifest lists
-# only `Infobox ...` templates; the local names cover wikis that translate the word.
+# The rule: a template is an infobox when its name (any case) starts with "infobox" (the
+# English and most other wikis: `Infobox settlement`, `infobox tanàna`, `Infobox/articulo/...`)
+# or ends with it (`Miejscowość infobox`), or contains one of the local names below. A name
+# with "infobox" in its middle (`Collapsed infobox section begin`) is a helper, not an infobox.
+# The corpus manifest lists only `Infobox ...` templates; the local names cover wikis that
+# translate the word.
 INFOBOX_PREFIX = "infobox"
 LOCAL_INFOBOX_NAMES = (
     "taxobox", "speciesbox", "ficha de", "infocaixa", "info/", "карточка", "картка",
@@ -55,7 +57,7 @@ LOCAL_INFOBOX_NAMES = (
 
 
 _INFOBOX_NAME = re.compile(
-    r"^\s*(?:template\s*:\s*)?" + INFOBOX_PREFIX + "|"
+    r"^\s*(?:template\s*:\s*)?" + INFOBOX_PREFIX + r"|[ _]infobox\s*$|"
     + "|".join(re.escape(local).replace("\\ ", "[ _]+") for local in LOCAL_INFOBOX_NAMES),
     re.IGNORECASE,
 )
