@@ -166,8 +166,15 @@ def _fast(raw: str, key: str | None, text: str) -> Val | None:
     return None
 
 
+# Longer than this is prose or a page fragment, not a value: kept as text, never scanned, so no
+# input can make typing slow.
+LONGEST_VALUE = 4000
+
+
 def type_value(raw: str, key: str | None, text: str | None, hints: dict[str, str]) -> Val:
     """The whole of `parse_value`, uncached."""
+    if len(raw if text is None else text) > LONGEST_VALUE:
+        return Val(raw, raw if text is None else text, "text", flags=["untyped", "too_long"])
     if not hints and (fast := _fast(raw, key, raw if text is None else text)) is not None:
         return fast
     flags: list[str] = []

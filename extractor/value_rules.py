@@ -106,14 +106,15 @@ _MARKUP_RULES = (
     (re.compile(r"<!--.*?-->", re.S), ""),
     (re.compile(r"\{\{\s*(?:nowrap|small|nobr|big|nowrap begin)\s*\|([^{}|]*)\}\}", re.I), r"\1"),
     (re.compile(r"\{\{\s*nbsp\s*\}\}", re.I), " "),
-    (re.compile(r"\[\[\s*(?:file|image)\s*:([^|\]]+)[^\]]*\]\]", re.I), r"\1"),
-    (re.compile(r"\[\[(?:[^|\]]*\|)?([^\]]*)\]\]"), r"\1"),
-    (re.compile(r"\[(?:https?:)?//\S+\s+([^\]]*)\]"), r"\1"),
+    # Inner classes exclude the brackets they close on, so `[[[[…` costs linear time, not quadratic.
+    (re.compile(r"\[\[\s*(?:file|image)\s*:([^|\[\]]+)[^\[\]]*\]\]", re.I), r"\1"),
+    (re.compile(r"\[\[(?:[^|\[\]]*\|)?([^\[\]]*)\]\]"), r"\1"),
+    (re.compile(r"\[(?:https?:)?//[^\s\[\]]+\s+([^\[\]]*)\]"), r"\1"),
     (re.compile(r"<br\s*/?>", re.I), "\n"),
-    (re.compile(r"</?[a-z][^>]*>", re.I), ""),
+    (re.compile(r"</?[a-z][^<>]*>", re.I), ""),
     (re.compile(r"'{2,}"), ""),
 )
-_REFS = re.compile(r"<ref[^>]*/>|<ref[^>]*>.*?</ref>", re.S | re.I)
+_REFS = re.compile(r"<ref[^<>]*/>|<ref[^<>]*>.*?</ref>", re.S | re.I)
 _SIGN_TEMPLATE = re.compile(r"\{\{\s*(increase|decrease|steady|gain|loss|up|down)\s*\}\}", re.I)
 _TEMPLATE_SIGNS = {
     "increase": "+",
@@ -321,8 +322,15 @@ def _wordy(raw: str, text: str, key: str | None) -> Val:
     return untyped(raw, text)
 
 
+# No scalar form is long (`All 39 seats in the Almaty City Mäslihat` is 40 characters); longer text
+# is prose or a list, and never reaches the scalar patterns, which keeps them linear in practice.
+LONGEST_SCALAR = 160
+
+
 def scalar(raw: str, text: str, key: str | None) -> Val | None:
     """One non-composite value with a digit in it, or None."""
+    if len(text) > LONGEST_SCALAR:
+        return None
     if _PLAIN.fullmatch(text):
         value = (atoms.is_colour_key(key) and _colour(raw, text, key)) or _plain_number(
             raw, text, key
@@ -372,17 +380,24 @@ def scalar(raw: str, text: str, key: str | None) -> Val | None:
 
 _SEAT_NOUN = r"(?:\s+(?:seats?|members|mandates|deputies))?"
 _COUNT_ITEM = re.compile(  # `Amanat (25)`, `Amanat [25 seats]`, `Amanat: 25`, `Amanat – 25`
-    rf"(.*?[^\W\d_].*?)\s*(?:[(\[]\s*({NUM}){_SEAT_NOUN}\s*[)\]]|(?::|\s[–-])\s*({NUM}){_SEAT_NOUN})",
+    rf"([^()\[\]\n]*?)\s*(?:[(\[]\s*({NUM}){_SEAT_NOUN}\s*[)\]]|(?::|\s[–-])\s*({NUM}){_SEAT_NOUN})",
     re.S,
 )
+_LONGEST_ITEM = 200  # a count item is a name and a number; longer text is prose
+_LETTER = re.compile(r"[^\W\d_]")
 _TRAILING_CHANGE = re.compile(r"(\S.*?)\s+([+\-–▲▼△▽↑↓]\s?\d.*)", re.S)
 _SEPARATOR = re.compile(r"[,;\n•·]")
 _ANNOTATED = re.compile(r"(.+?)\s*\(([^()]+)\)", re.S)
 
 
+_FLAT_SPLIT = re.compile(r"[;\n•·]|,(?!\d)")
+
+
 def split_items(text: str) -> list[str]:
     """Split on `;`, newlines, bullets, and on commas not followed by a digit (`218,003` stays
     whole), at parenthesis depth 0 only (`Amanat (1,234)` stays whole)."""
+    if "(" not in text and "[" not in text:
+        return [item for item in (piece.strip() for piece in _FLAT_SPLIT.split(text)) if item]
     items, depth, start = [], 0, 0
     for i, ch in enumerate(text):
         if ch in "([":
@@ -401,8 +416,8 @@ def looks_like_year(token: str) -> bool:
 
 
 def count_item(raw: str, text: str) -> Val | None:
-    match = _COUNT_ITEM.fullmatch(text)
-    if match is None:
+    match = _COUNT_ITEM.fullmatch(text) if len(text) <= _LONGEST_ITEM else None
+    if match is None or not _LETTER.search(match.group(1)):
         return None
     token = match.group(2) or match.group(3)
     if looks_like_year(token):
@@ -439,13 +454,20 @@ def composite(raw: str, text: str, key: str | None) -> Val | None:
         if counted is not None:
             return counted
     if len(items) >= 2:
-        parts = [typed_item(item, key) for item in items]
-        if not any(_is_untyped(part) for part in parts):
+        parts = []
+        for item in items:  # stop at the first untyped part: most lists are of names
+            part = typed_item(item, key)
+            if _is_untyped(part):
+                break
+            parts.append(part)
+        else:
             return make(raw, text, "compound", parts=parts)
-        if "\n" in text and not _is_untyped(parts[0]) and parts[0].number is not None:
+        if "\n" in text and parts and parts[0].number is not None:
             # `104<br>{{PakSen|vacancy}}`: a figure on its first line, a note below it
             return _annotated(raw, text, parts[0], [])
         return None
+    if len(text) > LONGEST_SCALAR:
+        return None  # prose: neither a value with its change nor a value with a note
     if match := _TRAILING_CHANGE.fullmatch(text):  # `41.7% ▼3.2 pp`, `29 ▲5`
         parts = [scalar(piece, piece, key) for piece in match.groups()]
         minus = match.group(2)[0] in "-–"  # `35 - 39` is a range, `41.7% -3.2 pp` a change

@@ -82,6 +82,7 @@ list_from_template      the items came from {{ubl}}/plainlist (hint `list`)
 notes_removed           references or notes were removed from the value (hint `notes`, or from raw)
 markup_stripped         no plain text was given and `raw` held wiki markup, stripped here (lightly)
 bad_hint                a hint could not be read (bad JSON, impossible date); it was ignored
+too_long                more than 4000 characters: prose, not a value; kept as text, not scanned
 bad_input               `raw` was not a string (None, a number): kept as its `str()`, kind `text`
 internal_error          a bug in typing was caught; the value is kept as text
 ======================  ============================================================================

@@ -380,6 +380,24 @@ def test_footnote_marker_is_residue():
     assert (value.kind, value.number, value.flags) == ("integer", 218003, ["residue"])
 
 
+@pytest.mark.parametrize(
+    "piece", ["[", "[[", "<ref>", "<!--", "<a", "1 ", "1,", "a (1), ", "1 of ", "a: ", "c. ", "{{"]
+)
+def test_pathological_input_stays_fast(piece):
+    import time
+
+    text = piece * (3900 // len(piece))
+    start = time.process_time()
+    parse_value(text, "political_groups")
+    parse_value("x", "swing", text=text + ")")
+    assert time.process_time() - start < 1.0  # linear work; quadratic patterns took seconds
+
+
+def test_overlong_value_is_kept_as_text():
+    value = parse_value("1" * 5000)
+    assert (value.kind, value.number, value.flags) == ("text", None, ["untyped", "too_long"])
+
+
 def test_leading_zero_is_not_a_number():
     assert parse_value("030").flags == ["leading_zero"]
 
