@@ -6,7 +6,23 @@ normalised name in `REGISTRY`; a handler returns the template's plain text and m
 not registered keeps its wikitext form and its name lands in the `unknown_templates` hint, so
 the report can list the unknown templates that touched the most fields.
 
-Hints are strings, as `InfoboxField.hints` / `Cell.hints` want them: lists are JSON lists.
+Hints are strings, as `InfoboxField.hints` / `Cell.hints` want them; lists are JSON lists:
+  sign            "+", "-" or "0" ({{increase}}, {{decrease}}, {{steady}} and kin)
+  date            ISO date, as precise as the source: "2023", "2023-03", "2023-03-19"
+  date_precision  "year", "month" or "day"
+  unit            unit of the value ({{convert}}, {{val}}, {{unité}}, "%" from {{percentage}})
+  list            JSON list of item strings ({{ubl}}, {{plainlist}}, {{hlist}}, bullets, <br>)
+  notes           JSON list of footnote texts removed from the value (<ref>, {{efn}}, {{refn}})
+  colour          a colour given in the markup ("#008000", "red")
+  party, colour_party  the party article named by {{Party name with color}} / {{party color}}
+                  (the colour itself lives in Wikipedia's per-party modules, not in the page)
+  coord           "lat,lon" in decimal degrees ({{coord}})
+  unknown_templates  JSON list of normalised names of templates not in the registry
+The wikitext parser adds `tree` (political_groups), `nested_table` and `filler` (tables).
+
+Two render paths share the handlers: `render`/`render_code` walk mwparserfromhell's tree
+(infobox values, which mwparserfromhell has parsed anyway), and `fast_render` rewrites the
+innermost templates first with regular expressions (prose and table cells, ~10x faster).
 """
 
 from __future__ import annotations
