@@ -337,13 +337,18 @@ def iter_xml(path: str, peek: bytes, stream, counter: CountingReader, namespaces
         closed_error = exc
     yield from drain(parser, state)
     if stream.error is not None:
-        yield broken_unit(state, "DUMP_TRUNCATED",
+        yield broken_unit(state, break_code(stream.error),
                           f"the compressed stream breaks: {stream.error}", fed, counter.count)
     elif closed_error is not None:
         yield broken_unit(state, "DUMP_TRUNCATED", f"the XML ends mid-document: {closed_error}",
                           fed, counter.count)
     elif state.pages == 0:
         yield failed_unit(path, "XML_NO_PAGES", "no <page> element in this XML file")
+
+
+def break_code(error: Exception) -> str:
+    """A stream that ends early is truncated; one with bad data in it is corrupt."""
+    return "DUMP_TRUNCATED" if isinstance(error, EOFError) else "DUMP_CORRUPT"
 
 
 def broken_unit(state: DumpState, code: str, message: str, offset: int,
@@ -452,7 +457,7 @@ def iter_jsonl(path: str, peek: bytes, stream, namespaces: set[int],
         if unit is not None:
             yield unit
     if stream.error is not None:
-        yield failed_unit(path, "DUMP_TRUNCATED", f"the compressed stream breaks after "
+        yield failed_unit(path, break_code(stream.error), f"the compressed stream breaks after "
                           f"{stream.count} bytes: {stream.error}")
 
 

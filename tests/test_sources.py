@@ -117,6 +117,20 @@ def test_multistream_bz2_and_truncation_keeps_earlier_pages(tmp_path):
     assert broken.doc_id.startswith("cut.xml.bz2#@")
 
 
+def test_corrupt_bz2_stream_is_reported_as_corrupt(tmp_path):
+    header, pages = make_dump(3)
+    streams = [bz2.compress(header + pages[0]), bz2.compress(pages[1]),
+               bz2.compress(pages[2] + b"</mediawiki>\n")]
+    data = bytearray(b"".join(streams))
+    middle = len(streams[0]) + len(streams[1]) + 60
+    data[middle:middle + 40] = b"\x00" * 40
+    path = tmp_path / "bad.xml.bz2"
+    path.write_bytes(bytes(data))
+    result = units(path)
+    assert [u.page_id for u in result[:-1]] == [1, 2]
+    assert result[-1].problems[0].code in ("DUMP_CORRUPT", "DUMP_TRUNCATED")
+
+
 def test_corrupt_gzip_keeps_earlier_pages(tmp_path):
     header, pages = make_dump(40)
     noise = random.Random(7)
