@@ -260,9 +260,3 @@ def is_group_key(key: str | None) -> bool:
 def is_identifier_key(key: str | None) -> bool:
     """A key holding a code or catalogue number (`calling_code`, `oclc`): never a quantity."""
     return bool(key_words(key) & _IDENTIFIER_WORDS)
-
-
-@lru_cache(maxsize=8192)
-def is_percent_key(key: str | None) -> bool:
-    """A key whose bare numbers are percentages: `percentage`, `vote_share`, a `%` column."""
-    return bool(key) and key.rsplit("_", 1)[-1] in ("percent", "percentage", "pct", "share")

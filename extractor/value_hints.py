@@ -158,8 +158,6 @@ def _fast(raw: str, key: str | None, text: str) -> Val | None:
     if _FAST_INTEGER.fullmatch(text):
         if atoms.is_colour_key(key) or atoms.is_change_key(key) or atoms.is_identifier_key(key):
             return None
-        if atoms.is_percent_key(key):
-            return None
         if len(text) == 4 and atoms.is_year_key(key) and looks_like_year(text):
             return None
         return Val(raw, text, "integer", number=float(text.replace(",", "")), decimals=0)

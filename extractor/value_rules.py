@@ -206,11 +206,6 @@ def _plain_number(raw: str, text: str, key: str | None) -> Val:
         return untyped(raw, text, "leading_zero")  # `030`: a code, not thirty
     if looks_like_year(text) and atoms.is_year_key(key):
         return make(raw, text, "date", date=text, date_precision="year")
-    if atoms.is_percent_key(key):  # `45.3` in a `%` column
-        value = _number(raw, text, "percent", text, unit="%")
-        if value.kind == "percent":
-            value.flags.append("unit_from_key")
-        return value
     kind = "change" if atoms.is_change_key(key) else "number"
     return _number(raw, text, kind, text)
 

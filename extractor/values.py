@@ -73,8 +73,6 @@ trend_up,               a sign hint on a value that is not a change (`{{increase
 trend_down,             employees): the number is left as written
 trend_steady
 sign_conflict           the written sign and the template's sign disagree; the written one is kept
-unit_from_key           a bare number in a percentage key (`45.3` under `%`, `vote_share`): kind
-                        `percent`
 colour_from_template    the colour came from a colour template (hint `colour`)
 date_from_template      date and precision came from {{start date}} and the like (hint `date`)
 unit_from_template      the unit came from {{convert}} (hint `unit`)

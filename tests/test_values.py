@@ -118,12 +118,11 @@ def test_ambiguous_number_is_flagged_not_guessed(raw):
     assert (value.kind, value.number, value.flags) == ("text", None, ["ambiguous_number"])
 
 
-def test_bare_number_in_a_percentage_key_is_a_percentage():
-    value = parse_value("45.3", "percent")
-    assert (value.kind, value.number, value.unit, value.flags) == (
-        "percent", 45.3, "%", ["unit_from_key"],
-    )  # fmt: skip
-    assert parse_value("45", "vote_share").kind == "percent"
+def test_bare_number_in_a_percentage_key_stays_a_number():
+    # The key says what the number measures; the kind says how it was written. (Tables rely on
+    # this: a `%` column of `31.88` is a decimal column.)
+    value = parse_value("45.3", "percentage")
+    assert (value.kind, value.number, value.unit) == ("decimal", 45.3, None)
 
 
 def test_dot_in_a_percentage_is_a_decimal_mark():
