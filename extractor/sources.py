@@ -61,7 +61,7 @@ class SourceStats:
     namespace_skipped: int = 0
     compressed_bytes: int = 0  # bytes read from disk
     uncompressed_bytes: int = 0  # bytes after decompression
-    failed_files: int = 0
+    failed_units: int = 0  # units carrying a fatal problem (a failed articles row each)
 
 
 @dataclass
@@ -114,7 +114,7 @@ def iter_units(paths: list[str], *, namespaces: set[int] | None = None,
         for unit in iter_file(path, namespaces, stats):
             stats.units += 1
             if any(p.severity == "fatal" for p in unit.problems):
-                stats.failed_files += 1
+                stats.failed_units += 1
             yield unit
 
 
