@@ -350,3 +350,10 @@ def test_reference_over_several_lines_stays_in_its_paragraph():
     assert [(p.text, p.line, p.end_line) for p in article.paragraphs] == [
         ("Claim. More.", 1, 4), ("Next.", 6, 6)]
     assert article.lists == []
+
+
+def test_indented_table_is_a_table():
+    article = parse("Intro.\n:{| class=\"wikitable\"\n! A !! B\n|-\n| 1 || 2\n|}\nAfter.")
+    (table,) = article.tables
+    assert [[c.text for c in r.cells] for r in table.rows] == [["A", "B"], ["1", "2"]]
+    assert [p.text for p in article.paragraphs] == ["Intro.", "After."]

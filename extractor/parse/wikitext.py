@@ -349,7 +349,7 @@ class BodyReader:
     def read_one(self, lines: list[LogicalLine], i: int) -> int:
         line = lines[i]
         masked = line.masked.strip()
-        if masked.startswith("{|"):
+        if masked.lstrip(":").startswith("{|"):  # `:{|` indents a table; it is still one
             self.flush()
             return self.read_table(lines, i)
         if heading := _HEADING.match(masked):
@@ -439,6 +439,8 @@ class BodyReader:
         closed = False
         while j < len(lines):
             masked = lines[j].masked.lstrip()
+            if j == i:
+                masked = masked.lstrip(":")
             if masked.startswith("{|"):
                 depth += 1
             elif masked.startswith("|}"):
