@@ -95,6 +95,21 @@ def round_robin(plan: dict[str, Callable[[], dict]], repeat: int, label: str,
     return {name: failed.get(name) or {"runs": runs[name]} for name in plan}
 
 
+def add_round_ratios(out: dict, rounds: dict, pairs: list[tuple[str, str]]) -> None:
+    """For (ours, reference) measured in the same rounds on the same bytes: the throughput ratio
+    of each round (reference seconds over ours), and their median, in out[ours]["vs"][ref].
+    Taken round by round, a ratio sees one load on both sides: steadier than a ratio of medians
+    on a shared machine."""
+    for mine, ref in pairs:
+        a, b = rounds.get(mine, {}).get("runs"), rounds.get(ref, {}).get("runs")
+        if not a or not b or len(a) != len(b):
+            continue
+        ratios = [r["seconds"] / m["seconds"] for m, r in zip(a, b, strict=True) if m["seconds"]]
+        if ratios:
+            out[mine].setdefault("vs", {})[ref] = {"per_round": ratios,
+                                                  "median": statistics.median(ratios)}
+
+
 def one_process(args: argparse.Namespace) -> dict:
     """Every one-process measurement on the corpus articles, in interleaved rounds."""
     texts = baselines.load_texts(args.corpus)
@@ -124,6 +139,9 @@ def one_process(args: argparse.Namespace) -> dict:
     rounds = round_robin(plan, args.repeat, "corpus", limits={"mwparserfromhell_full": 2})
     for name, result in rounds.items():
         out[name] = summarise(result["runs"], nbytes) if "runs" in result else result
+    add_round_ratios(out, rounds, [
+        ("ours_cli_infoboxes_j1", "wtf_infobox"), ("ours_lib_infoboxes", "wtf_infobox"),
+        ("ours_cli_all_j1", "wtf_both"), ("ours_lib_all", "wtf_both")])
     return out
 
 
@@ -148,6 +166,8 @@ def dump_runs(args: argparse.Namespace, size: float) -> dict:
             out[name] = result
         else:
             out[name] = summarise(result["runs"], nbytes if name.startswith("ours") else None)
+    add_round_ratios(out, rounds, [("ours_cli_all_j2", "floor_lbzip2_n2_lxml"),
+                                   ("ours_cli_infoboxes_j2", "floor_lbzip2_n2_lxml")])
     return out
 
 

@@ -131,3 +131,15 @@ def test_run_quick_help():
     done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--help"],
                           capture_output=True, text=True)
     assert done.returncode == 0 and "--quick" in done.stdout
+
+
+def test_targets_prefer_per_round_ratios():
+    import run  # bench/run.py
+
+    rounds = {"ours_lib_all": {"runs": [{"seconds": 1.0}, {"seconds": 4.0}, {"seconds": 1.0}]},
+              "wtf_both": {"runs": [{"seconds": 3.0}, {"seconds": 8.0}, {"seconds": 2.0}]}}
+    out = {"ours_lib_all": {"MB_per_s": 1.0}, "wtf_both": {"MB_per_s": 1.0}}
+    run.add_round_ratios(out, rounds, [("ours_lib_all", "wtf_both")])
+    assert out["ours_lib_all"]["vs"]["wtf_both"]["median"] == 2.0
+    target = report_md.targets({"one_process": out})[1]
+    assert target["ratio"] == 2.0 and target["result"] == "pass"
