@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -48,6 +49,8 @@ class TreeMonitor(threading.Thread):
         self.peak_pss = 0
         self.peak_processes = 0
         self._next_pss = 0.0
+        self._start = time.monotonic()
+        self.timeline: list[tuple[float, float]] = []  # (seconds, RSS sum MB), about 1 a second
         self._halt = threading.Event()
 
     def tree(self) -> list[psutil.Process]:
@@ -66,6 +69,9 @@ class TreeMonitor(threading.Thread):
             except psutil.Error:
                 continue  # a worker that just ended
         self.peak_rss = max(self.peak_rss, rss)
+        elapsed = time.monotonic() - self._start
+        if not self.timeline or elapsed - self.timeline[-1][0] >= 1.0:
+            self.timeline.append((round(elapsed, 1), round(rss / 1e6, 1)))
         self.peak_processes = max(self.peak_processes, len(procs))
         now = time.monotonic()
         if now >= self._next_pss and procs:
@@ -81,6 +87,14 @@ class TreeMonitor(threading.Thread):
     def stop(self) -> None:
         self._halt.set()
         self.join()
+
+
+def thin(points: list, most: int) -> list:
+    """At most `most` points, evenly picked, the last one kept."""
+    if len(points) <= most:
+        return points
+    step = len(points) / most
+    return [points[int(i * step)] for i in range(most - 1)] + [points[-1]]
 
 
 def run_monitored(cmd: list[str], timeout: float | None = None) -> dict:
@@ -105,6 +119,7 @@ def run_monitored(cmd: list[str], timeout: float | None = None) -> dict:
         "wall_seconds": wall, "returncode": code,
         "peak_pss_MB": monitor.peak_pss / 1e6, "peak_rss_MB": monitor.peak_rss / 1e6,
         "peak_processes": monitor.peak_processes,
+        "rss_timeline_MB": thin(monitor.timeline, 60),
         "stdout": stdout[-2000:], "stderr": stderr[-2000:],
     }
 
@@ -128,7 +143,9 @@ def cli_options() -> str:
 
 
 def cli_has(option: str) -> bool:
-    return option in cli_options()
+    """Whether `extractor extract --help` lists this option (as an option, not inside a word)."""
+    return re.search(rf"(^|[\s,\[]){re.escape(option)}([\s=,\]]|$)", cli_options(),
+                     re.MULTILINE) is not None
 
 
 def run_cli(paths: list[Path], *, jobs: int, only: str | None = None, fmt: str = "parquet",
