@@ -674,15 +674,16 @@ _PREFIX_HANDLERS: tuple[tuple[str, Handler], ...] = (("lang-", _lang_prefixed),
 # paragraph's {{convert}} reads exactly as an infobox value's does. ~10x faster than building
 # mwparserfromhell's tree for every paragraph.
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-_REF = re.compile(r"<ref\b[^>]*?/>|<ref\b[^>]*>.*?(?:</ref\s*>|\Z)", re.DOTALL | re.IGNORECASE)
-_DROPPED = re.compile(r"<(" + "|".join(_DROPPED_TAGS) + r")\b[^>]*?(?:/>|>.*?(?:</\1\s*>|\Z))",
+_REF = re.compile(r"<ref\b[^<>]*?/>|<ref\b[^<>]*>.*?(?:</ref\s*>|\Z)", re.DOTALL | re.IGNORECASE)
+_DROPPED = re.compile(r"<(" + "|".join(_DROPPED_TAGS) + r")\b[^<>]*?(?:/>|>.*?(?:</\1\s*>|\Z))",
                       re.DOTALL | re.IGNORECASE)
 _NOWIKI = re.compile(r"<nowiki\s*>(.*?)</nowiki\s*>|<nowiki\s*/>", re.DOTALL | re.IGNORECASE)
 _INNER_TEMPLATE = re.compile(r"\{\{([^{}]*)\}\}")
 _INNER_LINK = re.compile(r"\[\[([^\[\]]*)\]\]")
-_EXTERNAL = re.compile(r"\[(?:https?:|ftp:|//)[^\s\]]*\s*([^\]]*)\]")
+# an external link label stays on one line (an unclosed one cannot scan the whole page)
+_EXTERNAL = re.compile(r"\[(?:https?:|ftp:|//)[^\s\]\[]*[ \t]*([^\]\n\[]*)\]")
 _QUOTES = re.compile(r"'{2,5}")
-_BREAK = re.compile(r"<br\s*/?>|</?(?:p|div|li|tr)\b[^>]*>", re.IGNORECASE)
+_BREAK = re.compile(r"<br\s*/?>|</?(?:p|div|li|tr)\b[^<>]*>", re.IGNORECASE)
 _ANY_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*\b[^<>]*>")
 _HELD = re.compile("\ue000(\\d+)\ue001")
 MAX_PASSES = 50  # deeper template nesting than this stays as text
@@ -757,7 +758,7 @@ def _fast_link(match: re.Match) -> str:
 
 
 def _fast_note(renderer: Renderer, ref: str) -> str:
-    body = re.sub(r"^<ref\b[^>]*>|</ref\s*>$", "", ref, flags=re.IGNORECASE)
+    body = re.sub(r"^<ref\b[^<>]*>|</ref\s*>$", "", ref, flags=re.IGNORECASE)
     if not ref.endswith("/>") and body.strip():
         note = fast_render(body).text
         if note:

@@ -357,3 +357,11 @@ def test_indented_table_is_a_table():
     (table,) = article.tables
     assert [[c.text for c in r.cells] for r in table.rows] == [["A", "B"], ["1", "2"]]
     assert [p.text for p in article.paragraphs] == ["Intro.", "After."]
+
+
+@pytest.mark.parametrize("soup", ["[http://x ", "<div ", "<pre ", "<ref name=x ", "<math>", "== ",
+                                  "[[", "{{", "<!--", "'''", "<ref>\n", "{|\n|-\n"])
+def test_unclosed_markup_repeated_stays_linear(soup):
+    """Each of these once made a regular expression rescan the rest of the page per opener."""
+    article = parse(soup * 50_000)
+    assert article.status in ("ok", "partial")

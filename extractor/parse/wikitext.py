@@ -72,7 +72,7 @@ def is_infobox_name(name: str) -> bool:
 # mwparserfromhell does not parse inside these tags (its PARSER_BLACKLIST), nor in comments.
 _OPAQUE = re.compile(
     r"<!--.*?(?:-->|\Z)|<(nowiki|pre|math|source|syntaxhighlight|gallery|timeline|score|ce|chem|"
-    r"hiero|graph|imagemap|templatedata|categorytree|inputbox|section)\b[^>]*?"
+    r"hiero|graph|imagemap|templatedata|categorytree|inputbox|section)\b[^<>]*?"
     r"(?:/>|>.*?(?:</\1\s*>|\Z))",
     re.DOTALL | re.IGNORECASE,
 )
@@ -284,7 +284,26 @@ _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:]?\s*\) ?")
 _ONLY_LINK = re.compile(r"^\s*\[\[[^\]]*\]\]\s*$")
 
 
-_MULTILINE_REF = re.compile(r"<ref\b[^>]*(?<!/)>.*?</ref\s*>", re.DOTALL | re.IGNORECASE)
+_REF_OPEN = re.compile(r"<ref\b[^<>]*(?<!/)>", re.IGNORECASE)
+_REF_CLOSE = re.compile(r"</ref\s*>", re.IGNORECASE)
+
+
+def multiline_refs(masked: str) -> list[tuple[int, int]]:
+    """(start, end) of each `<ref>...</ref>` that spans lines. Linear: an opener whose next
+    closer comes after another opener is unclosed and ignored (no rescans to the page end)."""
+    openers = [m.start() for m in _REF_OPEN.finditer(masked)]
+    closers = [m.end() for m in _REF_CLOSE.finditer(masked)]
+    found = []
+    for index, start in enumerate(openers):
+        k = bisect.bisect_right(closers, start)
+        if k == len(closers):
+            break
+        end = closers[k]
+        if index + 1 < len(openers) and openers[index + 1] < end:
+            continue
+        if masked.find("\n", start, end) >= 0:
+            found.append((start, end))
+    return found
 
 
 @dataclass(slots=True)
@@ -305,7 +324,7 @@ def logical_lines(text: str, masked: str, spans: list[Span],
         starts = LineIndex(text).starts
     ranges = [(span.start, span.end) for span in spans]
     if "<ref" in masked or "<REF" in masked:  # a reference written over several lines
-        ranges += [m.span() for m in _MULTILINE_REF.finditer(masked) if "\n" in m.group()]
+        ranges += multiline_refs(masked)
     for begin, finish in ranges:
         i = bisect.bisect_right(starts, begin) - 1
         reach[starts[i]] = max(reach.get(starts[i], 0), finish)
