@@ -64,6 +64,11 @@ def _parser() -> argparse.ArgumentParser:
         help="input MB per partition, the unit of parallel work and of resume "
         "(default: several per worker, at most 32)",
     )
+    extract.add_argument(
+        "--only", choices=("all", "infoboxes"), default="all",
+        help="'infoboxes' skips tables and prose (faster); election and legislature pages are "
+        "still read whole, for reconciliation's witnesses (default: all)",
+    )
     extract.add_argument("--summary-json", metavar="PATH", help="also write the summary as JSON")
     extract.add_argument("--no-report", action="store_true", help="skip report.html/.md/.json")
     extract.add_argument(
@@ -125,6 +130,7 @@ def _extract(args: argparse.Namespace) -> int:
         engine=args.engine,
         scheduler=args.scheduler,
         partition_mb=args.partition_mb,
+        only_infoboxes=args.only == "infoboxes",
     )
     if args.summary_json:
         write_summary(result, args.summary_json)

@@ -32,9 +32,11 @@ class Options:
     out_dir: str
     csv: bool = True
     namespaces: tuple[int, ...] = (0,)
+    only_infoboxes: bool = False
 
     def fingerprint(self) -> dict[str, Any]:
-        return {"csv": self.csv, "namespaces": list(self.namespaces)}
+        return {"csv": self.csv, "namespaces": list(self.namespaces),
+                "only_infoboxes": self.only_infoboxes}
 
 
 @dataclass
@@ -67,7 +69,7 @@ def run_partition(
     try:
         units = partition_units(partition, set(options.namespaces), stats)
         for batch in batches(units):
-            rows, part = process_units(batch)
+            rows, part = process_units(batch, options.only_infoboxes)
             sink.add(rows)
             tally.merge(part)
             if progress is not None:

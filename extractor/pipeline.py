@@ -21,9 +21,10 @@ from extractor.parse.flat import parse_flat
 Rows = dict[str, list[dict[str, Any]]]
 
 
-def articles_from_unit(unit: Any) -> list[Article]:
+def articles_from_unit(unit: Any, body: bool = True) -> list[Article]:
     """One source unit (a flat file, a wikitext page) to its articles; unreadable units become
-    a failed article carrying the source's problem."""
+    a failed article carrying the source's problem. `body=False` reads only the infoboxes of a
+    wikitext page (the flat grammar always reads everything: it is one pass either way)."""
     fatal = [p for p in unit.problems if p.severity == "fatal"]
     if fatal and not unit.text:
         name = Path(unit.source).name
@@ -49,6 +50,7 @@ def articles_from_unit(unit: Any) -> list[Article]:
                 doc_id=unit.doc_id,
                 source=unit.source,
                 page_id=unit.page_id,
+                body=body,
             )
         ]
     for article in articles:
@@ -99,8 +101,12 @@ def raw_rows(article: Article, flag: str) -> Rows:
     return {"infobox_fields": fields, "table_cells": cells}
 
 
-def process_article(article: Article) -> Rows:
-    """The per-article function: typed records, reconciliation, and every output row."""
+def process_article(article: Article, only_infoboxes: bool = False, unit: Any = None) -> Rows:
+    """The per-article function: typed records, reconciliation, and every output row.
+
+    `only_infoboxes` leaves tables out of the output. An article parsed without its body (see
+    `articles_from_unit`) is read again whole when it holds an election or a legislature, so
+    reconciliation has the same witnesses (prose, tables) either way; those are rare."""
     from extractor.reconcile import reconcile
     from extractor.schemas.registry import build_records, records_to_rows
 
@@ -108,7 +114,13 @@ def process_article(article: Article) -> Rows:
     n_findings = 0
     try:
         records = build_records(article)
+        if unit is not None and (records.elections or records.legislatures):
+            article = articles_from_unit(unit, body=True)[0]
+            records = build_records(article)
         rows = records_to_rows(article.doc_id, records)
+        if only_infoboxes:
+            rows.pop("tables", None)
+            rows.pop("table_cells", None)
         recon = reconcile(article, records)
         for table, table_rows in recon.to_rows(article.doc_id).items():
             rows[table] = table_rows
@@ -168,13 +180,16 @@ class Tally:
         self.open.update(other.open)
 
 
-def process_units(units: list[Any]) -> tuple[Rows, Tally]:
+def process_units(units: list[Any], only_infoboxes: bool = False) -> tuple[Rows, Tally]:
     """A batch of source units to rows (the unit of work shipped to a process or a worker)."""
     merged: Rows = {}
     tally = Tally()
+    skim = only_infoboxes
     for unit in units:
-        for article in articles_from_unit(unit):
-            rows = process_article(article)
+        articles = articles_from_unit(unit, body=not (skim and unit.format == "wikitext"))
+        for article in articles:
+            lazy = unit if skim and unit.format == "wikitext" else None
+            rows = process_article(article, only_infoboxes, lazy)
             tally.add(rows)
             for table, table_rows in rows.items():
                 merged.setdefault(table, []).extend(table_rows)

@@ -97,6 +97,7 @@ def extract(
     engine: str = "local",
     scheduler: str | None = None,
     partition_mb: float | None = None,
+    only_infoboxes: bool = False,
 ) -> RunResult:
     """Run the pipeline over `paths` and write every output table (and the report) to `out_dir`."""
     from extractor.sources import expand_paths
@@ -107,7 +108,7 @@ def extract(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     options = Options(str(out), csv=fmt in ("csv", "both"),
-                      namespaces=tuple(sorted(namespaces or {0})))
+                      namespaces=tuple(sorted(namespaces or {0})), only_infoboxes=only_infoboxes)
     work = plan(files, target_bytes=_partition_bytes(files, jobs, partition_mb))
     keys = [p.key for p in work.partitions]
     if resume:

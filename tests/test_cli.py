@@ -132,3 +132,15 @@ def test_report_command_rebuilds(fixtures_out):
     result = run("report", str(out))
     assert (out / "report.json").is_file()
     assert "report.html" in result.stdout
+
+
+def test_only_infoboxes_skips_tables_but_keeps_the_witnesses(tmp_path):
+    run("extract", str(FIXTURES / "twin"), str(FIXTURES / "wikitext"), "-o", str(tmp_path),
+        "--only", "infoboxes", "--quiet", "--no-report", "--jobs", "1")
+    assert len(pd.read_csv(tmp_path / "table_cells.csv")) == 0
+    assert len(pd.read_csv(tmp_path / "infobox_fields.csv")) > 0
+    repairs = pd.read_csv(tmp_path / "repairs.csv")
+    # both forms of the election: the prose and the candidates table still weigh in
+    assert sorted(repairs["doc_id"]) == ["kestrel_election.txt#1", "kestrel_election.wiki#1"]
+    evidence = repairs[repairs["doc_id"] == "kestrel_election.wiki#1"].iloc[0]["evidence"]
+    assert '"family": "prose"' in evidence and "No. of candidates" in evidence

@@ -550,8 +550,11 @@ def template_call(source: str):
 # --- the entry point -------------------------------------------------------------------------
 
 def parse_wikitext(text: str, *, title: str, doc_id: str, source: str,
-                   page_id: int | None = None) -> Article:
-    """One page of wikitext to an Article. Never raises: what fails becomes a Problem."""
+                   page_id: int | None = None, body: bool = True) -> Article:
+    """One page of wikitext to an Article. Never raises: what fails becomes a Problem.
+
+    With `body=False` only the infoboxes are read (sections, prose and tables are left empty):
+    the fast path of an infoboxes-only run."""
     article = Article(doc_id=doc_id, title=title, source=source, format="wikitext",
                       page_id=page_id, bytes=len(text.encode("utf-8", "replace")))
     article.end_line = text.count("\n") + 1
@@ -569,7 +572,8 @@ def parse_wikitext(text: str, *, title: str, doc_id: str, source: str,
             spans = sorted(spans + recovered, key=lambda s: s.start)
         top = outermost(spans)
         article.infoboxes = parse_infoboxes(text, infobox_spans(spans), lines, article.problems)
-        BodyReader(article, top).read(logical_lines(text, masked, top, lines.starts))
+        if body:
+            BodyReader(article, top).read(logical_lines(text, masked, top, lines.starts))
     except RecursionError:
         article.problems.append(Problem(code="PAGE_TOO_DEEP", severity="error",
                                         message="nesting too deep; the rest of the page is lost"))
