@@ -252,10 +252,23 @@ def test_utf8_and_crlf_tolerated():
     assert article.paragraphs[0].text == "Text"
 
 
-def test_huge_unclosed_infobox_is_refused_not_parsed():
-    article = parse("{{Infobox x\n| a = " + "word " * 500_000 + "\n")
-    assert [p.code for p in article.problems][:2] == ["INFOBOX_UNCLOSED", "INFOBOX_TOO_LARGE"]
+def test_huge_unclosed_infobox_is_read_without_the_tokenizer():
+    article = parse("{{Infobox x\n| a = " + "word " * 500_000 + "\n| b = {{nts|5}}\n")
+    assert [p.code for p in article.problems] == ["INFOBOX_UNCLOSED"]
     assert article.status == "partial"
+    (infobox,) = article.infoboxes
+    assert [f.key for f in infobox.fields] == ["a", "b"] and infobox.fields[1].text == "5"
+    assert infobox.fields[1].line == 3
+
+
+def test_unclosed_infoboxes_repeated_stay_linear():
+    article = parse("{{Infobox x\n|a=1\n" * 20_000)
+    assert article.status == "partial" and len(article.infoboxes[0].fields) == 20_000
+
+
+def test_huge_closed_infobox_is_refused():
+    article = parse("{{Infobox x\n| a = " + "word " * 500_000 + "\n}}")
+    assert [p.code for p in article.problems] == ["INFOBOX_TOO_LARGE"]
 
 
 # --- whole corpus (opt-in: pytest -m slow) ---------------------------------------------------

@@ -142,16 +142,23 @@ def infobox_spans(spans: list[Span]) -> list[Span]:
     return outermost([s for s in spans if is_infobox_name(s.name)])
 
 
-def parse_infoboxes(text: str, spans: list[Span], lines: LineIndex,
-                    problems: list[Problem]) -> list[Infobox]:
+def parse_infoboxes(text: str, spans: list[Span], lines: LineIndex, problems: list[Problem],
+                    masked: str | None = None, all_spans: list[Span] | None = None
+                    ) -> list[Infobox]:
+    """The infoboxes of the given (outermost infobox) spans. A closed span goes through
+    mwparserfromhell; an unclosed one (recovered) is split by `recovered_infobox`, since the
+    tokenizer's backtracking over unclosed braces can take minutes."""
     infoboxes: list[Infobox] = []
     for span in spans:
+        if span.recovered:
+            infoboxes.append(recovered_infobox(text, masked or text, span, all_spans or [], lines))
+            continue
         if span.end - span.start > MAX_INFOBOX_CHARS:
             problems.append(Problem(code="INFOBOX_TOO_LARGE", line=lines.line(span.start),
                                     message=f"{span.name!r} spans {span.end - span.start} "
                                             "characters; not read"))
             continue
-        source = text[span.start:span.end] + ("\n}}" if span.recovered else "")
+        source = text[span.start:span.end]
         try:
             code = mwparserfromhell.parse(source)
         except Exception as exc:  # noqa: BLE001 - the tokenizer's limits are input problems
@@ -165,6 +172,52 @@ def parse_infoboxes(text: str, spans: list[Span], lines: LineIndex,
             continue
         add_infobox(first, span.start, None, infoboxes, lines, problems)
     return infoboxes
+
+
+_FIELD_TOKENS = re.compile(r"\[\[|\]\]|\||\n")
+
+
+def recovered_infobox(text: str, masked: str, span: Span, all_spans: list[Span],
+                      lines: LineIndex) -> Infobox:
+    """An unclosed infobox read up to `span.end`: its parameters split at the pipes that are
+    neither inside a matched template nor inside a link, as MediaWiki would have split them."""
+    cuts = [span.start + 2]
+    inner = bisect.bisect_right([s.start for s in all_spans], span.start)
+    link_depth = 0
+    position = span.start + 2
+    for match in _FIELD_TOKENS.finditer(masked, span.start + 2, span.end):
+        if match.start() < position:
+            continue
+        while inner < len(all_spans) and all_spans[inner].end <= match.start():
+            inner += 1
+        if inner < len(all_spans) and all_spans[inner].start <= match.start():
+            position = all_spans[inner].end  # inside a matched template: skip it
+            continue
+        token = match.group()
+        if token == "\n":
+            link_depth = 0
+        elif token == "[[":
+            link_depth += 1
+        elif token == "]]":
+            link_depth = max(link_depth - 1, 0)
+        elif link_depth == 0:
+            cuts.append(match.start())
+    cuts.append(span.end)
+    name = normalise_template_name(text[cuts[0]:cuts[1]])
+    infobox = Infobox(template=name, line=lines.line(span.start))
+    positional = 0
+    for begin, end in zip(cuts[1:-1], cuts[2:], strict=True):
+        piece = text[begin + 1:end]
+        key, equals, value = piece.partition("=")
+        if not equals:
+            positional += 1
+            key, value = str(positional), piece
+        start = begin + 1 + len(piece) - len(piece.lstrip())
+        rendered = fast_render(value.strip(), keep_unknown=True)
+        infobox.fields.append(InfoboxField(key=key.strip(), value=value.strip(),
+                                           line=lines.line(start), text=rendered.text,
+                                           hints=rendered.hints))
+    return infobox
 
 
 def add_infobox(template: Template, offset: int, parent: int | None, out: list[Infobox],
@@ -571,7 +624,8 @@ def parse_wikitext(text: str, *, title: str, doc_id: str, source: str,
         if recovered:
             spans = sorted(spans + recovered, key=lambda s: s.start)
         top = outermost(spans)
-        article.infoboxes = parse_infoboxes(text, infobox_spans(spans), lines, article.problems)
+        article.infoboxes = parse_infoboxes(text, infobox_spans(spans), lines, article.problems,
+                                            masked, spans)
         if body:
             BodyReader(article, top).read(logical_lines(text, masked, top, lines.starts))
     except RecursionError:
