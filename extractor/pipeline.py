@@ -21,10 +21,11 @@ from extractor.parse.flat import parse_flat
 Rows = dict[str, list[dict[str, Any]]]
 
 
-def articles_from_unit(unit: Any, body: bool = True) -> list[Article]:
+def articles_from_unit(unit: Any, body: bool = True, prose: bool = True) -> list[Article]:
     """One source unit (a flat file, a wikitext page) to its articles; unreadable units become
     a failed article carrying the source's problem. `body=False` reads only the infoboxes of a
-    wikitext page (the flat grammar always reads everything: it is one pass either way)."""
+    wikitext page, `prose=False` skips its paragraphs and bullets (the flat grammar always
+    reads everything: it is one pass either way)."""
     fatal = [p for p in unit.problems if p.severity == "fatal"]
     if fatal and not unit.text:
         name = Path(unit.source).name
@@ -51,6 +52,7 @@ def articles_from_unit(unit: Any, body: bool = True) -> list[Article]:
                 source=unit.source,
                 page_id=unit.page_id,
                 body=body,
+                prose=prose,
             )
         ]
     for article in articles:
@@ -104,9 +106,10 @@ def raw_rows(article: Article, flag: str) -> Rows:
 def process_article(article: Article, only_infoboxes: bool = False, unit: Any = None) -> Rows:
     """The per-article function: typed records, reconciliation, and every output row.
 
-    `only_infoboxes` leaves tables out of the output. An article parsed without its body (see
-    `articles_from_unit`) is read again whole when it holds an election or a legislature, so
-    reconciliation has the same witnesses (prose, tables) either way; those are rare."""
+    `only_infoboxes` leaves tables out of the output. An article parsed without its body or its
+    prose (`unit` given, see `articles_from_unit`) is read again whole when it holds an election
+    or a legislature, so reconciliation has the same witnesses (prose, tables) either way; such
+    pages are rare, and no other output reads the prose."""
     from extractor.reconcile import reconcile
     from extractor.schemas.registry import build_records, records_to_rows
 
@@ -184,12 +187,11 @@ def process_units(units: list[Any], only_infoboxes: bool = False) -> tuple[Rows,
     """A batch of source units to rows (the unit of work shipped to a process or a worker)."""
     merged: Rows = {}
     tally = Tally()
-    skim = only_infoboxes
     for unit in units:
-        articles = articles_from_unit(unit, body=not (skim and unit.format == "wikitext"))
+        lazy = unit.format == "wikitext"
+        articles = articles_from_unit(unit, body=not only_infoboxes, prose=not lazy)
         for article in articles:
-            lazy = unit if skim and unit.format == "wikitext" else None
-            rows = process_article(article, only_infoboxes, lazy)
+            rows = process_article(article, only_infoboxes, unit if lazy else None)
             tally.add(rows)
             for table, table_rows in rows.items():
                 merged.setdefault(table, []).extend(table_rows)

@@ -405,8 +405,9 @@ def _line_end(text: str, begin: int) -> int:
 class BodyReader:
     """Reads logical lines into sections, paragraphs, bullet lists and tables."""
 
-    def __init__(self, article: Article, spans: list[Span]):
+    def __init__(self, article: Article, spans: list[Span], prose: bool = True):
         self.article = article
+        self.prose = prose  # False: paragraphs and bullets are skipped, not rendered
         self.span_at = {s.start: s for s in spans}  # outermost spans by start offset
         self.section = 0
         self.paragraph: list[LogicalLine] = []
@@ -478,6 +479,8 @@ class BodyReader:
         self.section = len(self.article.sections) - 1
 
     def add_bullet(self, line: LogicalLine) -> None:
+        if not self.prose:
+            return
         text = fast_render(line.text.strip().lstrip("*#:;").strip(), notes=False).text
         if text:
             self.bullets.append(BulletItem(text=text.replace("\n", " "), line=line.number))
@@ -488,6 +491,9 @@ class BodyReader:
 
     def flush_paragraph(self) -> None:
         if not self.paragraph:
+            return
+        if not self.prose:
+            self.paragraph = []
             return
         source = "\n".join(line.text for line in self.paragraph)
         if "__" in source:
@@ -603,11 +609,14 @@ def template_call(source: str):
 # --- the entry point -------------------------------------------------------------------------
 
 def parse_wikitext(text: str, *, title: str, doc_id: str, source: str,
-                   page_id: int | None = None, body: bool = True) -> Article:
+                   page_id: int | None = None, body: bool = True,
+                   prose: bool = True) -> Article:
     """One page of wikitext to an Article. Never raises: what fails becomes a Problem.
 
     With `body=False` only the infoboxes are read (sections, prose and tables are left empty):
-    the fast path of an infoboxes-only run."""
+    the fast path of an infoboxes-only run. With `prose=False` the body is read for its
+    sections and tables but paragraphs and bullets are skipped: rendering prose is the largest
+    cost of a page, and only reconciliation's witnesses read it."""
     article = Article(doc_id=doc_id, title=title, source=source, format="wikitext",
                       page_id=page_id, bytes=len(text.encode("utf-8", "replace")))
     article.end_line = text.count("\n") + 1
@@ -627,7 +636,7 @@ def parse_wikitext(text: str, *, title: str, doc_id: str, source: str,
         article.infoboxes = parse_infoboxes(text, infobox_spans(spans), lines, article.problems,
                                             masked, spans)
         if body:
-            BodyReader(article, top).read(logical_lines(text, masked, top, lines.starts))
+            BodyReader(article, top, prose).read(logical_lines(text, masked, top, lines.starts))
     except RecursionError:
         article.problems.append(Problem(code="PAGE_TOO_DEEP", severity="error",
                                         message="nesting too deep; the rest of the page is lost"))
