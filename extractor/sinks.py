@@ -41,9 +41,7 @@ def merge_csv(out_dir: str | Path, table: str, parts: list[int]) -> Path:
 
 def to_arrow(table: str, rows: list[dict]) -> pa.Table:
     """Rows to an Arrow table of the table's fixed schema (missing keys become nulls)."""
-    schema = SCHEMAS[table]
-    columns = {name: [row.get(name) for row in rows] for name in schema.names}
-    return pa.Table.from_pydict(columns, schema=schema)
+    return pa.Table.from_pylist(rows, schema=SCHEMAS[table])
 
 
 class _TableWriter:
