@@ -760,7 +760,7 @@ def _fast_link(match: re.Match) -> str:
 def _fast_note(renderer: Renderer, ref: str) -> str:
     body = re.sub(r"^<ref\b[^<>]*>|</ref\s*>$", "", ref, flags=re.IGNORECASE)
     if not ref.endswith("/>") and body.strip():
-        note = fast_render(body).text
+        note = fast_render(body, notes=False).text  # a note inside a note is dropped
         if note:
             renderer.notes.append(note)
     return ""

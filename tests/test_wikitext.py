@@ -378,3 +378,14 @@ def test_unclosed_markup_repeated_stays_linear(soup):
     """Each of these once made a regular expression rescan the rest of the page per opener."""
     article = parse(soup * 50_000)
     assert article.status in ("ok", "partial")
+
+
+@pytest.mark.parametrize("soup", ["<ref>", "<div>", "[http://x ", "{|\n|"])
+def test_tangled_infobox_is_split_without_the_tokenizer(soup):
+    """mwparserfromhell backtracks once per unclosed construct (30,000 <ref>: 40 s)."""
+    article = parse("{{Infobox x|a=" + soup * 20_000 + "|b=2}}\n" + soup * 20_000)
+    assert article.problems[0].code == "INFOBOX_TANGLED"
+    assert article.infoboxes[0].fields[0].key == "a"
+    assert article.infoboxes[0].fields[-1].value == "2"
+    results = parse("{{Election results|party1=A" + soup * 20_000 + "|votes1=3}}")
+    assert results.status in ("ok", "partial")

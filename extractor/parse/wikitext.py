@@ -150,7 +150,12 @@ def parse_infoboxes(text: str, spans: list[Span], lines: LineIndex, problems: li
     tokenizer's backtracking over unclosed braces can take minutes."""
     infoboxes: list[Infobox] = []
     for span in spans:
-        if span.recovered:
+        if span.recovered or too_tangled(text, span):
+            if not span.recovered:
+                problems.append(Problem(code="INFOBOX_TANGLED", severity="warning",
+                                        line=lines.line(span.start),
+                                        message="many unclosed tags or links; fields split "
+                                                "at top-level pipes"))
             infoboxes.append(recovered_infobox(text, masked or text, span, all_spans or [], lines))
             continue
         if span.end - span.start > MAX_INFOBOX_CHARS:
@@ -174,18 +179,39 @@ def parse_infoboxes(text: str, spans: list[Span], lines: LineIndex, problems: li
     return infoboxes
 
 
+_TAG_OPEN = re.compile(r"<[a-zA-Z]")
+MAX_UNCLOSED = 200  # mwparserfromhell backtracks once per unclosed construct: cost grows as n²
+
+
+def too_tangled(text: str, span: Span) -> bool:
+    return tangled(text[span.start:span.end])
+
+
+def tangled(source: str) -> bool:
+    """True when the source holds so many unclosed tags, links or tables that the tokenizer
+    would take seconds to minutes (30,000 unclosed <ref> tags: 40 s)."""
+    if "<" not in source and "[" not in source and "{|" not in source:
+        return False
+    tags = len(_TAG_OPEN.findall(source)) - source.count("</") - source.count("/>")
+    brackets = source.count("[") - source.count("]")
+    tables = source.count("{|") - source.count("|}")
+    return max(tags, 0) + max(brackets, 0) + max(tables, 0) > MAX_UNCLOSED
+
+
 _FIELD_TOKENS = re.compile(r"\[\[|\]\]|\||\n")
 
 
 def recovered_infobox(text: str, masked: str, span: Span, all_spans: list[Span],
                       lines: LineIndex) -> Infobox:
-    """An unclosed infobox read up to `span.end`: its parameters split at the pipes that are
-    neither inside a matched template nor inside a link, as MediaWiki would have split them."""
+    """An infobox read without the tokenizer (unclosed: up to `span.end`; or too tangled): its
+    parameters split at the pipes that are neither inside a matched template nor inside a
+    link, as MediaWiki would have split them."""
     cuts = [span.start + 2]
+    stop = span.end if span.recovered else span.end - 2  # a closed span ends with its "}}"
     inner = bisect.bisect_right([s.start for s in all_spans], span.start)
     link_depth = 0
     position = span.start + 2
-    for match in _FIELD_TOKENS.finditer(masked, span.start + 2, span.end):
+    for match in _FIELD_TOKENS.finditer(masked, span.start + 2, stop):
         if match.start() < position:
             continue
         while inner < len(all_spans) and all_spans[inner].end <= match.start():
@@ -202,7 +228,7 @@ def recovered_infobox(text: str, masked: str, span: Span, all_spans: list[Span],
             link_depth = max(link_depth - 1, 0)
         elif link_depth == 0:
             cuts.append(match.start())
-    cuts.append(span.end)
+    cuts.append(stop)
     name = normalise_template_name(text[cuts[0]:cuts[1]])
     infobox = Infobox(template=name, line=lines.line(span.start))
     positional = 0
@@ -594,7 +620,10 @@ def tail_line(line: LogicalLine, rest: int) -> LogicalLine:
 
 
 def template_call(source: str):
-    """The registry's view of one template (arguments rendered), or None if it is not one."""
+    """The registry's view of one template (arguments rendered), or None if it is not one
+    (or is too tangled for the tokenizer)."""
+    if tangled(source):
+        return None
     try:
         code = mwparserfromhell.parse(source)
     except Exception:  # noqa: BLE001
