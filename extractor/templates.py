@@ -316,8 +316,10 @@ for _names, _index in (
       "center", "sc", "small caps", "smallcaps", "nihongo", "abbr", "tooltip", "flag",
       "flagcountry", "flagu", "flag country", "marriage", "nq", "ill", "interlanguage link",
       "illm", "lang-x", "iast", "script", "ipa", "nbsp2", "proper name", "math", "longitem",
-      "nastaliq", "nowrap begin", "lien", "lien web", "langue"), 0),
-    (("lang", "native name", "sort", "url", "resize"), 1),
+      "nastaliq", "nowrap begin", "lien", "lien web", "langue", "sortkeyname", "仮リンク",
+      "sigfig", "drapeau2"), 0),
+    (("version",), -1),
+    (("lang", "native name", "sort", "url", "resize", "farblegende"), 1),
     (("transl",), -1),
 ):
     register(*_names)(_content(_index))
@@ -332,7 +334,10 @@ for _names, _text in (
       "by whom", "vague", "which", "who", "specify", "page needed", "verify", "better source",
       "colorbox end", "legend0", "col-begin", "col-break", "col-end", "ref label", "ref",
       "photomontage", "maplink", "nobreak", "-"), ""),
-    ((",",), ","),
+    ((",",), ","), (("snds",), " – "), (("0", "00", "000"), ""),
+    (("n/a", "na"), "N/A"), (("nom",), "Nominated"), (("won",), "Won"), (("yes",), "Yes"),
+    (("no",), "No"), (("partial",), "Partial"), (("tba",), "TBA"), (("dunno",), "?"),
+    (("drapeau", "flaggbild", "zászló", "drapel", "bandera", "flagicon image"), ""),
 ):
     register(*_names)(_literal(_text))
 
@@ -417,7 +422,8 @@ def date_hint(renderer: Renderer, year: int, month: int | None, day: int | None,
 @register("start date", "start date and age", "end date", "end date and age", "birth date",
           "birth date and age", "death date", "death date and age", "film date", "dts",
           "birth year and age", "death year and age", "date", "start-date", "end-date",
-          "birth-date", "death-date", "birth date and age2", "release date", "as of")
+          "birth-date", "death-date", "birth date and age2", "release date", "as of",
+          "formatdate")
 def _date(call: Call, renderer: Renderer) -> str:
     dmy = call.get("df").lower() in ("y", "yes", "1", "true")
     parts = [p for p in call.positional if p.strip()]
@@ -503,6 +509,26 @@ def _height(call: Call, renderer: Renderer) -> str:
     if parts:
         renderer.hint("unit", parts[0].split()[1])
     return " ".join(parts)
+
+
+@register("sfrac", "frac")
+def _fraction(call: Call, renderer: Renderer) -> str:
+    """`{{sfrac|1|2}}` → `1/2`; `{{sfrac|3|1|2}}` → `3 1/2`."""
+    args = [a for a in call.positional if a.strip()]
+    if len(args) == 3:
+        return f"{args[0]} {args[1]}/{args[2]}"
+    return "/".join(args) if len(args) == 2 else "".join(args)
+
+
+@register("fossil range")
+def _fossil_range(call: Call, renderer: Renderer) -> str:
+    renderer.hint("unit", "Ma")
+    return f"{call.arg(0)}–{call.arg(1)} Ma" if call.arg(1) else f"{call.arg(0)} Ma"
+
+
+@register("nyse", "nasdaq", "lse", "tyo", "euronext", "fwb", "hkex", "tsx", "asx", "bse", "nse")
+def _ticker(call: Call, renderer: Renderer) -> str:
+    return f"{call.name.upper()}: {call.arg(0)}"
 
 
 @register("linktext")
