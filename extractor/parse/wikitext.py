@@ -448,10 +448,13 @@ class BodyReader:
     def read_one(self, lines: list[LogicalLine], i: int) -> int:
         line = lines[i]
         masked = line.masked.strip()
+        if not masked:  # most common: the blank line between paragraphs
+            self.flush()
+            return i + 1
         if masked.lstrip(":").startswith("{|"):  # `:{|` indents a table; it is still one
             self.flush()
             return self.read_table(lines, i)
-        if heading := _HEADING.match(masked):
+        if masked[0] == "=" and (heading := _HEADING.match(masked)):
             self.flush()
             self.add_section(line, heading)
             return i + 1
