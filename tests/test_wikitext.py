@@ -389,3 +389,13 @@ def test_tangled_infobox_is_split_without_the_tokenizer(soup):
     assert article.infoboxes[0].fields[-1].value == "2"
     results = parse("{{Election results|party1=A" + soup * 20_000 + "|votes1=3}}")
     assert results.status in ("ok", "partial")
+
+
+def test_body_and_prose_switches():
+    text = (FIXTURES / "election_infobox.wiki").read_text(encoding="utf-8")
+    infobox_only = parse_wikitext(text, title="T", doc_id="t#1", source="t", body=False)
+    assert len(infobox_only.infoboxes) == 1 and not infobox_only.tables
+    assert not infobox_only.paragraphs and len(infobox_only.sections) == 1
+    no_prose = parse_wikitext(text, title="T", doc_id="t#1", source="t", prose=False)
+    assert len(no_prose.tables) == 1 and len(no_prose.sections) == 2
+    assert not no_prose.paragraphs and not no_prose.lists
