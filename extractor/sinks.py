@@ -101,7 +101,7 @@ class TableSink:
     """
 
     def __init__(
-        self, out_dir: str | Path, index: int = 0, csv_too: bool = False, batch_rows: int = 50_000
+        self, out_dir: str | Path, index: int = 0, csv_too: bool = False, batch_rows: int = 10_000
     ) -> None:
         self.out_dir = Path(out_dir)
         self.writers = {}
