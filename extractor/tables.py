@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from extractor.keys import canonical_key
 from extractor.model import Cell, Table
 from extractor.schemas.registry import TypedTable
+from extractor.templates import lone_file_name
 from extractor.values import TypedValue, parse_value
 
 # Flags (stable codes).
@@ -122,7 +123,8 @@ def _type_cell(cell: Cell | None, key: str | None) -> TypedValue:
         return TypedValue.model_construct(raw="", text="", kind="empty", flags=[MISSING_CELL],
                                           parts=[])
     if cell.raw is not None:
-        return parse_value(cell.raw, key, text=cell.text, hints=cell.hints or None)
+        text = cell.text or lone_file_name(cell.raw) or cell.text  # an image: its file name
+        return parse_value(cell.raw, key, text=text, hints=cell.hints or None)
     return parse_value(cell.text, key, hints=cell.hints or None)
 
 

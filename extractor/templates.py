@@ -60,6 +60,28 @@ _FILE_OR_CATEGORY = re.compile(
     r"categoría|categoria|файл|категория|изображение|media)\s*:",
     re.IGNORECASE,
 )
+_CATEGORY_PREFIXES = frozenset(
+    {"category", "kategorie", "catégorie", "categoría", "categoria", "категория"})
+# `[[Target|options and caption]]`: the caption may hold plain links, nothing deeper.
+_LONE_FILE_LINK = re.compile(
+    r"^\s*\[\[([^\[\]|]+)(?:\|[^\[\]]*(?:\[\[[^\[\]]*\]\][^\[\]]*)*)?\]\]\s*$"
+)
+
+
+def lone_file_name(source: str) -> str | None:
+    """The file name when a value is one `[[File:...]]` link and nothing else: it renders to no
+    text (an image), but the file name is the value an `image` or `logo` field holds."""
+    if "[[" not in source:
+        return None
+    match = _LONE_FILE_LINK.match(source)
+    if match is None or not _FILE_OR_CATEGORY.match(match.group(1)):
+        return None
+    prefix, _, target = match.group(1).partition(":")
+    if prefix.strip().lower().lstrip(":").strip() in _CATEGORY_PREFIXES:
+        return None
+    return target.strip() or None
+
+
 _SPACES = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")  # single plain spaces need no work
 
 
@@ -320,6 +342,8 @@ for _names, _index in (
       "sigfig", "drapeau2"), 0),
     (("version",), -1),
     (("lang", "native name", "sort", "url", "resize", "farblegende"), 1),
+    # team and station links in sports and lifeboat tables; a bar chart cell shows its number
+    (("ru", "lbs", "lbb", "bartable"), 0),
     (("transl",), -1),
 ):
     register(*_names)(_content(_index))

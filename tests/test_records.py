@@ -348,3 +348,19 @@ def test_any_infobox_builds_rows_without_raising(fields, template):
     article = _article(fields, template=template, header=None if template else "Infobox")
     rows = records_to_rows("t#1", build_records(article))
     assert len(rows["infobox_fields"]) == len(fields)
+
+
+def test_a_lone_file_link_keeps_its_file_name():
+    from extractor.parse.wikitext import parse_wikitext
+    from extractor.schemas.registry import build_records
+
+    text = ("{{Infobox station\n| name = Tenby\n| image = [[File:Tenby Lifeboat.jpg|thumb|The "
+            "[[lifeboat]] station]]\n| caption = [[File:a.jpg]] and text\n}}\n"
+            "{|\n! Station !! Photo\n|-\n| {{lbs|Tenby}} || [[Image:Tenby.png|100px]]\n|}\n")
+    records = build_records(parse_wikitext(text, title="T", doc_id="t#1", source="t"))
+    image = next(f.value for f in records.fields if f.key == "image")
+    assert (image.kind, image.text) == ("file", "Tenby Lifeboat.jpg")
+    caption = next(f.value for f in records.fields if f.key == "caption")
+    assert caption.text == "and text"
+    row = records.tables[0].cells[1]
+    assert [v.text for v in row] == ["Tenby", "Tenby.png"]

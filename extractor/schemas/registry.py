@@ -19,6 +19,7 @@ from extractor.schemas.election import Election, build_election
 from extractor.schemas.generic import FieldIndex, FieldRef, GenericRecord, build_generic
 from extractor.schemas.groups import flatten_groups
 from extractor.schemas.legislature import Legislature, build_legislature, member_count
+from extractor.templates import lone_file_name
 from extractor.values import TypedValue, parse_value
 
 
@@ -132,7 +133,10 @@ def _add_infobox(records: Records, number: int, infobox: Infobox) -> None:
     refs = []
     for position, field in enumerate(infobox.fields):
         key, index = canonical_key(field.key)
-        value = parse_value(field.value, key, text=field.text, hints=field.hints or None)
+        text = field.text
+        if text == "":  # an image renders to no text, but its file name is the value
+            text = lone_file_name(field.value) or ""
+        value = parse_value(field.value, key, text=text, hints=field.hints or None)
         if field.hints and "unknown_templates" in field.hints:
             value = _with_unknown_templates(value, field.hints["unknown_templates"])
         records.fields.append(TypedField.model_construct(
