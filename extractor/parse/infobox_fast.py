@@ -1,0 +1,453 @@
+"""Infoboxes read without mwparserfromhell, for the common, well-formed case.
+
+`fast_infobox` parses one closed, outermost infobox span with a small recursive-descent parser
+that knows only the constructs whose mwparserfromhell reading is certain: templates, wikilinks,
+bracketed external links, comments, `<ref>`, a few paired HTML tags, `<br>`, `<nowiki>`, HTML
+entities, paired bold/italic quotes on one line and `*`/`#`/`:` line markers. It renders the
+values with the same handlers as `templates.Renderer`, in the same order, so fields, text and
+hints are the ones `parse_infoboxes` gives. Anything else (an unclosed tag, a lone brace, a
+heading, a table, quotes that do not pair, a template name with a comment, ...) makes it give
+up: `fast_infobox` returns None and the caller falls back to mwparserfromhell.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.entities import name2codepoint
+
+from mwparserfromhell.definitions import URI_SCHEMES
+
+from extractor.model import Infobox, InfoboxField
+from extractor.parse import wikitext as W
+from extractor.templates import (
+    _FILE_OR_CATEGORY,
+    Renderer,
+    clean_text,
+    finish_hints,
+    is_silent_template,
+    lookup,
+    normalise_name,
+)
+
+
+class _GiveUp(Exception):
+    """The source holds something whose mwparserfromhell reading is not certain."""
+
+
+MAX_NESTING = 30  # mwparserfromhell's own limit is ~40; deeper input goes the slow way
+
+# Characters that interrupt a run of plain text inside a context.
+_SPECIAL = re.compile(r"\{\{|\}\}|\[\[|\]\]|[\[\]|<&'\n{}]")
+_ENTITY = re.compile(r"&(?:#([0-9]+)|#[xX]([0-9a-fA-F]+)|([A-Za-z0-9]+));")
+_SCHEMES = "|".join(sorted((re.escape(s) for s in URI_SCHEMES), key=len, reverse=True))
+_BRACKET_URL = re.compile(r"\[(?:" + _SCHEMES + r")://[^\s\]\[<>{}'\"|]+", re.IGNORECASE)
+_BRACKET_SCHEME = re.compile(r"\[\s*(?://|(?:" + _SCHEMES + r"):)", re.IGNORECASE)
+# A free URL's run of characters (only a plain space or a line break ends it, not other
+# whitespace): any markup inside it is read by mwparserfromhell as part of the URL (kept
+# verbatim), so such a run is left to the slow path.
+_FREE_URL = re.compile(r"(?<![A-Za-z0-9\[])(?:" + _SCHEMES + r"):[^ \n\[\]<>\"|}]*(?:<!)?",
+                       re.IGNORECASE)
+_URL_MARKUP = re.compile(r"\{|<!$|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z0-9]+);")
+_UNSAFE_SOURCE = re.compile(r"\{\{\{|\{\||\n[ \t]*=|\n-{4}|\n;|~~~")
+_KEY_END = re.compile(r"[=|{}\[\]<&]|''")
+_KEY_LIST_MARKER = re.compile(r"\n[*#:;]")
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^<>]*?)(/?)>")
+_REF_CLOSE = re.compile(r"</ref\s*>", re.IGNORECASE)
+_NOWIKI_CLOSE = re.compile(r"</nowiki\s*>", re.IGNORECASE)
+_PAIRED_TAGS = frozenset(
+    {"small", "sup", "sub", "span", "div", "center", "s", "u", "i", "b", "abbr", "big", "p",
+     "font", "code", "del", "ins", "strong", "em", "q", "cite", "kbd", "var", "tt", "bdi",
+     "time", "mark", "strike"}
+)
+_BLOCK_TAGS = frozenset({"p", "div"})
+_TEMPLATE_NAME = re.compile(r"\s*[^\n{}\[\]<>|&]*?\s*")
+_LINK_TARGET = re.compile(r"[^\n{}\[\]<>|]*")
+
+# Parsed nodes: a str is text; tuples are ("t", start, end, name_end, params) templates (params
+# as (start, eq or -1, end, nodes)), ("l", raw_target, nodes | None) wikilinks, ("e", nodes | None)
+# external links, ("r", nodes | None) refs, ("g", tag, nodes | None) tags, ("b",) a bullet.
+
+
+class _Parser:
+    def __init__(self, source: str):
+        self.s = source
+        self.depth = 0
+
+    # --- contexts ---------------------------------------------------------------------------
+    def nodes(self, i: int, stops: tuple[str, ...], in_tag: bool = False,
+              close: re.Pattern | None = None) -> tuple[list, int, str]:
+        """Nodes from `i` up to one of `stops` (or the `close` tag); returns them, the position
+        of the stop and the stop itself."""
+        s = self.s
+        out: list = []
+        quotes: list[int] = []  # quote runs of the current line
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise _GiveUp
+        while True:
+            m = _SPECIAL.search(s, i)
+            if m is None:
+                raise _GiveUp  # the context never closes
+            if m.start() > i:
+                out.append(s[i:m.start()])
+            i = m.start()
+            tok = m.group()
+            if tok in stops:
+                if tok == "|" and in_tag:
+                    raise _GiveUp
+                break
+            if tok == "<" and close is not None and close.match(s, i):
+                tok = "close"
+                break
+            if tok == "{{":
+                node, i = self.template(i)
+                out.append(node)
+            elif tok == "[[":
+                node, i = self.wikilink(i)
+                out.append(node)
+            elif tok == "[":
+                node, i = self.external(i)
+                out.append(node)
+            elif tok == "<":
+                node, i = self.tag(i)
+                if node is not None:
+                    out.append(node)
+            elif tok == "&":
+                e = _ENTITY.match(s, i)
+                out.append(entity(e) if e else "&")
+                i = e.end() if e else i + 1
+            elif tok == "'":
+                j = i
+                while j < len(s) and s[j] == "'":
+                    j += 1
+                if j - i >= 2:
+                    quotes.append(j - i)
+                else:
+                    out.append("'")
+                i = j
+            elif tok == "\n":
+                check_quotes(quotes)
+                quotes = []
+                out.append("\n")
+                i += 1
+                i = self.line_start(i, out)
+            elif tok == "]" or (tok == "|" and "]]" in stops):
+                out.append(tok)  # plain text here (a link's label may hold pipes)
+                i += 1
+            else:  # "}}", "]]", a pipe in a tag, lone braces: not certain in this context
+                raise _GiveUp
+        check_quotes(quotes)
+        self.depth -= 1
+        return out, i, tok
+
+    def line_start(self, i: int, out: list) -> int:
+        """List markers at the start of a line: `*`/`#` are bullets (a line break), `:` an
+        indent (nothing)."""
+        s = self.s
+        while i < len(s) and s[i] in "*#:;":
+            if s[i] == ";":
+                raise _GiveUp  # a definition term: its ":" splits the line
+            if s[i] != ":":
+                out.append(("b",))
+            i += 1
+        return i
+
+    # --- constructs -------------------------------------------------------------------------
+    def template(self, start: int) -> tuple[tuple, int]:
+        s = self.s
+        if s.startswith("{{{", start):
+            raise _GiveUp
+        m = re.compile(r"[|]|\}\}").search(s, start + 2)
+        if m is None:
+            raise _GiveUp
+        name_end = m.start()
+        name = s[start + 2:name_end]
+        if "<!--" in name:  # mwparserfromhell keeps comments in names; normalise_name drops them
+            name = re.sub(r"<!--.*?-->", "", name, flags=re.DOTALL)
+        if not _TEMPLATE_NAME.fullmatch(name) or not name.strip() or "''" in name:
+            raise _GiveUp
+        params = []
+        i = name_end
+        while s.startswith("|", i):
+            params.append(self.param(i + 1))
+            i = params[-1][2]
+        if not s.startswith("}}", i):
+            raise _GiveUp
+        return ("t", start, i + 2, name_end, params), i + 2
+
+    def param(self, start: int) -> tuple[int, int, int, list]:
+        s = self.s
+        eq = -1
+        m = _KEY_END.search(s, start)
+        if m is None:
+            raise _GiveUp
+        if m.group() == "=":
+            if _KEY_LIST_MARKER.search(s, start, m.start()):
+                raise _GiveUp
+            eq = m.start()
+            nodes, end, _ = self.nodes(eq + 1, ("|", "}}"))
+        else:
+            nodes, end, _ = self.nodes(start, ("|", "}}"))
+            if any(isinstance(n, str) and "=" in n for n in nodes):
+                raise _GiveUp  # an "=" after markup: where the key ends is not certain
+        return (start, eq, end, nodes)
+
+    def wikilink(self, start: int) -> tuple[tuple, int]:
+        s = self.s
+        if s.startswith("[[[", start):
+            raise _GiveUp
+        m = re.compile(r"\||\]\]").search(s, start + 2)
+        if m is None or not _LINK_TARGET.fullmatch(s, start + 2, m.start()):
+            raise _GiveUp
+        target = s[start + 2:m.start()]
+        if "''" in target:
+            raise _GiveUp
+        if m.group() == "]]":
+            return ("l", target, None), m.end()
+        nodes, end, _ = self.nodes(m.end(), ("]]",))
+        if any(n[0] == "e" if isinstance(n, tuple) else "\n" in n for n in nodes):
+            raise _GiveUp
+        return ("l", target, nodes), end + 2
+
+    def external(self, start: int) -> tuple[object, int]:
+        s = self.s
+        m = _BRACKET_URL.match(s, start)
+        if m is None:
+            if _BRACKET_SCHEME.match(s, start):
+                raise _GiveUp
+            return "[", start + 1
+        i = m.end()
+        if s.startswith("]", i):
+            return ("e", None), i + 1
+        if s[i] not in " \t":
+            raise _GiveUp
+        while s[i] in " \t":
+            i += 1
+        nodes, end, _ = self.nodes(i, ("]",))
+        if any(isinstance(n, str) and "\n" in n for n in nodes):
+            raise _GiveUp
+        return ("e", nodes), end + 1
+
+    def tag(self, start: int) -> tuple[object, int]:
+        s = self.s
+        if s.startswith("<!--", start):
+            end = s.find("-->", start + 4)
+            if end < 0:
+                raise _GiveUp
+            return None, end + 3
+        m = _TAG.match(s, start)
+        if m is None:
+            if re.match(r"</?[a-zA-Z!]", s[start:start + 2]):
+                raise _GiveUp
+            return "<", start + 1
+        closing, name, attrs, selfclose = m.groups()
+        name = name.lower()
+        if closing or re.search(r"[{}\[\]<|]", attrs):
+            raise _GiveUp
+        if name == "br":
+            if attrs.strip():
+                raise _GiveUp
+            return ("g", "br", None), m.end()
+        if name == "nowiki":
+            if attrs.strip():
+                raise _GiveUp
+            if selfclose:
+                return ("g", "nowiki", None), m.end()
+            end = _NOWIKI_CLOSE.search(s, m.end())
+            if end is None:
+                raise _GiveUp
+            return ("n", s[m.end():end.start()]), end.end()
+        if name == "ref":
+            if selfclose:
+                return ("r", None), m.end()
+            nodes, end, tok = self.nodes(m.end(), (), in_tag=True, close=_REF_CLOSE)
+            if tok != "close" or any(isinstance(n, tuple) and n[0] == "r" for n in nodes):
+                raise _GiveUp
+            return ("r", nodes), _REF_CLOSE.match(s, end).end()
+        if name not in _PAIRED_TAGS or selfclose:
+            raise _GiveUp
+        close = re.compile(r"</" + name + r"\s*>", re.IGNORECASE)
+        nodes, end, tok = self.nodes(m.end(), (), in_tag=True, close=close)
+        if tok != "close":
+            raise _GiveUp
+        return ("g", name, nodes), close.match(s, end).end()
+
+
+def entity(match: re.Match) -> str:
+    decimal, hexadecimal, named = match.groups()
+    if named is not None:
+        return chr(name2codepoint[named]) if named in name2codepoint else match.group()
+    value = int(decimal) if decimal is not None else int(hexadecimal, 16)
+    return chr(value) if 1 <= value <= 0x10FFFF else match.group()
+
+
+def check_quotes(runs: list[int]) -> None:
+    """Bold/italic quotes of one line must pair plainly (`''a''`, `'''a'''`, `'''''a'''''`,
+    `'''a ''b'' c'''`): mwparserfromhell's reading of anything else is not certain."""
+    if not runs:
+        return
+    stack: list[int] = []
+    for run in runs:
+        if run not in (2, 3, 5):
+            raise _GiveUp
+        if stack and stack[-1] == run:
+            stack.pop()
+        elif run in stack:
+            raise _GiveUp
+        else:
+            stack.append(run)
+    if stack:
+        raise _GiveUp
+
+
+# --- rendering: Renderer.render_node over our nodes ------------------------------------------
+
+def render(nodes: list, renderer: Renderer, source: str) -> str:
+    parts: list[str] = []
+    for node in nodes:
+        if isinstance(node, str):
+            parts.append(node)
+            continue
+        kind = node[0]
+        if kind == "t":
+            parts.append(render_template(node, renderer, source))
+        elif kind == "l":
+            _, target, text = node
+            if _FILE_OR_CATEGORY.match(target):
+                continue
+            if text is not None:
+                parts.append(render(text, renderer, source))
+            else:
+                parts.append(_ENTITY.sub(entity, target).lstrip(":").strip())
+        elif kind == "e":
+            if node[1] is not None:
+                parts.append(render(node[1], renderer, source))
+        elif kind == "r":
+            if node[1] is not None:
+                note = clean_text(render(node[1], Renderer(keep_unknown=False), source))
+                if note:
+                    renderer.notes.append(note)
+        elif kind == "g":
+            _, tag, contents = node
+            if tag == "br" or tag in _BLOCK_TAGS:
+                inner = render(contents, renderer, source) if contents is not None else ""
+                parts.append("\n" + inner + ("\n" if inner else ""))
+            elif contents is not None:
+                parts.append(render(contents, renderer, source))
+        elif kind == "n":
+            parts.append(node[1])
+        elif kind == "b":
+            parts.append("\n")
+    return "".join(parts)
+
+
+def render_template(node: tuple, renderer: Renderer, source: str) -> str:
+    from extractor.templates import Call
+
+    _, start, end, name_end, params = node
+    name = normalise_name(source[start + 2:name_end])
+    handler, name, first = lookup(name)
+    if handler is None:
+        if is_silent_template(name):
+            return ""
+        renderer.unknown.append(name)
+        return source[start:end] if renderer.keep_unknown else ""
+    positional: list[str] = [] if first is None else [first]
+    raw_positional: list[str] = list(positional)
+    named: dict[str, str] = {}
+    raw_named: dict[str, str] = {}
+    for p_start, eq, p_end, nodes in params:
+        text = render(nodes, renderer, source)
+        if eq >= 0:
+            key = source[p_start:eq].strip().lower()
+            named[key] = text.strip()
+            raw_named[key] = source[eq + 1:p_end].strip()
+        else:
+            positional.append(text.strip())
+            raw_positional.append(source[p_start:p_end])
+    call = Call(name, positional, named, raw_positional, raw_named, source[start:end])
+    return handler(call, renderer)
+
+
+# --- the infobox -----------------------------------------------------------------------------
+
+def fast_infobox(text: str, masked: str, span, all_spans, lines) -> Infobox | None:
+    """The infobox of one closed, outermost infobox span, exactly as `parse_infoboxes` reads
+    it; None when the span holds anything this reader cannot read with certainty (nested
+    infoboxes, duplicate keys, markup outside the subset above)."""
+    if span.recovered or span.end - span.start > W.MAX_INFOBOX_CHARS or W.too_tangled(text, span):
+        return None
+    source = text[span.start:span.end]
+    if _UNSAFE_SOURCE.search(source) or unsafe_urls(source):
+        return None
+    if any(span.start < s.start < span.end and W.is_infobox_name(s.name) for s in all_spans):
+        return None
+    try:
+        node, end = _Parser(source).template(0)
+        if end != len(source):
+            return None
+        return build_infobox(node, source, span.start, lines)
+    except (_GiveUp, RecursionError, IndexError):
+        return None
+
+
+def unsafe_urls(source: str) -> bool:
+    if ":" not in source:
+        return False
+    return any(_URL_MARKUP.search(m.group()) for m in _FREE_URL.finditer(source))
+
+
+def build_infobox(node: tuple, source: str, offset: int, lines) -> Infobox | None:
+    _, _, _, name_end, params = node
+    infobox = Infobox(template=W.normalise_template_name(source[2:name_end]),
+                      line=lines.line(offset))
+    seen: set[str] = set()
+    positional = 0
+    for p_start, eq, p_end, nodes in params:
+        if nested_infobox(nodes, source):
+            return None
+        raw = source[p_start:p_end]
+        start = offset + p_start + len(raw) - len(raw.lstrip())
+        if eq >= 0:
+            key = source[p_start:eq].strip()
+            value = source[eq + 1:p_end].strip()
+        else:
+            positional += 1
+            key, value = str(positional), raw.strip()
+        if key in seen:
+            return None  # the slow path records a duplicate-key problem
+        seen.add(key)
+        renderer = Renderer(keep_unknown=True)
+        rendered = clean_text(render(nodes, renderer, source))
+        infobox.fields.append(finish_field(key, value, rendered, finish_hints(renderer),
+                                           lines.line(start)))
+    return infobox
+
+
+def nested_infobox(nodes: list, source: str) -> bool:
+    for node in nodes:
+        if isinstance(node, str):
+            continue
+        if node[0] == "t":
+            if W.is_infobox_name(source[node[1] + 2:node[3]]):
+                return True
+            if any(nested_infobox(p[3], source) for p in node[4]):
+                return True
+        elif node[0] in ("l", "e", "r", "g") and isinstance(node[-1], list):
+            if nested_infobox(node[-1], source):
+                return True
+    return False
+
+
+def finish_field(key: str, value: str, text: str, hints: dict[str, str],
+                 line: int) -> InfoboxField:
+    """`wikitext.make_field` after rendering: the political groups' tree, and items of a value
+    that bullets or <br> make a list."""
+    if re.sub(r"[\s_]+", "_", key.lower()).rstrip("0123456789") == "political_groups" and value:
+        hints["tree"] = json.dumps(W.group_tree(value), ensure_ascii=False)
+    if "list" not in hints and "\n" in text and W._ITEMISED.search(value):
+        items = [item.lstrip("*#: ") for item in text.split("\n")]
+        hints["list"] = json.dumps([item for item in items if item], ensure_ascii=False)
+        text = "\n".join(items)
+    return InfoboxField(key=key, value=value, line=line, text=text, hints=hints)

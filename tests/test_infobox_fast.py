@@ -1,0 +1,156 @@
+"""`fast_infobox` gives up (None) or reads an infobox exactly as the mwparserfromhell path does."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from extractor.parse import wikitext as W
+from extractor.parse.infobox_fast import fast_infobox
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+CORPUS = Path("/work/shared/corpus")
+
+
+def fields(infobox):
+    return [(f.key, f.value, f.text, f.line, f.hints) for f in infobox.fields]
+
+
+def check_page(text: str) -> tuple[int, int]:
+    """Compare both paths on every closed outermost infobox of a page: (infoboxes, taken)."""
+    masked = W.mask_opaque(text)
+    spans = W.template_spans(masked, [])
+    lines = W.LineIndex(text)
+    total = taken = 0
+    for span in W.infobox_spans(spans):
+        if span.recovered:
+            continue
+        total += 1
+        fast = fast_infobox(text, masked, span, spans, lines)
+        if fast is None:
+            continue
+        taken += 1
+        slow = W.parse_infoboxes(text, [span], lines, [], masked, spans)
+        assert len(slow) == 1, text[span.start:span.start + 200]
+        assert (fast.template, fast.line, fast.parent) == (slow[0].template, slow[0].line, None)
+        assert fields(fast) == fields(slow[0]), text[span.start:span.start + 200]
+    return total, taken
+
+
+SNIPPETS = {
+    "plain": "{{Infobox country\n| name = Testland\n| capital = Capital City\n"
+             "| population = 1234\n}}",
+    "refs": "{{Infobox settlement\n| name = A<ref>Note ''one''.</ref>\n| area = 12 km<ref name=x/>"
+            "\n| b = c<ref name=\"y\">{{cite web|url=http://x.org|title=T}}</ref>\n}}",
+    "br_list": "{{Infobox person\n| spouse = Alice (m. 1990)<br />Bea<br>Cleo<br/>\n"
+               "| other = [[A|a]]<br/>[[B]]\n}}",
+    "ubl": "{{Infobox party\n| ideology = {{ubl|Liberalism|[[Green politics|Greens]]}}\n"
+           "| colours = {{plainlist|\n* Red\n* Blue\n}}\n| x = {{hlist|a|b}}\n}}",
+    "comments": "{{Infobox film <!-- see the guide -->\n| name = Film<!-- a | b -->\n"
+                "| year = <!-- 1999 -->2000\n}}",
+    "links": "{{Infobox river\n| mouth = [[Atlantic Ocean|the Atlantic]], [[Ocean]]\n"
+             "| image = [[File:X.jpg|thumb|A [[caption]]]]\n| web = [http://example.org Site]\n}}",
+    "nested": "{{Infobox officeholder\n| office = {{nowrap|Member {{lang|fr|x=y|le bureau}}}}\n"
+              "| term = {{convert|12|km|mi|abbr=on}} and {{unknown|a=b|c|d=[[e|f]]}}\n}}",
+    "bang": "{{Infobox legislature\n| seats = 10 {{!}} 20\n| note = a{{=}}b\n}}",
+    "empty": "{{Infobox election\n| a =\n| b = \n|c=\n| d = x\n|\n}}",
+    "positional": "{{Infobox test|first|second\n| named = x\n|third}}",
+    "entities": "{{Infobox thing\n| range = 1990&ndash;2000&nbsp;AD &amp; &foo; &#8211;"
+                " &#x2013;\n}}",
+    "bullets": "{{Infobox legislature\n| political_groups =\n'''Government'''\n* [[A Party]] (10)\n"
+               "** [[B]]: 3\n'''Opposition'''\n* [[C]] (5)\n"
+               "| members = \n# one\n# two\n: three\n}}",
+    "quotes": "{{Infobox book\n| title = ''The Book''\n| alt = '''Bold''' and '''''both'''''\n"
+              "| odd = it's '''x''s'''\n}}",
+    "tags": "{{Infobox org\n| a = <small>(est.)</small> <span style=\"color:red\">red</span>\n"
+            "| b = <nowiki>|raw|</nowiki> <p>para</p>\n}}",
+    "hints": "{{Infobox election\n| turnout = 65% {{increase}} {{efn|Note}}\n"
+             "| date = {{start date|2020|3|19}}\n| n = {{formatnum:1234567}}\n}}",
+    "unsafe": "{{Infobox x\n| a = <small>open\n| b = ''unpaired\n| c = {{{arg}}}\n}}",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_snippets_match_the_slow_path(name):
+    check_page("Lead.\n" + SNIPPETS[name] + "\nBody text.\n")
+
+
+def test_most_snippets_are_taken():
+    taken = sum(check_page(text)[1] for text in SNIPPETS.values())
+    assert taken >= len(SNIPPETS) - 2
+
+
+def test_nested_infobox_is_left_to_the_slow_path():
+    text = "{{Infobox a\n| x = {{Infobox b\n| y = 1\n}}\n}}"
+    masked = W.mask_opaque(text)
+    spans = W.template_spans(masked, [])
+    span = W.infobox_spans(spans)[0]
+    assert fast_infobox(text, masked, span, spans, W.LineIndex(text)) is None
+
+
+# Fragments for random infoboxes: well-formed constructs and the broken ones the fast path
+# must refuse (or read exactly as mwparserfromhell does).
+FRAGMENTS = [
+    "word", " ", "  ", "\u200a", "\u00a0", "''i''", "'''b'''", "'''''bi'''''", "'", "''", "'''",
+    "[[A]]", "[[A|b]]", "[[A|b|c]]", "[[:Category:X]]", "[[File:x.jpg|thumb|cap [[y]]]]",
+    "[http://x.org t]", "[http://x.org]", "http://x.org/a&amp;b", "https://x.org/p?q=1&r=2",
+    "{{ubl|a|b}}", "{{plainlist|\n* a\n* b}}", "{{nowrap|x}}", "{{unknown|a=b|c}}", "{{!}}",
+    "{{lang|fr|''x''}}", "<ref>a</ref>", "<ref name=x/>",
+    "<ref name=\"a\">{{cite web|url=u}}</ref>",
+    "<br>", "<br />", "<br/ >", "</br>", "<small>x</small>", "<small>x", "</small>",
+    "<span style=\"color:red\">r</span>", "<!-- c -->", "<!-- c | d -->", "&ndash;", "&amp;",
+    "&foo;", "&#8211;", "&#x2013;", "&#0;", "\n", "\n* ", "\n# ", "\n: ", "\n; ", "\n*", "=",
+    "{{efn|n}}", "{{increase}}", "{{convert|1|km}}", "<nowiki>|x</nowiki>", "<nowiki/>",
+    "{{formatnum:1234}}", "<p>x</p>", "<div>y</div>", "{{{arg}}}", "{", "}", "]", "[", "[[",
+    "]]", "{{", "}}", "<", ">", "*", "#", ":", ";", "\n==h==\n", "{{color|red|t}}",
+    "{{party name with color|X Party}}", "{{small|{{nowrap|a}}}}", "<sup>1</sup>", "-", "(10)",
+]
+
+
+def random_infobox(rng: random.Random) -> str:
+    parts = ["{{Infobox test" + rng.choice(["", " ", "\n", " <!-- c -->"])]
+    for index in range(rng.randint(1, 6)):
+        value = "".join(rng.choice(FRAGMENTS) for _ in range(rng.randint(0, 6)))
+        key = rng.choice([f"key{index}", "political_groups", "members", f" k {index} ", ""])
+        parts.append(f"\n| {key} = {value}" if key else f"|{value}")
+    return "".join(parts) + "\n}}"
+
+
+def test_random_infoboxes_match_or_are_refused():
+    rng = random.Random(20261122)
+    taken = 0
+    for _ in range(400):
+        taken += check_page("Lead.\n" + random_infobox(rng) + "\nBody.\n")[1]
+    assert taken > 40
+
+
+# --- whole corpus (opt-in) -------------------------------------------------------------------
+
+def test_fixture_pages():
+    for path in sorted(FIXTURES.rglob("*.wiki")):
+        check_page(path.read_text(encoding="utf-8", errors="replace"))
+
+
+@pytest.mark.slow
+def test_corpus_pages():
+    paths = sorted((CORPUS / "wikitext").glob("*.wiki"))
+    if not paths:
+        pytest.skip("corpus not available")
+    total = taken = 0
+    for path in paths:
+        counts = check_page(path.read_text(encoding="utf-8"))
+        total, taken = total + counts[0], taken + counts[1]
+    assert taken >= 0.8 * total
+
+
+@pytest.mark.slow
+def test_corpus_dump_pages():
+    from extractor.sources import iter_units
+
+    if not (CORPUS / "dumps").exists():
+        pytest.skip("corpus not available")
+    for unit in iter_units([str(CORPUS / "dumps"), str(FIXTURES / "dumps")]):
+        if unit.format == "wikitext" and unit.text:
+            check_page(unit.text)
