@@ -6,7 +6,7 @@ data under `extractor/_grammars/`, so one function looks in both places.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from extractor.errors import ExtractorError
@@ -15,7 +15,7 @@ _HERE = Path(__file__).resolve().parent
 _PLACES = (_HERE / "_grammars", _HERE.parent / "grammars")
 
 
-@lru_cache(maxsize=None)
+@cache
 def grammar_text(name: str) -> str:
     for folder in _PLACES:
         path = folder / name

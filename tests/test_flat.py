@@ -222,7 +222,9 @@ def _shape(article: Article) -> dict:
         "sections": [(s.title, s.level) for s in article.sections],
         "paragraphs": [(p.text, p.section) for p in article.paragraphs],
         "lists": [([i.text for i in lst.items], lst.section) for lst in article.lists],
-        "tables": [([[c.text for c in r.cells] for r in t.rows], t.section) for t in article.tables],
+        "tables": [
+            ([[c.text for c in r.cells] for r in t.rows], t.section) for t in article.tables
+        ],
     }
 
 

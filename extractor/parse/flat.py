@@ -297,7 +297,7 @@ def _recover_by_titles(text: str, error: LarkError) -> list[Article]:
     if starts[0] != 0:
         starts.insert(0, 0)
     articles: list[Article] = []
-    for begin, end in zip(starts, starts[1:] + [len(text)]):
+    for begin, end in zip(starts, starts[1:] + [len(text)], strict=True):
         offset = text.count("\n", 0, begin)
         chunk = "\n" * offset + text[begin:end]  # keep source line numbers
         try:
