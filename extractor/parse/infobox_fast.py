@@ -12,6 +12,7 @@ up: `fast_infobox` returns None and the caller falls back to mwparserfromhell.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from html.entities import name2codepoint
@@ -50,6 +51,7 @@ _FREE_URL = re.compile(r"(?<![A-Za-z0-9\[])(?:" + _SCHEMES + r"):[^ \n\[\]<>\"|}
                        re.IGNORECASE)
 _URL_MARKUP = re.compile(r"\{|<!$|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z0-9]+);")
 _UNSAFE_SOURCE = re.compile(r"\{\{\{|\{\||\n[ \t]*=|\n-{4}|\n;|~~~")
+_BROKEN_SINGLE = re.compile(r"<br/\s+>", re.IGNORECASE)
 _KEY_END = re.compile(r"[=|{}\[\]<&]|''")
 _KEY_LIST_MARKER = re.compile(r"\n[*#:;]")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^<>]*?)(/?)>")
@@ -60,7 +62,10 @@ _PAIRED_TAGS = frozenset(
      "font", "code", "del", "ins", "strong", "em", "q", "cite", "kbd", "var", "tt", "bdi",
      "time", "mark", "strike"}
 )
-_BLOCK_TAGS = frozenset({"p", "div"})
+_CLOSE_TAGS = {name: re.compile(r"</" + name + r"\s*>", re.IGNORECASE) for name in _PAIRED_TAGS}
+_BLOCK_TAGS = frozenset({"br", "hr", "p", "div"})  # templates._BLOCK_TAGS that we read
+_NAME_END = re.compile(r"[|]|\}\}")
+_TARGET_END = re.compile(r"\||\]\]")
 _TEMPLATE_NAME = re.compile(r"\s*[^\n{}\[\]<>|&]*?\s*")
 _LINK_TARGET = re.compile(r"[^\n{}\[\]<>|]*")
 
@@ -158,7 +163,7 @@ class _Parser:
         s = self.s
         if s.startswith("{{{", start):
             raise _GiveUp
-        m = re.compile(r"[|]|\}\}").search(s, start + 2)
+        m = _NAME_END.search(s, start + 2)
         if m is None:
             raise _GiveUp
         name_end = m.start()
@@ -197,7 +202,7 @@ class _Parser:
         s = self.s
         if s.startswith("[[[", start):
             raise _GiveUp
-        m = re.compile(r"\||\]\]").search(s, start + 2)
+        m = _TARGET_END.search(s, start + 2)
         if m is None or not _LINK_TARGET.fullmatch(s, start + 2, m.start()):
             raise _GiveUp
         target = s[start + 2:m.start()]
@@ -236,6 +241,8 @@ class _Parser:
             if end < 0:
                 raise _GiveUp
             return None, end + 3
+        if _BROKEN_SINGLE.match(s, start):
+            return "<", start + 1  # mwparserfromhell reads `<br/ >` as text
         m = _TAG.match(s, start)
         if m is None:
             if re.match(r"</?[a-zA-Z!]", s[start:start + 2]):
@@ -245,10 +252,10 @@ class _Parser:
         name = name.lower()
         if closing or re.search(r"[{}\[\]<|]", attrs):
             raise _GiveUp
-        if name == "br":
+        if name in ("br", "hr", "wbr"):
             if attrs.strip():
                 raise _GiveUp
-            return ("g", "br", None), m.end()
+            return ("g", name, None), m.end()
         if name == "nowiki":
             if attrs.strip():
                 raise _GiveUp
@@ -267,7 +274,7 @@ class _Parser:
             return ("r", nodes), _REF_CLOSE.match(s, end).end()
         if name not in _PAIRED_TAGS or selfclose:
             raise _GiveUp
-        close = re.compile(r"</" + name + r"\s*>", re.IGNORECASE)
+        close = _CLOSE_TAGS[name]
         nodes, end, tok = self.nodes(m.end(), (), in_tag=True, close=close)
         if tok != "close":
             raise _GiveUp
@@ -330,7 +337,7 @@ def render(nodes: list, renderer: Renderer, source: str) -> str:
                     renderer.notes.append(note)
         elif kind == "g":
             _, tag, contents = node
-            if tag == "br" or tag in _BLOCK_TAGS:
+            if tag in _BLOCK_TAGS:
                 inner = render(contents, renderer, source) if contents is not None else ""
                 parts.append("\n" + inner + ("\n" if inner else ""))
             elif contents is not None:
@@ -381,8 +388,11 @@ def fast_infobox(text: str, masked: str, span, all_spans, lines) -> Infobox | No
     source = text[span.start:span.end]
     if _UNSAFE_SOURCE.search(source) or unsafe_urls(source):
         return None
-    if any(span.start < s.start < span.end and W.is_infobox_name(s.name) for s in all_spans):
-        return None
+    inner = bisect.bisect_right(all_spans, span.start, key=lambda s: s.start)
+    while inner < len(all_spans) and all_spans[inner].start < span.end:
+        if W.is_infobox_name(all_spans[inner].name):
+            return None
+        inner += 1
     try:
         node, end = _Parser(source).template(0)
         if end != len(source):
