@@ -107,14 +107,32 @@ FRAGMENTS = [
     "{{formatnum:1234}}", "<p>x</p>", "<div>y</div>", "{{{arg}}}", "{", "}", "]", "[", "[[",
     "]]", "{{", "}}", "<", ">", "*", "#", ":", ";", "\n==h==\n", "{{color|red|t}}",
     "{{party name with color|X Party}}", "{{small|{{nowrap|a}}}}", "<sup>1</sup>", "-", "(10)",
+    "[[http://x.org]]", "[http://x.org  t]", "[http://x.org\tt]", "mailto:a@b.org", "news:x",
+    "[mailto:a@b.org m]", "[//x.org t]", "http://x.org/''a''", "{{nowrap|1=a=b}}", "&#65;",
+    "<span style=''x''>a</span>", "&AMP;", "\t", "\n\n", "\n----\n", "{{#tag:ref|n}}",
 ]
+# Wrappers put random content inside a construct.
+WRAPPERS = ["{{nowrap|%s}}", "<small>%s</small>", "[[a|%s]]", "<ref>%s</ref>", "''%s''",
+            "[http://x.org %s]", "{{ubl|%s|b}}", "{{efn|%s}}", "{{unknown|k=%s}}", "'''%s'''",
+            "{{lang|fr|%s}}", "<span>%s</span>", "[[File:x.jpg|%s]]", "{{color|red|%s}}"]
+
+
+def random_value(rng: random.Random, depth: int = 0) -> str:
+    parts = []
+    for _ in range(rng.randint(0, 5)):
+        if depth < 2 and rng.random() < 0.3:
+            parts.append(rng.choice(WRAPPERS) % random_value(rng, depth + 1))
+        else:
+            parts.append(rng.choice(FRAGMENTS))
+    return "".join(parts)
 
 
 def random_infobox(rng: random.Random) -> str:
     parts = ["{{Infobox test" + rng.choice(["", " ", "\n", " <!-- c -->"])]
     for index in range(rng.randint(1, 6)):
-        value = "".join(rng.choice(FRAGMENTS) for _ in range(rng.randint(0, 6)))
-        key = rng.choice([f"key{index}", "political_groups", "members", f" k {index} ", ""])
+        value = random_value(rng)
+        key = rng.choice([f"key{index}", "political_groups", "members", f" k {index} ", "", "k'x",
+                          "<!-- c -->k", "[[a]]", "{{!}}k", "k\nk", "k&amp;", "\n* k"])
         parts.append(f"\n| {key} = {value}" if key else f"|{value}")
     return "".join(parts) + "\n}}"
 

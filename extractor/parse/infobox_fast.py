@@ -43,6 +43,7 @@ _SPECIAL = re.compile(r"\{\{|\}\}|\[\[|\]\]|[\[\]|<&'\n{}]")
 _ENTITY = re.compile(r"&(?:#([0-9]+)|#[xX]([0-9a-fA-F]+)|([A-Za-z0-9]+));")
 _SCHEMES = "|".join(sorted((re.escape(s) for s in URI_SCHEMES), key=len, reverse=True))
 _BRACKET_URL = re.compile(r"\[(?:" + _SCHEMES + r")://[^\s\]\[<>{}'\"|]+", re.IGNORECASE)
+_URL_START = re.compile(r"\s*(?://|(?:" + _SCHEMES + r"):)", re.IGNORECASE)
 _BRACKET_SCHEME = re.compile(r"\[\s*(?://|(?:" + _SCHEMES + r"):)", re.IGNORECASE)
 # A free URL's run of characters (only a plain space or a line break ends it, not other
 # whitespace): any markup inside it is read by mwparserfromhell as part of the URL (kept
@@ -206,8 +207,8 @@ class _Parser:
         if m is None or not _LINK_TARGET.fullmatch(s, start + 2, m.start()):
             raise _GiveUp
         target = s[start + 2:m.start()]
-        if "''" in target:
-            raise _GiveUp
+        if "''" in target or _URL_START.match(target):
+            raise _GiveUp  # mwparserfromhell reads `[[http://...]]` as an external link
         if m.group() == "]]":
             return ("l", target, None), m.end()
         nodes, end, _ = self.nodes(m.end(), ("]]",))
@@ -225,12 +226,10 @@ class _Parser:
         i = m.end()
         if s.startswith("]", i):
             return ("e", None), i + 1
-        if s[i] not in " \t":
+        if s[i] != " ":
             raise _GiveUp
-        while s[i] in " \t":
-            i += 1
-        nodes, end, _ = self.nodes(i, ("]",))
-        if any(isinstance(n, str) and "\n" in n for n in nodes):
+        nodes, end, _ = self.nodes(i + 1, ("]",))  # the title starts after one space
+        if any(n[0] in "le" if isinstance(n, tuple) else "\n" in n or "[" in n for n in nodes):
             raise _GiveUp
         return ("e", nodes), end + 1
 
@@ -250,7 +249,7 @@ class _Parser:
             return "<", start + 1
         closing, name, attrs, selfclose = m.groups()
         name = name.lower()
-        if closing or re.search(r"[{}\[\]<|]", attrs):
+        if closing or re.search(r"[{}\[\]<|]|''", attrs):
             raise _GiveUp
         if name in ("br", "hr", "wbr"):
             if attrs.strip():
