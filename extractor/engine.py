@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -182,14 +183,12 @@ def run_local(
     time in flight so memory stays bounded by a partition per process."""
     if jobs <= 1 or len(todo) <= 1:
         for partition in todo:
-            result = run_partition(
-                partition, options, lambda n, p=partition: on_progress(p.index, n)
-            )
+            result = run_partition(partition, options, partial(on_progress, partition.index))
             on_done(result)
         return
     queue = list(todo)
     with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent) as pool:
-        running = {}
+        running: dict[Future[PartitionResult], Partition] = {}
         while queue or running:
             while queue and len(running) < jobs:
                 partition = queue.pop(0)

@@ -57,9 +57,9 @@ def stream_offsets(path: str, scan_limit: int = 1 << 40) -> list[int]:
     """Offsets where the bz2 streams of `path` begin ([0] for an ordinary single-stream file)."""
     index = _index_file(path)
     if index is not None:
-        offsets = _offsets_from_index(index)
-        if offsets:
-            return offsets
+        indexed = _offsets_from_index(index)
+        if indexed:
+            return indexed
     offsets: list[int] = []
     chunk = 16 << 20
     with open(path, "rb") as handle:
@@ -161,7 +161,7 @@ class _FileSlice(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+    def readinto(self, buffer) -> int:
         data = self.handle.read(min(len(buffer), self.remaining))
         buffer[: len(data)] = data
         self.remaining -= len(data)
@@ -204,6 +204,7 @@ def iter_range_units(partition: Partition, namespaces: set[int], stats: Any) -> 
     """The pages of a multistream byte range, through the same dump reader as whole files."""
     from extractor import sources
 
+    assert partition.path is not None  # only byte-range partitions are read here
     stream = RangeStream(partition)
     try:
         reader = sources.SafeReader(stream)

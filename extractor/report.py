@@ -196,8 +196,8 @@ def summarize(tables: dict[str, Loaded], out: Path) -> dict:
 
 def _totals(tables: dict[str, Loaded], fields: pd.DataFrame) -> dict:
     kinds = _kinds(fields["kind"])
-    totals = {name: tables[name].rows for name in
-              ("articles", "infobox_fields", "tables", "table_cells", "findings", "repairs")}
+    counted = ("articles", "infobox_fields", "tables", "table_cells", "findings", "repairs")
+    totals: dict[str, object] = {name: tables[name].rows for name in counted}
     totals["typed_share"] = kinds["typed_share"]
     totals["records"] = {name: tables[name].rows for name in RECORD_TABLES}
     return totals
@@ -343,7 +343,7 @@ def _unknown_templates(fields: pd.DataFrame) -> dict | None:
                                 for f in combo.split(";")
                                 if f.strip().startswith(UNKNOWN_TEMPLATE)} - {""})
                  for combo in touched["flags"].unique()}
-    fields_per = {}
+    fields_per: dict[str, int] = {}
     for combo, n in touched["flags"].value_counts().items():
         for name in templates[combo]:
             fields_per[name] = fields_per.get(name, 0) + int(n)
@@ -493,7 +493,8 @@ def _witness_summary(candidate: dict) -> str:
 
 def _sources(witnesses: list[dict]) -> list[str]:
     """Name the witnesses briefly: 'the prose at lines 60, 82', 'seats recomputed from ...'."""
-    lines = sorted({w.get("line") for w in witnesses if w.get("family") == "prose"} - {None})
+    lines = sorted({w["line"] for w in witnesses
+                    if w.get("family") == "prose" and w.get("line") is not None})
     sources = []
     if lines:
         sources.append("the prose at line" + ("s " if len(lines) > 1 else " ")

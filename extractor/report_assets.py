@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Collection
 
 INTRO = [
     "This report describes the tables that the extractor produced from a set of wiki articles. "
@@ -228,7 +229,7 @@ def _legend(entries: list[tuple[str, str]], y: int = 6, step: int = 120) -> list
 # ---------------------------------------------------------------------------------- building blocks
 
 
-def table(headers: list[str], rows: list[list[object]], numeric: set[int] = frozenset()) -> str:
+def table(headers: list[str], rows: list[list[object]], numeric: Collection[int] = ()) -> str:
     head = "".join(f'<th class="num">{esc(h)}</th>' if i in numeric else f"<th>{esc(h)}</th>"
                    for i, h in enumerate(headers))
     body = []

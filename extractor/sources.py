@@ -21,7 +21,7 @@ import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 from lxml import etree
 
@@ -64,10 +64,13 @@ class SourceStats:
     failed_units: int = 0  # units carrying a fatal problem (a failed articles row each)
 
 
+SourceFormat = Literal["flat", "wikitext"]
+
+
 @dataclass
 class Unit:
     source: str
-    format: Literal["flat", "wikitext"]
+    format: SourceFormat
     text: str
     title: str | None = None
     page_id: int | None = None
@@ -120,6 +123,12 @@ def iter_units(paths: list[str], *, namespaces: set[int] | None = None,
 
 # --- one file --------------------------------------------------------------------------------
 
+class ByteCounter(Protocol):
+    """What the dump reader needs of the compressed input: how many bytes it has read."""
+
+    count: int
+
+
 class CountingReader(io.RawIOBase):
     """Counts the bytes read through it (compressed bytes, for the stats and break offsets)."""
 
@@ -142,7 +151,7 @@ class SafeReader:
     is never lost with the exception) and turns a decompression error into end of data, kept
     in `error` for the caller to report after everything before the break was used."""
 
-    def __init__(self, stream):
+    def __init__(self, stream) -> None:
         self.stream = stream
         self.error: Exception | None = None
         self.count = 0  # uncompressed bytes delivered
@@ -169,7 +178,7 @@ class SafeReader:
         return b"".join(parts)
 
 
-def failed_unit(path: str, code: str, message: str, fmt: str = "wikitext") -> Unit:
+def failed_unit(path: str, code: str, message: str, fmt: SourceFormat = "wikitext") -> Unit:
     name = os.path.basename(path)
     return Unit(source=path, format=fmt, text="", title=name, doc_id=f"{name}#0",
                 problems=[Problem(code=code, message=message, severity="fatal")])
@@ -265,7 +274,7 @@ def bom_encoding(data: bytes) -> str | None:
 def read_text_file(path: str, peek: bytes, stream, what: str, stats: SourceStats) -> Unit:
     """A flat article file or a `.wiki` page: one unit, read whole."""
     name = os.path.basename(path)
-    fmt = "flat" if what == "flat" else "wikitext"
+    fmt: SourceFormat = "flat" if what == "flat" else "wikitext"
     parts = [peek]
     while chunk := stream.read(CHUNK):
         parts.append(chunk)
@@ -307,7 +316,7 @@ class DumpState:
     pages: int = 0
 
 
-def iter_xml(path: str, peek: bytes, stream, counter: CountingReader, namespaces: set[int],
+def iter_xml(path: str, peek: bytes, stream, counter: ByteCounter, namespaces: set[int],
              stats: SourceStats) -> Iterator[Unit]:
     if refuse_dtd(decode_peek(peek)):
         yield failed_unit(path, "XML_DTD_REFUSED",
@@ -393,6 +402,7 @@ def read_siteinfo(element, state: DumpState) -> None:
 def page_unit(page, state: DumpState) -> Unit | None:
     """The unit of one <page>, or None if skipped (redirect, other namespace)."""
     fields: dict[str, object] = {}
+    revision = None  # the last revision wins (full-history dumps)
     for child in page:
         name = local_name(child.tag)
         if name in ("title", "ns", "id") and name not in fields:
@@ -400,14 +410,13 @@ def page_unit(page, state: DumpState) -> Unit | None:
         elif name == "redirect":
             fields["redirect"] = True
         elif name == "revision":
-            fields["revision"] = child  # the last revision wins (full-history dumps)
+            revision = child
     title = str(fields.get("title", ""))
     ns = namespace_of(fields.get("ns"), title, state)
     if ns not in state.namespaces:
         state.stats.namespace_skipped += 1
         return None
     text_element = None
-    revision = fields.get("revision")
     if revision is not None:
         text_element = next(iter(revision.iterfind("{*}text")), None)
     text = (text_element.text or "") if text_element is not None else ""

@@ -367,12 +367,18 @@ def _run_score(label: str, columns: list[_Column], start: int, end: int) -> tupl
     return score, main
 
 
-def _best_runs(named: list[str], columns: list[_Column]):
+# (start, end, main column) of each label's run of columns
+Runs = tuple[tuple[int, int, int], ...]
+
+
+def _best_runs(named: list[str], columns: list[_Column]) -> tuple[float, Runs] | None:
     """Dynamic programme over (labels placed, columns used): each label takes a run of 1 to
     _MAX_RUN consecutive columns; columns after the last run are unlabeled."""
     width = len(columns)
-    neg = float("-inf")
-    best = [[(neg, None)] * (width + 1) for _ in range(len(named) + 1)]
+    neg = float("-inf")  # unreachable: such a cell's runs are never read
+    best: list[list[tuple[float, Runs]]] = [
+        [(neg, ())] * (width + 1) for _ in range(len(named) + 1)
+    ]
     best[0][0] = (0.0, ())
     for g, label in enumerate(named):
         for start in range(width):
@@ -393,7 +399,7 @@ def _best_runs(named: list[str], columns: list[_Column]):
     return max(finals, key=lambda item: item[0]) if finals else None
 
 
-def _names_from_runs(named: list[str], runs, columns: list[_Column]) -> list[str]:
+def _names_from_runs(named: list[str], runs: Runs, columns: list[_Column]) -> list[str]:
     names = [f"col_{c}" for c in range(len(columns))]
     for label, (start, end, main) in zip(named, runs, strict=True):
         names[main] = label

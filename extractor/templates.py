@@ -333,6 +333,7 @@ def _literal(text: str) -> Handler:
     return lambda call, renderer: text
 
 
+_names: tuple[str, ...]  # each loop below walks groups of names of differing lengths
 for _names, _index in (
     (("nowrap", "nobr", "small", "big", "smaller", "larger", "midsize", "nobold", "noitalic",
       "center", "sc", "small caps", "smallcaps", "nihongo", "abbr", "tooltip", "flag",
@@ -452,8 +453,8 @@ def _date(call: Call, renderer: Renderer) -> str:
     dmy = call.get("df").lower() in ("y", "yes", "1", "true")
     parts = [p for p in call.positional if p.strip()]
     prefix = "As of " if call.name == "as of" else ""
-    if parts and _int(parts[0]) is not None:
-        year, month, day = _int(parts[0]), _int(call.arg(1)), _int(call.arg(2))
+    if parts and (year := _int(parts[0])) is not None:
+        month, day = _int(call.arg(1)), _int(call.arg(2))
         if month is None:
             day = None
         return prefix + date_hint(renderer, year, month, day, dmy)

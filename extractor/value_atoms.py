@@ -173,6 +173,8 @@ def read_date(text: str) -> tuple[str | None, str | None, tuple[str, ...]]:
         if match is None:
             continue
         groups = match.groups()
+        month: int | None
+        day: int | None
         if form == "numeric":
             iso, precision, flags = _numeric_date(*groups)
             return iso, precision, tuple(flags)

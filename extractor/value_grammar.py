@@ -27,7 +27,7 @@ def _parser() -> Lark:
 def _number(token: str, dot_is_decimal: bool = False) -> float:
     status, value, _ = atoms.read_number(token.replace("\u00a0", " ").replace("\u202f", " "),
                                          dot_is_decimal)  # fmt: skip
-    if status != atoms.OK:
+    if status != atoms.OK or value is None:  # OK always comes with a value
         raise ValueError(token)
     return value
 

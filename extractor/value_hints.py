@@ -58,9 +58,9 @@ def _apply_list_hint(value: Val, hints: dict[str, str], key: str | None) -> Val:
     items = [item for item in items if item]
     if not items:
         return value  # an empty {{ubl}} adds nothing
-    counts = [count_item(item, item) for item in items]
+    counts = [count for item in items if (count := count_item(item, item)) is not None]
     flags = [f for f in value.flags if f != "untyped"] + ["list_from_template"]
-    if items and all(counts):
+    if len(counts) == len(items):  # every item is a count
         return make(value.raw, value.text, "count_list", parts=counts, flags=flags)
     return make(
         value.raw, value.text, "list", parts=[typed_item(i, key) for i in items], flags=flags

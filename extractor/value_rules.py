@@ -267,7 +267,9 @@ def _slash_of(raw: str, text: str, key: str | None, match: re.Match[str]) -> Val
     if not atoms.is_group_key(key):
         return untyped(raw, text)  # `10/11` outside a seats key may be a date, a score, a ratio
     value = _seats_of(raw, text, match.group(1), match.group(2), "seats")
-    if value.kind == "seats_of" and value.number > value.total:
+    if value.kind != "seats_of" or value.number is None or value.total is None:
+        return value
+    if value.number > value.total:
         return untyped(raw, text)  # `3/2` is no part of a whole: a score, a fraction, a ratio
     return value
 
@@ -464,17 +466,16 @@ def composite(raw: str, text: str, key: str | None) -> Val | None:
     if len(text) > LONGEST_SCALAR:
         return None  # prose: neither a value with its change nor a value with a note
     if match := _TRAILING_CHANGE.fullmatch(text):  # `41.7% ▼3.2 pp`, `29 ▲5`
-        parts = [scalar(piece, piece, key) for piece in match.groups()]
+        scalars = [scalar(piece, piece, key) for piece in match.groups()]
+        typed = [part for part in scalars if part is not None and not _is_untyped(part)]
         minus = match.group(2)[0] in "-–"  # `35 - 39` is a range, `41.7% -3.2 pp` a change
-        if not any(_is_untyped(part) for part in parts) and (
-            not minus or parts[1].kind in ("pp", "percent")
-        ):
-            return make(raw, text, "compound", parts=parts)
+        if len(typed) == len(scalars) and (not minus or typed[1].kind in ("pp", "percent")):
+            return make(raw, text, "compound", parts=typed)
     match = _ANNOTATED.fullmatch(text) if text[-1] == ")" else None
     if match is None:
         return None
     head = scalar(match.group(1), match.group(1), key)
-    if _is_untyped(head):
+    if head is None or _is_untyped(head):
         return None
     note_text = match.group(2).strip()
     if looks_like_year(note_text):  # `345,900 (2020)`: the year the figure is for

@@ -8,7 +8,9 @@ builds the model. Defects in the input never raise: they become `Problem`s on th
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError
@@ -46,14 +48,47 @@ class _CellText(str):
     """A closed cell's text (the unclosed last cell of a row arrives as a bare CELL token)."""
 
 
+def _line(token: Token) -> int:
+    """The token's line. Lark's lexer always sets it (it is None only on hand-made tokens)."""
+    assert token.line is not None
+    return token.line
+
+
+# A table row: its cells, its line, and whether its last cell was closed.
+_Row = tuple[list[str], int, bool]
+
+
 class _Block:
     """A body element waiting to be placed in its section (sections are known only in order)."""
 
-    __slots__ = ("kind", "value")
+    __slots__ = ()
+    line: int  # its first line
 
-    def __init__(self, kind: str, value: object) -> None:
-        self.kind = kind
-        self.value = value
+
+@dataclass(slots=True)
+class _Heading(_Block):
+    title: str
+    level: int
+    line: int
+
+
+@dataclass(slots=True)
+class _Paragraph(_Block):
+    text: str
+    line: int
+    end_line: int
+
+
+@dataclass(slots=True)
+class _Bullets(_Block):
+    items: list[BulletItem]
+    line: int
+
+
+@dataclass(slots=True)
+class _Table(_Block):
+    rows: list[_Row]
+    line: int
 
 
 class _Build(Transformer):
@@ -61,10 +96,10 @@ class _Build(Transformer):
 
     def title(self, children: list[Token]) -> tuple[str, int]:
         token = children[0]
-        return token.value.strip().strip("=").strip(), token.line
+        return token.value.strip().strip("=").strip(), _line(token)
 
     def header(self, children: list[Token]) -> tuple[str, int]:
-        return children[0].value.strip(), children[0].line
+        return children[0].value.strip(), _line(children[0])
 
     def field(self, children: list[Token]) -> InfoboxField:
         token = children[0]
@@ -88,23 +123,23 @@ class _Build(Transformer):
 
     def paragraph(self, children: list[Token]) -> _Block:
         text = " ".join(t.value.strip() for t in children)
-        return _Block("paragraph", (text, children[0].line, children[-1].line))
+        return _Paragraph(text, _line(children[0]), _line(children[-1]))
 
     def bullets(self, children: list[Token]) -> _Block:
         items = [
             BulletItem.model_construct(text=t.value[1:].strip(), line=t.line) for t in children
         ]
-        return _Block("bullets", items)
+        return _Bullets(items, items[0].line)
 
     def heading(self, children: list[Token]) -> _Block:
         raw = children[0].value.strip()
         level = len(raw) - len(raw.lstrip("="))
-        return _Block("heading", (raw.strip("=").strip(), level, children[0].line))
+        return _Heading(raw.strip("=").strip(), level, _line(children[0]))
 
     def cell(self, children: list[Token]) -> _CellText:
         return _CellText(children[0].value.strip() if children else "")
 
-    def row(self, children: list) -> tuple[list[str], int, bool]:
+    def row(self, children: list) -> _Row:
         line = children[0].line
         cells: list[str] = []
         closed = True
@@ -117,7 +152,7 @@ class _Build(Transformer):
         return cells, line, closed
 
     def table(self, children: list) -> _Block:
-        return _Block("table", children)
+        return _Table(children, children[0][1])
 
     def preamble(self, children: list) -> list:
         return [("preamble", children)]
@@ -133,7 +168,7 @@ class _Build(Transformer):
         for child in children:
             if isinstance(child, list):  # the preamble
                 blocks = child[0][1]
-                first = _first_line(blocks)
+                first = blocks[0].line
                 problem = Problem(
                     code="FLAT_NO_TITLE",
                     message="text before the first '= Title =' line: no article title",
@@ -144,17 +179,6 @@ class _Build(Transformer):
             else:
                 articles.append(child)
         return articles
-
-
-def _first_line(blocks: list[_Block]) -> int:
-    block = blocks[0]
-    if block.kind == "paragraph":
-        return block.value[1]  # type: ignore[index]
-    if block.kind == "bullets":
-        return block.value[0].line  # type: ignore[index]
-    if block.kind == "heading":
-        return block.value[2]  # type: ignore[index]
-    return block.value[0][1]  # type: ignore[index]
 
 
 def _assemble(
@@ -178,23 +202,23 @@ def _assemble(
     )
     section = 0
     for block in blocks:
-        if block.kind == "heading":
-            name, level, at = block.value  # type: ignore[misc]
-            article.sections.append(Section.model_construct(title=name, level=level, line=at))
-            section = len(article.sections) - 1
-        elif block.kind == "paragraph":
-            text, first, last = block.value  # type: ignore[misc]
-            article.paragraphs.append(
-                Paragraph.model_construct(text=text, line=first, end_line=last, section=section)
+        if isinstance(block, _Heading):
+            article.sections.append(
+                Section.model_construct(title=block.title, level=block.level, line=block.line)
             )
-        elif block.kind == "bullets":
-            article.lists.append(BulletList.model_construct(items=block.value, section=section))
-        else:
-            article.tables.append(_table(block.value, section, article.problems))  # type: ignore[arg-type]
+            section = len(article.sections) - 1
+        elif isinstance(block, _Paragraph):
+            article.paragraphs.append(Paragraph.model_construct(
+                text=block.text, line=block.line, end_line=block.end_line, section=section
+            ))
+        elif isinstance(block, _Bullets):
+            article.lists.append(BulletList.model_construct(items=block.items, section=section))
+        elif isinstance(block, _Table):
+            article.tables.append(_table(block.rows, section, article.problems))
     return article
 
 
-def _table(rows: list[tuple[list[str], int, bool]], section: int, problems: list[Problem]) -> Table:
+def _table(rows: list[_Row], section: int, problems: list[Problem]) -> Table:
     width = len(rows[0][0])
     for cells, at, closed in rows:
         if not closed:
@@ -250,6 +274,12 @@ def _parser() -> Lark:
     )
 
 
+def _parse(text: str) -> list[Article]:
+    """The articles of `text`. Lark types `parse` as returning a Tree, but an inline transformer
+    makes it return what the start rule's callback (`_Build.start`) builds."""
+    return cast("list[Article]", _parser().parse(text))
+
+
 def parse_flat(text: str, source: str = "") -> list[Article]:
     """Parse a file's text (one article or many in a row) into articles, numbered from 1.
 
@@ -265,7 +295,7 @@ def parse_flat(text: str, source: str = "") -> list[Article]:
         )
         return [empty]
     try:
-        articles = _parser().parse(text)
+        articles = _parse(text)
     except LarkError as error:  # a grammar that accepts every line makes this a bug, not input
         articles = _recover_by_titles(text, error)
     lines = text.split("\n")
@@ -301,7 +331,7 @@ def _recover_by_titles(text: str, error: LarkError) -> list[Article]:
         offset = text.count("\n", 0, begin)
         chunk = "\n" * offset + text[begin:end]  # keep source line numbers
         try:
-            articles.extend(_parser().parse(chunk))
+            articles.extend(_parse(chunk))
         except LarkError as inner:
             failed = Article(doc_id="", title="", source="", format="flat", line=offset + 1)
             failed.problems.append(Problem(

@@ -29,7 +29,8 @@ def describe(constraint: Constraint, view: ElectionView, v: Values) -> Finding:
         change = v[(row.record, "seat_change")]
         return finding(code, row.record, v[row.seats_cell] - change, last, party=row.party,
                        seats=v[row.seats_cell], change=_signed_text(change, row.change_unsigned))
-    # ELECTION_SEATS_CANDIDATES
+    # ELECTION_SEATS_CANDIDATES: built only for a row whose table gives its candidates
+    assert row.candidates is not None
     number, where = row.candidates
     return finding(code, row.record, v[row.seats_cell], number, party=row.party,
                    evidence={"candidates": where})
@@ -70,8 +71,8 @@ def _percent_sum(view: ElectionView) -> list[Finding]:
     rest = 100 - total
     if rest <= tolerance + 1e-9:
         return []
-    evidence = {"rest": round(rest, 6), "threshold": view.threshold,
-                "rows_complete": view.complete}
+    evidence: dict[str, object] = {"rest": round(rest, 6), "threshold": view.threshold,
+                                   "rows_complete": view.complete}
     found = finding("ELECTION_PERCENT_REST", view.subject, fmt(total), "100", rest=fmt(rest),
                     evidence=evidence)
     if view.threshold is not None and rest < view.threshold:
@@ -109,7 +110,9 @@ def _overlap(brackets) -> bool:
 
 def _sign_derived(row: RowView) -> tuple[list[Finding], list[Repair]]:
     """A seat change written without a sign, where the last election's seats decide it."""
-    if not row.change_unsigned or row.seats is None or row.last is None or not row.change:
+    written = row.result.seat_change
+    if (not row.change_unsigned or row.seats is None or row.last is None or not row.change
+            or written is None):
         return [], []
     c = row.change
     if row.seats - c == row.last:
@@ -119,14 +122,14 @@ def _sign_derived(row: RowView) -> tuple[list[Finding], list[Repair]]:
     else:
         return [], []  # neither sign fits: ELECTION_SEAT_CHANGE reports it
     evidence = {"seats": row.seats, "last_election": row.last,
-                "written": row.result.seat_change.raw}
+                "written": written.raw}
     found = finding("ELECTION_SIGN_DERIVED", row.record, _signed_text(sign, False), "a sign",
                     party=row.party, what="seat change", evidence=evidence,
                     fields=["seat_change", "seats", "last_election"])
     if sign > 0:
         return [found], []  # the number stands as typed: nothing to repair
     found.status = "repaired"
-    repair = Repair(row.record, "seat_change", row.result.seat_change.raw, str(sign),
+    repair = Repair(row.record, "seat_change", written.raw, str(sign),
                     "sign_derived", 0.95, "ELECTION_SIGN_DERIVED", evidence)
     return [found], [repair]
 
@@ -146,12 +149,12 @@ def _previous_negative(row: RowView) -> list[Finding]:
                 evidence={"seats": row.seats, "change": row.change,
                           "unsigned": row.change_unsigned}))
     if row.pct is not None and row.swing is not None:
-        previous = row.pct - row.swing
-        if previous < -row.pct_half - 1e-9:
+        previous_share = row.pct - row.swing
+        if previous_share < -row.pct_half - 1e-9:
             hint = (f"; written without a sign, as a fall it would give "
                     f"{fmt(row.pct + row.swing)}%" if row.swing_unsigned else "")
             found.append(finding(
-                "ELECTION_PREVIOUS_NEGATIVE", row.record, f"{fmt(previous)}%", "0% or more",
+                "ELECTION_PREVIOUS_NEGATIVE", row.record, f"{fmt(previous_share)}%", "0% or more",
                 party=row.party, what="swing", base="share",
                 change=_signed_text(row.swing, False, " pp"), value=f"{fmt(row.pct)}%",
                 hint=hint, fields=["percentage", "swing"],

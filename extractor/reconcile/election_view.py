@@ -88,10 +88,10 @@ class ElectionView:
     @property
     def pct_sum(self) -> tuple[float, float] | None:
         """(sum of the rows' shares, its rounding tolerance) when two or more rows give one."""
-        shares = [r for r in self.rows if r.pct is not None]
+        shares = [(r.pct, r.pct_half) for r in self.rows if r.pct is not None]
         if len(shares) < 2:
             return None
-        return sum(r.pct for r in shares), sum(r.pct_half for r in shares)
+        return sum(pct for pct, _ in shares), sum(half for _, half in shares)
 
     @property
     def complete(self) -> bool:
@@ -141,8 +141,8 @@ def _row_view(result: ElectionResult, subject: str, tables: list[TypedTable]) ->
         table, r = matches[0]
         for column in ("candidates", "seats"):
             found = column_value(table, r, column)
-            number = count(found[1]) if found else None
-            if number is not None:
+            number = count(found[1]) if found is not None else None
+            if found is not None and number is not None:
                 where = {"table": table.table, "row": r, "column": found[0], "value": number}
                 setattr(row, "table_seats" if column == "seats" else column, (number, where))
     return row
@@ -201,7 +201,7 @@ def constraints(view: ElectionView) -> list[Constraint]:
         if row.seats is not None and row.change is not None and row.last is not None:
             found.append(_seat_change(row))
         if row.seats is not None and row.candidates is not None:
-            found.append(_candidates(row))
+            found.append(_candidates(row, row.candidates[0]))
     return found
 
 
@@ -265,8 +265,8 @@ def _seat_change(row: RowView) -> Constraint:
     return Constraint("ELECTION_SEAT_CHANGE", cells_read, holds, solve)
 
 
-def _candidates(row: RowView) -> Constraint:
-    sc, limit = row.seats_cell, row.candidates[0]
+def _candidates(row: RowView, limit: int) -> Constraint:
+    sc = row.seats_cell
     return Constraint("ELECTION_SEATS_CANDIDATES", (sc,), lambda v: v[sc] <= limit)
 
 
@@ -286,13 +286,17 @@ def witnesses(view: ElectionView) -> list[Witness]:
             found.append(_claimed_contested(view, claim))
     for row in view.rows:
         if row.table_seats is not None:
-            number, where = row.table_seats
-            found.append(Witness("table", True, {"family": "table", **where, "party": row.party},
-                                 lambda v, c=row.seats_cell, n=number: v[c] == n))
+            found.append(_table_seats(row, *row.table_seats))
     apportioned = _apportionment(view)
     if apportioned is not None:
         found.append(apportioned)
     return found
+
+
+def _table_seats(row: RowView, number: int, where: dict) -> Witness:
+    cell = row.seats_cell
+    return Witness("table", True, {"family": "table", **where, "party": row.party},
+                   lambda v: v[cell] == number)
 
 
 def _claimed_seats(row: RowView, claim: Claim) -> Witness:
@@ -333,12 +337,12 @@ def _apportionment(view: ElectionView) -> Witness | None:
     """Seats recomputed from votes: usable when every row has votes and seats, and no party
     left out of the rows could have won a seat."""
     rows = view.rows
-    if view.contested is None or not rows or any(r.votes is None or r.seats is None
-                                                 for r in rows):
+    votes = [r.votes for r in rows if r.votes is not None]
+    if view.contested is None or not rows or len(votes) < len(rows) or any(
+            r.seats is None for r in rows):
         return None
     if view.pct_sum is not None and not view.complete:
         return None
-    votes = [r.votes for r in rows]
     shares = [r.pct for r in rows]
 
     def verdict(v: Values) -> bool | None:

@@ -14,6 +14,13 @@ from extractor.schemas.legislature import Legislature, PoliticalGroup
 _UNTRUSTED = {"group_tree_ambiguous", "group_tree_too_large", "group_counts_missing"}
 
 
+def _members_claim(claim: Claim, members_cell: Cell) -> Witness:
+    """The prose says how many members the body has: agrees or not with the Members cell."""
+    n = int(claim.number)
+    return Witness("prose", True, {"family": "prose", **claim.as_evidence()},
+                   lambda v: v[members_cell] == n if members_cell in v else None)
+
+
 def reconcile_legislature(body: Legislature, infobox: int, claims: list[Claim]
                           ) -> tuple[list[Finding], list[Repair]]:
     subject = f"legislature[{infobox}]"
@@ -31,9 +38,7 @@ def reconcile_legislature(body: Legislature, infobox: int, claims: list[Claim]
     constraints = [] if flags & _UNTRUSTED else _constraints(subject, body.groups, values,
                                                               members_cell)
     member_claims = [c for c in claims if c.kind == "members" and c.in_composition]
-    witnesses = [Witness("prose", True, {"family": "prose", **c.as_evidence()},
-                         lambda v, n=int(c.number): v[members_cell] == n if members_cell in v
-                         else None) for c in member_claims]
+    witnesses = [_members_claim(c, members_cell) for c in member_claims]
 
     def describe(constraint: Constraint, v: Values) -> Finding:
         parts = constraint.cells[:-1]

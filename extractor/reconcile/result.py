@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
+from dataclasses import field as dataclass_field  # `Repair` has a field named `field`
 
 from extractor.reconcile.rules import RULES, render
 
@@ -19,7 +20,7 @@ class Finding:
     observed: str
     expected: str
     message: str
-    evidence: dict = field(default_factory=dict)
+    evidence: dict = dataclass_field(default_factory=dict)
     status: str = "open"  # open, repaired or ambiguous
 
 
@@ -34,13 +35,13 @@ class Repair:
     method: str
     confidence: float
     rule: str
-    evidence: dict = field(default_factory=dict)
+    evidence: dict = dataclass_field(default_factory=dict)
 
 
 @dataclass
 class Reconciliation:
-    findings: list[Finding] = field(default_factory=list)
-    repairs: list[Repair] = field(default_factory=list)
+    findings: list[Finding] = dataclass_field(default_factory=list)
+    repairs: list[Repair] = dataclass_field(default_factory=list)
 
     def to_rows(self, doc_id: str) -> dict[str, list[dict]]:
         findings = [_row(doc_id, asdict(f)) for f in self.findings]

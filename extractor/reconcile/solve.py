@@ -69,7 +69,7 @@ def solve(constraints: list[Constraint], values: dict[Cell, int], nonnegative: s
                 findings.append(found)
             if unique is not None:
                 repaired.update(unique.changes)
-                repairs += _repairs(outcome, group, values, raw, label)
+                repairs += _repairs(unique, outcome, group, values, raw, label)
     return findings, repairs, repaired
 
 
@@ -111,10 +111,10 @@ def _changes_text(candidate: Candidate, values: Values, label: Callable[[Cell], 
                      for cell, value in candidate.changes.items())
 
 
-def _repairs(outcome: Outcome, group: list[Constraint], values: Values,
+def _repairs(chosen: Candidate, outcome: Outcome, group: list[Constraint], values: Values,
              raw: dict[Cell, str], label: Callable[[Cell], str]) -> list[Repair]:
-    """One repair per changed cell, under the rule of the first constraint that reads it."""
-    chosen = outcome.unique
+    """One repair per cell `chosen` (the outcome's unique survivor) changes, under the rule of the
+    first constraint that reads it."""
     rejected = [{**c.as_evidence(values), "text": _changes_text(c, values, label)}
                 for c in outcome.candidates if c.contradictions]
     evidence = {"supported_by": chosen.supports, "rejected": rejected}

@@ -99,14 +99,14 @@ def infobox_mismatches(election: Election, subject: str, tables: list[TypedTable
 
 def _disagree(column: str, mine: TypedValue, theirs: TypedValue) -> bool:
     if column == "leader":
-        a, b = norm_name(mine.text), norm_name(theirs.text)
-        return bool(a and b and a != b)
+        my_name, their_name = norm_name(mine.text), norm_name(theirs.text)
+        return bool(my_name and their_name and my_name != their_name)
     if column == "percentage":
-        a, b = share(mine), share(theirs)
-        return a is not None and b is not None and abs(a - b) > half_unit(mine) + half_unit(
-            theirs) + 1e-9
-    a, b = count(mine), count(theirs)
-    return a is not None and b is not None and a != b
+        my_share, their_share = share(mine), share(theirs)
+        return my_share is not None and their_share is not None and abs(
+            my_share - their_share) > half_unit(mine) + half_unit(theirs) + 1e-9
+    my_count, their_count = count(mine), count(theirs)
+    return my_count is not None and their_count is not None and my_count != their_count
 
 
 def total_findings(tables: list[TypedTable], article: Article) -> list[Finding]:
@@ -176,7 +176,7 @@ def _compare(table: TypedTable, r: int, label: str, sums: dict[int, list[TypedVa
             continue
         if total.kind not in _ADDITIVE_KINDS or any(v.kind != total.kind for v in parts):
             continue
-        observed = sum(v.number for v in parts)
+        observed = sum(v.number for v in parts if v.number is not None)  # all are numbers
         tolerance = 0.0 if total.kind == "integer" else (
             sum(half_unit(v) for v in parts) + half_unit(total))
         if abs(observed - total.number) > tolerance + 1e-9:

@@ -65,7 +65,9 @@ def _items_of(value: TypedValue) -> list[tuple[str, int | None]]:
 def _split_top_level(text: str) -> list[str]:
     """Split on commas, semicolons and newlines that are not inside parentheses
     (`1,234` inside `(…)` stays whole)."""
-    pieces, depth, current = [], 0, []
+    pieces: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         if ch == "(":
             depth += 1
@@ -125,20 +127,20 @@ def _seats_of(value: object) -> int | None:
 def infer_tree(items: list[tuple[str, int | None]],
                total: int | None = None) -> tuple[list[PoliticalGroup], list[str]]:
     """Nest groups listed in pre-order by their seat sums. Returns the top level and flags."""
-    counts = [seats for _, seats in items]
     flat = [_group(name, seats, i) for i, (name, seats) in enumerate(items)]
     if len(items) < 2:
         return flat, []
-    if any(c is None for c in counts):
+    counts = tuple(seats for _, seats in items if seats is not None)
+    if len(counts) < len(items):
         return flat, [COUNTS_MISSING]
     if len(items) > _MAX_GROUPS:
         return flat, [TOO_MANY]
     flags: list[str] = []
-    found = _best_forest(tuple(counts), total) if total is not None else None
+    found = _best_forest(counts, total) if total is not None else None
     if total is not None and found is None:
         flags.append(SUM_MISMATCH)
     if found is None:
-        found = _best_forest(tuple(counts), None)
+        found = _best_forest(counts, None)
     if found is None:  # cannot happen (flat is always valid unconstrained); stay safe
         return flat, flags
     score, ways, parents = found

@@ -132,7 +132,7 @@ def _add_infobox(records: Records, number: int, infobox: Infobox) -> None:
     template = infobox.template or infobox.header
     refs = []
     for position, field in enumerate(infobox.fields):
-        key, index = canonical_key(field.key)
+        key, key_index = canonical_key(field.key)
         text = field.text
         if text == "":  # an image renders to no text, but its file name is the value
             text = lone_file_name(field.value) or ""
@@ -141,8 +141,8 @@ def _add_infobox(records: Records, number: int, infobox: Infobox) -> None:
             value = _with_unknown_templates(value, field.hints["unknown_templates"])
         records.fields.append(TypedField.model_construct(
             infobox=number, template=template, position=position, line=field.line,
-            key_raw=field.key, key=key, index=index, value=value))
-        refs.append(FieldRef(key, index, field.key, field.line, value, field.hints))
+            key_raw=field.key, key=key, index=key_index, value=value))
+        refs.append(FieldRef(key, key_index, field.key, field.line, value, field.hints))
     index = FieldIndex(refs)
     if index.duplicates:
         records.duplicates[number] = index.duplicates
@@ -248,7 +248,7 @@ def _election_rows(doc_id: str, e: Election, rows: Rows) -> None:
     rows["elections"].append({
         "doc_id": doc_id, "infobox": e.infobox, "name": name_text(e.name),
         "country": _text(e.country), "type": _text(e.type), "date": _date(e.date),
-        "date_precision": e.date.date_precision if _date(e.date) else None,
+        "date_precision": e.date.date_precision if e.date is not None and e.date.date else None,
         "seats_for_election": _int(e.seats_for_election),
         "chamber_size": chamber_size(e.seats_for_election), "majority": _int(e.majority),
         "turnout": turnout_percent(e.turnout), "previous_election": _text(e.previous_election),
