@@ -28,12 +28,16 @@ def check_page(text: str) -> tuple[int, int]:
         if span.recovered:
             continue
         total += 1
-        fast = fast_infobox(text, masked, span, spans, lines)
+        fast_problems: list = []
+        fast = fast_infobox(text, masked, span, spans, lines, fast_problems)
         if fast is None:
+            assert not fast_problems
             continue
         taken += 1
-        slow = W.parse_infoboxes(text, [span], lines, [], masked, spans)
+        slow_problems: list = []
+        slow = W.parse_infoboxes(text, [span], lines, slow_problems, masked, spans)
         assert len(slow) == 1, text[span.start:span.start + 200]
+        assert fast_problems == slow_problems
         assert (fast.template, fast.line, fast.parent) == (slow[0].template, slow[0].line, None)
         assert fields(fast) == fields(slow[0]), text[span.start:span.start + 200]
     return total, taken
@@ -68,6 +72,7 @@ SNIPPETS = {
             "| b = <nowiki>|raw|</nowiki> <p>para</p>\n}}",
     "hints": "{{Infobox election\n| turnout = 65% {{increase}} {{efn|Note}}\n"
              "| date = {{start date|2020|3|19}}\n| n = {{formatnum:1234567}}\n}}",
+    "duplicate": "{{Infobox x\n| a = 1\n| b = 2\n| a = 3\n}}",
     "unsafe": "{{Infobox x\n| a = <small>open\n| b = ''unpaired\n| c = {{{arg}}}\n}}",
 }
 
@@ -80,6 +85,18 @@ def test_snippets_match_the_slow_path(name):
 def test_most_snippets_are_taken():
     taken = sum(check_page(text)[1] for text in SNIPPETS.values())
     assert taken >= len(SNIPPETS) - 2
+
+
+def test_repeated_key_without_problems_is_left_to_the_slow_path():
+    text = SNIPPETS["duplicate"]
+    masked = W.mask_opaque(text)
+    spans = W.template_spans(masked, [])
+    span = W.infobox_spans(spans)[0]
+    lines = W.LineIndex(text)
+    assert fast_infobox(text, masked, span, spans, lines) is None
+    problems: list = []
+    assert fast_infobox(text, masked, span, spans, lines, problems) is not None
+    assert [p.code for p in problems] == ["INFOBOX_DUPLICATE_KEY"]
 
 
 def test_nested_infobox_is_left_to_the_slow_path():
@@ -109,7 +126,8 @@ FRAGMENTS = [
     "{{party name with color|X Party}}", "{{small|{{nowrap|a}}}}", "<sup>1</sup>", "-", "(10)",
     "[[http://x.org]]", "[http://x.org  t]", "[http://x.org\tt]", "mailto:a@b.org", "news:x",
     "[mailto:a@b.org m]", "[//x.org t]", "http://x.org/''a''", "{{nowrap|1=a=b}}", "&#65;",
-    "<span style=''x''>a</span>", "&AMP;", "\t", "\n\n", "\n----\n", "{{#tag:ref|n}}",
+    "<span style=''x''>a</span>", "&AMP;", "\t", "\n\n", "\n----\n", "{{#tag:ref|n}}", "\n------",
+    "\n---", "\n----*",
 ]
 # Wrappers put random content inside a construct.
 WRAPPERS = ["{{nowrap|%s}}", "<small>%s</small>", "[[a|%s]]", "<ref>%s</ref>", "''%s''",

@@ -19,7 +19,7 @@ from html.entities import name2codepoint
 
 from mwparserfromhell.definitions import URI_SCHEMES
 
-from extractor.model import Infobox, InfoboxField
+from extractor.model import Infobox, InfoboxField, Problem
 from extractor.parse import wikitext as W
 from extractor.templates import (
     _FILE_OR_CATEGORY,
@@ -48,10 +48,10 @@ _BRACKET_SCHEME = re.compile(r"\[\s*(?://|(?:" + _SCHEMES + r"):)", re.IGNORECAS
 # A free URL's run of characters (only a plain space or a line break ends it, not other
 # whitespace): any markup inside it is read by mwparserfromhell as part of the URL (kept
 # verbatim), so such a run is left to the slow path.
-_FREE_URL = re.compile(r"(?<![A-Za-z0-9\[])(?:" + _SCHEMES + r"):[^ \n\[\]<>\"|}]*(?:<!)?",
-                       re.IGNORECASE)
+_URL_TAIL = re.compile(r":[^ \n\[\]<>\"|}]*(?:<!)?")
+_SCHEME_BEFORE = re.compile(r"(?:^|[^A-Za-z0-9\[])(?:" + _SCHEMES + r")\Z", re.IGNORECASE)
 _URL_MARKUP = re.compile(r"\{|<!$|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z0-9]+);")
-_UNSAFE_SOURCE = re.compile(r"\{\{\{|\{\||\n[ \t]*=|\n-{4}|\n;|~~~")
+_UNSAFE_SOURCE = re.compile(r"\{\{\{|\{\||\n[ \t]*=|\n;|~~~")
 _BROKEN_SINGLE = re.compile(r"<br/\s+>", re.IGNORECASE)
 _KEY_END = re.compile(r"[=|{}\[\]<&]|''")
 _KEY_LIST_MARKER = re.compile(r"\n[*#:;]")
@@ -149,8 +149,13 @@ class _Parser:
 
     def line_start(self, i: int, out: list) -> int:
         """List markers at the start of a line: `*`/`#` are bullets (a line break), `:` an
-        indent (nothing)."""
+        indent (nothing); four or more dashes are a rule (a line break)."""
         s = self.s
+        if s.startswith("----", i):
+            while i < len(s) and s[i] == "-":
+                i += 1
+            out.append(("g", "hr", None))
+            return i
         while i < len(s) and s[i] in "*#:;":
             if s[i] == ";":
                 raise _GiveUp  # a definition term: its ":" splits the line
@@ -378,10 +383,12 @@ def render_template(node: tuple, renderer: Renderer, source: str) -> str:
 
 # --- the infobox -----------------------------------------------------------------------------
 
-def fast_infobox(text: str, masked: str, span, all_spans, lines) -> Infobox | None:
+def fast_infobox(text: str, masked: str, span, all_spans, lines,
+                 problems: list[Problem] | None = None) -> Infobox | None:
     """The infobox of one closed, outermost infobox span, exactly as `parse_infoboxes` reads
     it; None when the span holds anything this reader cannot read with certainty (nested
-    infoboxes, duplicate keys, markup outside the subset above)."""
+    infoboxes, markup outside the subset above). A repeated key is recorded in `problems` as
+    the slow path records it; without `problems`, such an infobox is left to the slow path."""
     if span.recovered or span.end - span.start > W.MAX_INFOBOX_CHARS or W.too_tangled(text, span):
         return None
     source = text[span.start:span.end]
@@ -396,18 +403,33 @@ def fast_infobox(text: str, masked: str, span, all_spans, lines) -> Infobox | No
         node, end = _Parser(source).template(0)
         if end != len(source):
             return None
-        return build_infobox(node, source, span.start, lines)
+        found: list[Problem] = []
+        infobox = build_infobox(node, source, span.start, lines, found)
     except (_GiveUp, RecursionError, IndexError):
         return None
+    if infobox is None or (found and problems is None):
+        return None
+    if found:
+        problems += found
+    return infobox
 
 
 def unsafe_urls(source: str) -> bool:
-    if ":" not in source:
-        return False
-    return any(_URL_MARKUP.search(m.group()) for m in _FREE_URL.finditer(source))
+    """True when a free URL holds markup (a template, an entity, a comment)."""
+    for tail in _URL_TAIL.finditer(source):
+        if not _URL_MARKUP.search(tail.group()):
+            continue
+        colon = tail.start()
+        while 0 <= colon < tail.end():  # a run may hold several colons: `Note:http://...`
+            if (_SCHEME_BEFORE.search(source[max(colon - 20, 0):colon])
+                    and _URL_MARKUP.search(source, colon, tail.end())):
+                return True
+            colon = source.find(":", colon + 1, tail.end())
+    return False
 
 
-def build_infobox(node: tuple, source: str, offset: int, lines) -> Infobox | None:
+def build_infobox(node: tuple, source: str, offset: int, lines,
+                  problems: list[Problem]) -> Infobox | None:
     _, _, _, name_end, params = node
     infobox = Infobox(template=W.normalise_template_name(source[2:name_end]),
                       line=lines.line(offset))
@@ -425,7 +447,9 @@ def build_infobox(node: tuple, source: str, offset: int, lines) -> Infobox | Non
             positional += 1
             key, value = str(positional), raw.strip()
         if key in seen:
-            return None  # the slow path records a duplicate-key problem
+            problems.append(Problem(code="INFOBOX_DUPLICATE_KEY", severity="warning",
+                                    line=lines.line(start),
+                                    message=f"key {key!r} repeated; the last value wins"))
         seen.add(key)
         renderer = Renderer(keep_unknown=True)
         rendered = clean_text(render(nodes, renderer, source))
@@ -449,11 +473,14 @@ def nested_infobox(nodes: list, source: str) -> bool:
     return False
 
 
+_KEY_SPACES = re.compile(r"[\s_]+")
+
+
 def finish_field(key: str, value: str, text: str, hints: dict[str, str],
                  line: int) -> InfoboxField:
     """`wikitext.make_field` after rendering: the political groups' tree, and items of a value
     that bullets or <br> make a list."""
-    if re.sub(r"[\s_]+", "_", key.lower()).rstrip("0123456789") == "political_groups" and value:
+    if _KEY_SPACES.sub("_", key.lower()).rstrip("0123456789") == "political_groups" and value:
         hints["tree"] = json.dumps(W.group_tree(value), ensure_ascii=False)
     if "list" not in hints and "\n" in text and W._ITEMISED.search(value):
         items = [item.lstrip("*#: ") for item in text.split("\n")]
