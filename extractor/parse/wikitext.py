@@ -462,7 +462,7 @@ class BodyReader:
         if block and rest is None:
             self.flush()
             return self.read_block(lines, i, block)
-        if block and "\n" in line.text[:rest]:  # a multi-line template, then text
+        if block and rest is not None and "\n" in line.text[:rest]:  # a template, then text
             self.flush()
             self.read_block(lines, i, block)
             line = tail_line(line, rest)
@@ -486,7 +486,8 @@ class BodyReader:
     def leading_templates(self, line: LogicalLine) -> tuple[list[Span], int | None]:
         """The templates that open the line, and where the text after them starts (None when
         nothing but templates and spaces follow)."""
-        offset, found = line.start, []
+        offset = line.start
+        found: list[Span] = []
         stop = line.start + len(line.masked)
         while offset < stop:
             while offset < stop and line.masked[offset - line.start].isspace():
