@@ -72,6 +72,14 @@ SNIPPETS = {
             "| b = <nowiki>|raw|</nowiki> <p>para</p>\n}}",
     "hints": "{{Infobox election\n| turnout = 65% {{increase}} {{efn|Note}}\n"
              "| date = {{start date|2020|3|19}}\n| n = {{formatnum:1234567}}\n}}",
+    "no_params": "{{Infobox empty}}",
+    "tag_case": "{{Infobox a\n| x = <REF>n</ref> <Small>x</SMALL> <ref name = x >y</ref >\n}}",
+    "name_case": "{{Infobox a\n| x = {{Convert|1|KM|abbr=on}} {{LANG|fr|text=z}}"
+                 " {{Template:nowrap|q}} {{ubl| a | b }}\n}}",
+    "url": "{{Infobox a\n| website = {{URL|https://x.org}} {{URL|x.org|X}} [http://y.org Y]"
+           " http://z.org/a?b=c\n}}",
+    "nowiki": "{{Infobox a\n| x = <nowiki>''a''</nowiki> <nowiki /> <NOWIKI>b</nowiki>\n}}",
+    "notes_in_notes": "{{Infobox a\n| y = 1<ref>{{efn|n}}</ref>{{efn|m<ref>q</ref>}}\n}}",
     "duplicate": "{{Infobox x\n| a = 1\n| b = 2\n| a = 3\n}}",
     "unsafe": "{{Infobox x\n| a = <small>open\n| b = ''unpaired\n| c = {{{arg}}}\n}}",
 }
@@ -180,6 +188,16 @@ def test_corpus_pages():
         counts = check_page(path.read_text(encoding="utf-8"))
         total, taken = total + counts[0], taken + counts[1]
     assert taken >= 0.8 * total
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("wrapper", ["%s", "{{nowrap|%s}}", "<ref>%s</ref>", "''%s''"])
+def test_corpus_paragraphs_as_values(wrapper):
+    """Every paragraph of the corpus, as an infobox value: real markup in bulk."""
+    for path in sorted((CORPUS / "wikitext").glob("*.wiki")):
+        for chunk in path.read_text(encoding="utf-8").split("\n\n"):
+            if len(chunk) < 3000 and "nfobox" not in chunk:
+                check_page("{{Infobox stress\n| v = " + wrapper % chunk + "\n}}")
 
 
 @pytest.mark.slow

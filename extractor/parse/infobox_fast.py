@@ -53,6 +53,8 @@ _SCHEME_BEFORE = re.compile(r"(?:^|[^A-Za-z0-9\[])(?:" + _SCHEMES + r")\Z", re.I
 _URL_MARKUP = re.compile(r"\{|<!$|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z0-9]+);")
 _UNSAFE_SOURCE = re.compile(r"\{\{\{|\{\||\n[ \t]*=|\n;|~~~")
 _BROKEN_SINGLE = re.compile(r"<br/\s+>", re.IGNORECASE)
+# A value without markup: no brackets, braces, tags, entities, quote pairs or line markers.
+_PLAIN_VALUE = re.compile(r"[^\[\]{}|<&'\n]*(?:(?:'(?!')|\n(?![*#:;\-=]))[^\[\]{}|<&'\n]*)*")
 _KEY_END = re.compile(r"[=|{}\[\]<&]|''")
 _KEY_LIST_MARKER = re.compile(r"\n[*#:;]")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^<>]*?)(/?)>")
@@ -197,6 +199,10 @@ class _Parser:
             if _KEY_LIST_MARKER.search(s, start, m.start()):
                 raise _GiveUp
             eq = m.start()
+            plain = _PLAIN_VALUE.match(s, eq + 1)
+            end = plain.end()
+            if s.startswith("|", end) or s.startswith("}}", end):
+                return (start, eq, end, [plain.group()])  # most values: no markup at all
             nodes, end, _ = self.nodes(eq + 1, ("|", "}}"))
         else:
             nodes, end, _ = self.nodes(start, ("|", "}}"))
@@ -451,10 +457,13 @@ def build_infobox(node: tuple, source: str, offset: int, lines,
                                     line=lines.line(start),
                                     message=f"key {key!r} repeated; the last value wins"))
         seen.add(key)
-        renderer = Renderer(keep_unknown=True)
-        rendered = clean_text(render(nodes, renderer, source))
-        infobox.fields.append(finish_field(key, value, rendered, finish_hints(renderer),
-                                           lines.line(start)))
+        if all(isinstance(n, str) for n in nodes):  # plain text: no renderer needed
+            rendered, hints = clean_text("".join(nodes)), {}
+        else:
+            renderer = Renderer(keep_unknown=True)
+            rendered = clean_text(render(nodes, renderer, source))
+            hints = finish_hints(renderer)
+        infobox.fields.append(finish_field(key, value, rendered, hints, lines.line(start)))
     return infobox
 
 
