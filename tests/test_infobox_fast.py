@@ -1,4 +1,5 @@
-"""`fast_infobox` gives up (None) or reads an infobox exactly as the mwparserfromhell path does."""
+"""`fast_infobox`/`fast_infoboxes` give up (None) or read exactly what the mwparserfromhell path
+reads."""
 
 from __future__ import annotations
 
@@ -8,39 +9,49 @@ from pathlib import Path
 import pytest
 
 from extractor.parse import wikitext as W
-from extractor.parse.infobox_fast import fast_infobox
+from extractor.parse.infobox_fast import fast_infobox, fast_infoboxes
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CORPUS = Path("/work/shared/corpus")
 
 
-def fields(infobox):
-    return [(f.key, f.value, f.text, f.line, f.hints) for f in infobox.fields]
+def described(infobox):
+    fields = [(f.key, f.value, f.text, f.line, f.hints) for f in infobox.fields]
+    return infobox.template, infobox.line, infobox.parent, fields
 
 
-def check_page(text: str) -> tuple[int, int]:
-    """Compare both paths on every closed outermost infobox of a page: (infoboxes, taken)."""
+def check_page(text: str) -> tuple[int, int, int]:
+    """Compare the fast and slow paths on every closed outermost infobox of a page:
+    (infoboxes, taken by `fast_infobox`, taken by `fast_infoboxes`)."""
     masked = W.mask_opaque(text)
     spans = W.template_spans(masked, [])
     lines = W.LineIndex(text)
-    total = taken = 0
+    total = taken = taken_family = 0
     for span in W.infobox_spans(spans):
         if span.recovered:
             continue
         total += 1
+        slow_problems: list = []
+        slow = W.parse_infoboxes(text, [span], lines, slow_problems, masked, spans)
+        context = text[span.start:span.start + 200]
         fast_problems: list = []
         fast = fast_infobox(text, masked, span, spans, lines, fast_problems)
         if fast is None:
             assert not fast_problems
-            continue
-        taken += 1
-        slow_problems: list = []
-        slow = W.parse_infoboxes(text, [span], lines, slow_problems, masked, spans)
-        assert len(slow) == 1, text[span.start:span.start + 200]
-        assert fast_problems == slow_problems
-        assert (fast.template, fast.line, fast.parent) == (slow[0].template, slow[0].line, None)
-        assert fields(fast) == fields(slow[0]), text[span.start:span.start + 200]
-    return total, taken
+        else:
+            taken += 1
+            assert len(slow) == 1, context
+            assert fast_problems == slow_problems, context
+            assert described(fast) == described(slow[0]), context
+        family_problems: list = []
+        family = fast_infoboxes(text, span, lines, family_problems, 0)
+        if family is None:
+            assert not family_problems
+        else:
+            taken_family += 1
+            assert family_problems == slow_problems, context
+            assert [described(i) for i in family] == [described(i) for i in slow], context
+    return total, taken, taken_family
 
 
 SNIPPETS = {
@@ -115,6 +126,19 @@ def test_nested_infobox_is_left_to_the_slow_path():
     assert fast_infobox(text, masked, span, spans, W.LineIndex(text)) is None
 
 
+NESTED = [
+    "{{Infobox a\n| x = {{Infobox b\n| y = 1\n}}\n| z = 2\n}}",
+    "{{Infobox a\n| x =   <ref>{{Infobox b|y=1}}</ref> {{nowrap|{{Infobox c\n|q=[[r]]}}}}\n"
+    "| w = {{Taxobox\n| k = {{Infobox d|e=f}}\n}}\n| v = [[l|{{Infobox e|f=g}}]]\n}}",
+    "{{Infobox a\n|  x = {{Infobox b|y=1}} and {{Infobox b|y=1}}\n| x = 3\n}}",
+]
+
+
+@pytest.mark.parametrize("text", NESTED)
+def test_embedded_infoboxes_match_the_slow_path(text):
+    assert check_page("Lead.\n" + text + "\n")[2] == 1
+
+
 # Fragments for random infoboxes: well-formed constructs and the broken ones the fast path
 # must refuse (or read exactly as mwparserfromhell does).
 FRAGMENTS = [
@@ -140,7 +164,8 @@ FRAGMENTS = [
 # Wrappers put random content inside a construct.
 WRAPPERS = ["{{nowrap|%s}}", "<small>%s</small>", "[[a|%s]]", "<ref>%s</ref>", "''%s''",
             "[http://x.org %s]", "{{ubl|%s|b}}", "{{efn|%s}}", "{{unknown|k=%s}}", "'''%s'''",
-            "{{lang|fr|%s}}", "<span>%s</span>", "[[File:x.jpg|%s]]", "{{color|red|%s}}"]
+            "{{lang|fr|%s}}", "<span>%s</span>", "[[File:x.jpg|%s]]", "{{color|red|%s}}",
+            "{{Infobox n|%s}}", "{{Infobox m\n| k = %s\n| k2 = x\n}}"]
 
 
 def random_value(rng: random.Random, depth: int = 0) -> str:
@@ -167,7 +192,9 @@ def test_random_infoboxes_match_or_are_refused():
     rng = random.Random(20261122)
     taken = 0
     for _ in range(1500):
-        taken += check_page("Lead.\n" + random_infobox(rng) + "\nBody.\n")[1]
+        counts = check_page("Lead.\n" + random_infobox(rng) + "\nBody.\n")
+        taken += counts[1]
+        assert counts[2] >= counts[1]
     assert taken > 60
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from dataclasses import dataclass
 from html.entities import name2codepoint
 
 from mwparserfromhell.definitions import URI_SCHEMES
@@ -395,29 +396,49 @@ def fast_infobox(text: str, masked: str, span, all_spans, lines,
     it; None when the span holds anything this reader cannot read with certainty (nested
     infoboxes, markup outside the subset above). A repeated key is recorded in `problems` as
     the slow path records it; without `problems`, such an infobox is left to the slow path."""
-    if span.recovered or span.end - span.start > W.MAX_INFOBOX_CHARS or W.too_tangled(text, span):
-        return None
-    source = text[span.start:span.end]
-    if _UNSAFE_SOURCE.search(source) or unsafe_urls(source):
-        return None
     inner = bisect.bisect_right(all_spans, span.start, key=lambda s: s.start)
     while inner < len(all_spans) and all_spans[inner].start < span.end:
         if W.is_infobox_name(all_spans[inner].name):
             return None
         inner += 1
+    found: list[Problem] = []
+    infoboxes = read_span(text, span, lines, found, 0, nested=False)
+    if infoboxes is None or (found and problems is None):
+        return None
+    if problems is not None:
+        problems += found
+    return infoboxes[0]
+
+
+def fast_infoboxes(text: str, span, lines, problems: list[Problem],
+                   first_index: int = 0) -> list[Infobox] | None:
+    """Like `fast_infobox`, with the infoboxes embedded in its values (the parent first, then
+    each child after it with `parent` set, as `add_infobox` orders them); `first_index` is the
+    parent's index in the page's list of infoboxes. None: use the slow path."""
+    found: list[Problem] = []
+    infoboxes = read_span(text, span, lines, found, first_index, nested=True)
+    if infoboxes is not None:
+        problems += found
+    return infoboxes
+
+
+def read_span(text: str, span, lines, problems: list[Problem], first_index: int,
+              nested: bool) -> list[Infobox] | None:
+    if span.recovered or span.end - span.start > W.MAX_INFOBOX_CHARS or W.too_tangled(text, span):
+        return None
+    source = text[span.start:span.end]
+    if _UNSAFE_SOURCE.search(source) or unsafe_urls(source):
+        return None
+    out: list[Infobox] = []
     try:
         node, end = _Parser(source).template(0)
         if end != len(source):
             return None
-        found: list[Problem] = []
-        infobox = build_infobox(node, source, span.start, lines, found)
+        build_infobox(node, source, span.start, lines, problems,
+                      Family(out, first_index, nested), None)
     except (_GiveUp, RecursionError, IndexError):
         return None
-    if infobox is None or (found and problems is None):
-        return None
-    if found:
-        problems += found
-    return infobox
+    return out
 
 
 def unsafe_urls(source: str) -> bool:
@@ -434,18 +455,32 @@ def unsafe_urls(source: str) -> bool:
     return False
 
 
-def build_infobox(node: tuple, source: str, offset: int, lines,
-                  problems: list[Problem]) -> Infobox | None:
-    _, _, _, name_end, params = node
-    infobox = Infobox(template=W.normalise_template_name(source[2:name_end]),
-                      line=lines.line(offset))
+@dataclass
+class Family:
+    """Where `build_infobox` appends: the infoboxes read so far, the page index of the first,
+    and whether embedded infoboxes may be read (else they make the reader give up)."""
+
+    out: list[Infobox]
+    first_index: int
+    nested: bool
+
+
+def build_infobox(node: tuple, source: str, base: int, lines, problems: list[Problem],
+                  family: Family, parent: int | None) -> None:
+    """Append the infobox of a template node, then its embedded infoboxes, as `add_infobox`
+    does. `base` is the offset in the page of `source`'s first character, as the slow path
+    counts it (for an embedded infobox, its own quirk: see `embedded_offset`)."""
+    _, t_start, _, name_end, params = node
+    index = family.first_index + len(family.out)
+    infobox = Infobox(template=W.normalise_template_name(source[t_start + 2:name_end]),
+                      line=lines.line(base + t_start), parent=parent)
+    family.out.append(infobox)
     seen: set[str] = set()
     positional = 0
+    children: list[tuple[tuple, int]] = []
     for p_start, eq, p_end, nodes in params:
-        if nested_infobox(nodes, source):
-            return None
         raw = source[p_start:p_end]
-        start = offset + p_start + len(raw) - len(raw.lstrip())
+        start = base + p_start + len(raw) - len(raw.lstrip())
         if eq >= 0:
             key = source[p_start:eq].strip()
             value = source[eq + 1:p_end].strip()
@@ -463,23 +498,37 @@ def build_infobox(node: tuple, source: str, offset: int, lines,
             renderer = Renderer(keep_unknown=True)
             rendered = clean_text(render(nodes, renderer, source))
             hints = finish_hints(renderer)
+            for child in embedded_infoboxes(nodes, source):
+                if not family.nested:
+                    raise _GiveUp
+                children.append((child, embedded_offset(raw, source, child, start)))
         infobox.fields.append(finish_field(key, value, rendered, hints, lines.line(start)))
-    return infobox
+    for child, offset in children:
+        build_infobox(child, source, offset - child[1], lines, problems, family, index)
 
 
-def nested_infobox(nodes: list, source: str) -> bool:
+def embedded_offset(raw: str, source: str, child: tuple, start: int) -> int:
+    """The slow path places an embedded infobox at the first non-blank character of its
+    parameter plus the index of the child's text in the parameter's text (blanks included)."""
+    return start + max(raw.find(source[child[1]:child[2]]), 0)
+
+
+def embedded_infoboxes(nodes: list, source: str) -> list[tuple]:
+    """`wikitext.embedded_infoboxes` over our nodes: infobox templates found through other
+    templates' values and tags' contents (not through links)."""
+    found: list[tuple] = []
     for node in nodes:
         if isinstance(node, str):
             continue
         if node[0] == "t":
             if W.is_infobox_name(source[node[1] + 2:node[3]]):
-                return True
-            if any(nested_infobox(p[3], source) for p in node[4]):
-                return True
-        elif node[0] in ("l", "e", "r", "g") and isinstance(node[-1], list):
-            if nested_infobox(node[-1], source):
-                return True
-    return False
+                found.append(node)
+            else:
+                for param in node[4]:
+                    found += embedded_infoboxes(param[3], source)
+        elif node[0] in ("r", "g") and node[-1] is not None:
+            found += embedded_infoboxes(node[-1], source)
+    return found
 
 
 _KEY_SPACES = re.compile(r"[\s_]+")
