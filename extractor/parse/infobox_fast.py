@@ -40,7 +40,7 @@ class _GiveUp(Exception):
 MAX_NESTING = 30  # mwparserfromhell's own limit is ~40; deeper input goes the slow way
 
 # Characters that interrupt a run of plain text inside a context.
-_SPECIAL = re.compile(r"\{\{|\}\}|\[\[|\]\]|[\[\]|<&'\n{}]")
+_SPECIAL = re.compile(r"\{\{|\}\}|\[\[|\]\]|'{2,}|[\[\]|<&\n{}]")  # one ' is text
 _ENTITY = re.compile(r"&(?:#([0-9]+)|#[xX]([0-9a-fA-F]+)|([A-Za-z0-9]+));")
 _SCHEMES = "|".join(sorted((re.escape(s) for s in URI_SCHEMES), key=len, reverse=True))
 _BRACKET_URL = re.compile(r"\[(?:" + _SCHEMES + r")://[^\s\]\[<>{}'\"|]+", re.IGNORECASE)
@@ -126,15 +126,9 @@ class _Parser:
                 e = _ENTITY.match(s, i)
                 out.append(entity(e) if e else "&")
                 i = e.end() if e else i + 1
-            elif tok == "'":
-                j = i
-                while j < len(s) and s[j] == "'":
-                    j += 1
-                if j - i >= 2:
-                    quotes.append(j - i)
-                else:
-                    out.append("'")
-                i = j
+            elif tok[0] == "'":
+                quotes.append(len(tok))
+                i += len(tok)
             elif tok == "\n":
                 check_quotes(quotes)
                 quotes = []
