@@ -2,12 +2,16 @@
 
 `fast_infobox` parses one closed, outermost infobox span with a small recursive-descent parser
 that knows only the constructs whose mwparserfromhell reading is certain: templates, wikilinks,
-bracketed external links, comments, `<ref>`, a few paired HTML tags, `<br>`, `<nowiki>`, HTML
-entities, paired bold/italic quotes on one line and `*`/`#`/`:` line markers. It renders the
-values with the same handlers as `templates.Renderer`, in the same order, so fields, text and
-hints are the ones `parse_infoboxes` gives. Anything else (an unclosed tag, a lone brace, a
-heading, a table, quotes that do not pair, a template name with a comment, ...) makes it give
-up: `fast_infobox` returns None and the caller falls back to mwparserfromhell.
+bracketed and free external links, comments, `<ref>`, a few paired HTML tags, `<br>`/`<hr>`/
+`<wbr>`, `<nowiki>`, HTML entities, bold/italic quotes that pair on their line, `*`/`#`/`:`
+line markers and `----` rules. It renders the values with the same handlers as
+`templates.Renderer`, in the same order, so fields, text and hints are the ones
+`parse_infoboxes` gives (~4x faster on the corpus). Anything else (an unclosed tag, a lone
+brace, a heading, a table, quotes that do not pair, markup inside a free URL, ...) makes it
+give up: it returns None and the caller falls back to mwparserfromhell. `fast_infoboxes` also
+reads the infoboxes embedded in values. The evidence for "certain" is in
+tests/test_infobox_fast.py: the corpus, the dumps, every corpus paragraph as a value, and
+random infoboxes, all compared with the slow path.
 """
 
 from __future__ import annotations
