@@ -160,6 +160,8 @@ FRAGMENTS = [
     "[mailto:a@b.org m]", "[//x.org t]", "http://x.org/''a''", "{{nowrap|1=a=b}}", "&#65;",
     "<span style=''x''>a</span>", "&AMP;", "\t", "\n\n", "\n----\n", "{{#tag:ref|n}}", "\n------",
     "\n---", "\n----*",
+    "<span title=\"a>b\">x</span>", "<small>a</ small>b</small>", "<span\nstyle=\"x\">a</span>",
+    "<small >a</small >", "< small>", "a < b > c", "<span title='a>b'>x</span>",
 ]
 # Wrappers put random content inside a construct.
 WRAPPERS = ["{{nowrap|%s}}", "<small>%s</small>", "[[a|%s]]", "<ref>%s</ref>", "''%s''",

@@ -60,6 +60,10 @@ _UNSAFE_SOURCE = re.compile(r"\{\{\{|\{\||\n[ \t]*=|\n;|~~~")
 _BROKEN_SINGLE = re.compile(r"<br/\s+>", re.IGNORECASE)
 # A value without markup: no brackets, braces, tags, entities, quote pairs or line markers.
 _PLAIN_VALUE = re.compile(r"[^\[\]{}|<&'\n]*(?:(?:'(?!')|\n(?![*#:;\-=]))[^\[\]{}|<&'\n]*)*")
+_UNSAFE_ATTRS = re.compile(r"[{}\[\]<|\n\r\t]|''")
+# Plain attributes: `name`, `name=value`, `name="value"`, `name='value'`. A quote left open
+# means the tag went on past the first ">" (mwparserfromhell reads quoted values whole).
+_ATTRS = re.compile(r"""(?:\s+[^\s"'=<>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>/]+))?)*\s*""")
 _KEY_END = re.compile(r"[=|{}\[\]<&]|''")
 _KEY_LIST_MARKER = re.compile(r"\n[*#:;]")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^<>]*?)(/?)>")
@@ -250,6 +254,8 @@ class _Parser:
             if end < 0:
                 raise _GiveUp
             return None, end + 3
+        if s.startswith("</", start):
+            raise _GiveUp  # a closing tag that closes nothing here
         if _BROKEN_SINGLE.match(s, start):
             return "<", start + 1  # mwparserfromhell reads `<br/ >` as text
         m = _TAG.match(s, start)
@@ -259,8 +265,8 @@ class _Parser:
             return "<", start + 1
         closing, name, attrs, selfclose = m.groups()
         name = name.lower()
-        if closing or re.search(r"[{}\[\]<|]|''", attrs):
-            raise _GiveUp
+        if closing or _UNSAFE_ATTRS.search(attrs) or not _ATTRS.fullmatch(attrs):
+            raise _GiveUp  # a stray closing tag; attributes whose extent is not certain
         if name in ("br", "hr", "wbr"):
             if attrs.strip():
                 raise _GiveUp
