@@ -96,6 +96,28 @@ SNIPPETS = {
 }
 
 
+# Edge cases met while building the fast path (each once read differently by the two paths,
+# or close to such a case).
+EDGES = [
+    "[[a|b] | c = d]]", "[[a|b]c]]", "[[a|b]] ]] [[c]]]", "[http://x.org t\n| y = 2",
+    "[[a|b\n| y = 2]]", "http://x.org''a'' http://x.org'b", "[[a|b [[c|d]] e]]",
+    "[[a#b|c]] [[#s]] [[:fr:x]] [[a_b]] [[a&amp;b]] [[ a ]]", "{{a\n|b\n|c=d\n}}",
+    "[[Image:x.png|20px]] [[Category:Foo]] [[category:bar|x]] [[:Category:Foo]]",
+    "{{ nowrap | a = b }}{{efn-ua|name=x|note}}{{refn|group=n|q}}", "a\r\nb\n| y = c\r",
+    "<div style=\"a\">\n* a\n* b\n</div>", "<p>a</p><p>b</p>", "{{ubl|a<br>b|c}}",
+    "<span title=\"a>b\">x</span>", "<span title='a>b'>x</span>", "<small>a</ small>b</small>",
+    "<span\nstyle=\"x\">a</span>", "<ref name=\"d'e\">{{cite web|url=u}}</ref>",
+    "[[http://x.org]] and [[http://x.org|y]]", "see [http://x.org  title]",
+    "{{ubl|a [http://x.org  t]|b [http://x.org\tt2]}}", "https://x.org/p?q=1&r=2\u200a&#8211;",
+    "x\n*;y", "[http://x.org [http://x.org t]]", "<br/ >a<BR/  >", "a\n----\nb\n------c",
+]
+
+
+@pytest.mark.parametrize("edge", EDGES)
+def test_edge_cases_match_the_slow_path(edge):
+    check_page("{{Infobox edge\n| v = " + edge + "\n| w = 1\n}}")
+
+
 @pytest.mark.parametrize("name", sorted(SNIPPETS))
 def test_snippets_match_the_slow_path(name):
     check_page("Lead.\n" + SNIPPETS[name] + "\nBody text.\n")
