@@ -32,7 +32,7 @@ def check_page(text: str) -> tuple[int, int, int]:
             continue
         total += 1
         slow_problems: list = []
-        slow = W.parse_infoboxes(text, [span], lines, slow_problems, masked, spans)
+        slow = W.parse_infoboxes(text, [span], lines, slow_problems, masked, spans, fast=False)
         context = text[span.start:span.start + 200]
         fast_problems: list = []
         fast = fast_infobox(text, masked, span, spans, lines, fast_problems)
