@@ -21,6 +21,7 @@ import json
 import re
 from dataclasses import dataclass
 from html.entities import name2codepoint
+from typing import Any
 
 from mwparserfromhell.definitions import URI_SCHEMES
 
@@ -203,6 +204,8 @@ class _Parser:
                 raise _GiveUp
             eq = m.start()
             plain = _PLAIN_VALUE.match(s, eq + 1)
+            if plain is None:
+                raise _GiveUp
             end = plain.end()
             if s.startswith("|", end) or s.startswith("}}", end):
                 return (start, eq, end, [plain.group()])  # most values: no markup at all
@@ -230,7 +233,7 @@ class _Parser:
             raise _GiveUp
         return ("l", target, nodes), end + 2
 
-    def external(self, start: int) -> tuple[object, int]:
+    def external(self, start: int) -> tuple[Any, int]:
         s = self.s
         m = _BRACKET_URL.match(s, start)
         if m is None:
@@ -247,7 +250,7 @@ class _Parser:
             raise _GiveUp
         return ("e", nodes), end + 1
 
-    def tag(self, start: int) -> tuple[object, int]:
+    def tag(self, start: int) -> tuple[Any, int]:
         s = self.s
         if s.startswith("<!--", start):
             end = s.find("-->", start + 4)
@@ -276,24 +279,32 @@ class _Parser:
                 raise _GiveUp
             if selfclose:
                 return ("g", "nowiki", None), m.end()
-            end = _NOWIKI_CLOSE.search(s, m.end())
-            if end is None:
+            closing = _NOWIKI_CLOSE.search(s, m.end())
+            if closing is None:
                 raise _GiveUp
-            return ("n", s[m.end():end.start()]), end.end()
+            return ("n", s[m.end():closing.start()]), closing.end()
         if name == "ref":
             if selfclose:
                 return ("r", None), m.end()
             nodes, end, tok = self.nodes(m.end(), (), in_tag=True, close=_REF_CLOSE)
             if tok != "close" or any(isinstance(n, tuple) and n[0] == "r" for n in nodes):
                 raise _GiveUp
-            return ("r", nodes), _REF_CLOSE.match(s, end).end()
+            return ("r", nodes), _end_of(_REF_CLOSE, s, end)
         if name not in _PAIRED_TAGS or selfclose:
             raise _GiveUp
         close = _CLOSE_TAGS[name]
         nodes, end, tok = self.nodes(m.end(), (), in_tag=True, close=close)
         if tok != "close":
             raise _GiveUp
-        return ("g", name, nodes), close.match(s, end).end()
+        return ("g", name, nodes), _end_of(close, s, end)
+
+
+def _end_of(pattern: re.Pattern, s: str, at: int) -> int:
+    """Where the closing tag that `nodes` stopped at ends (it stopped there because it matched)."""
+    match = pattern.match(s, at)
+    if match is None:
+        raise _GiveUp
+    return match.end()
 
 
 def entity(match: re.Match) -> str:
