@@ -1,4 +1,4 @@
-"""Golden cases in plain text (`fixtures/reconcile/cases.txt`): a flat article, then the
+"""Golden cases in plain text (`fixtures/reconcile/cases.golden`): a flat article, then the
 findings and repairs expected from parse_flat -> build_records -> reconcile."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from extractor.schemas.registry import build_records
 from tests.conftest import FIXTURES
 from tests.test_reconcile_seeds import outline
 
-CASES_FILE = FIXTURES / "reconcile" / "cases.txt"
+CASES_FILE = FIXTURES / "reconcile" / "cases.golden"
 
 
 def load_cases() -> list[tuple[str, str, list[str]]]:
