@@ -33,8 +33,9 @@ _TYPED = [
 
 SCHEMAS: dict[str, pa.Schema] = {
     "articles": pa.schema([
-        _col("doc_id", S, "stable article id: '<file name>#<n>' (n-th article of the file) or "
-             "'<dump file name>#<page id>'"),
+        _col("doc_id", S, "stable article id: '<file name>#<n>' (n-th article of a flat file, "
+             "line of a JSONL file, 1 for a .wiki file), '<dump file name>#<page id>'; a file "
+             "that could not be read is '<file name>#0', a dump's break '<file name>#@<offset>'"),
         _col("title", S, "article title"),
         _col("source", S, "path of the file the article was read from"),
         _col("format", S, "flat or wikitext"),
