@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import bz2
+import shutil
 from xml.sax.saxutils import escape
 
 import pandas as pd
+import pytest
 
 from extractor.partitions import plan, stream_offsets
 from extractor.run import extract
@@ -69,3 +71,35 @@ def test_ranges_read_the_same_pages_as_the_whole_file(tmp_path):
     assert sorted(articles["page_id"]) == list(range(1, 13))
     assert set(articles["status"]) == {"ok"}
     assert len(pd.read_parquet(tmp_path / "split" / "repairs")) == 12  # one per election page
+
+
+@pytest.mark.parametrize("tool", ["python", "lbzip2"])
+def test_ranges_through_either_decompressor(tmp_path, monkeypatch, tool):
+    if tool != "python" and shutil.which(tool) is None:
+        pytest.skip(f"{tool} is not installed")
+    monkeypatch.setenv("EXTRACTOR_BZ2_TOOL", tool)
+    dump = tmp_path / "test-multistream.xml.bz2"
+    write_multistream(dump)
+    extract([str(dump)], out_dir=tmp_path / "out", partition_mb=1e-9, report=False)
+    articles = pd.read_parquet(tmp_path / "out" / "articles")
+    assert sorted(articles["page_id"]) == list(range(1, 13))
+    assert set(articles["status"]) == {"ok"}
+
+
+@pytest.mark.parametrize("tool", ["python", "lbzip2"])
+def test_a_corrupt_range_is_a_failed_row_and_the_rest_is_read(tmp_path, monkeypatch, tool):
+    if tool != "python" and shutil.which(tool) is None:
+        pytest.skip(f"{tool} is not installed")
+    monkeypatch.setenv("EXTRACTOR_BZ2_TOOL", tool)
+    dump = tmp_path / "test-multistream.xml.bz2"
+    write_multistream(dump)
+    data = bytearray(dump.read_bytes())
+    offsets = stream_offsets(str(dump))
+    middle = offsets[2] + 200  # inside the second stream of pages
+    data[middle:middle + 64] = bytes(64)
+    dump.write_bytes(bytes(data))
+    extract([str(dump)], out_dir=tmp_path / "out", partition_mb=1e-9, report=False)
+    articles = pd.read_parquet(tmp_path / "out" / "articles")
+    failed = articles[articles["status"] == "failed"]
+    assert len(failed) == 1 and failed.iloc[0]["error"].startswith("DUMP_")
+    assert len(articles[articles["status"] == "ok"]) == 9  # the other three streams of pages
