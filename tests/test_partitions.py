@@ -73,26 +73,27 @@ def test_ranges_read_the_same_pages_as_the_whole_file(tmp_path):
     assert len(pd.read_parquet(tmp_path / "split" / "repairs")) == 12  # one per election page
 
 
-@pytest.mark.parametrize("tool", ["python", "lbzip2"])
-def test_ranges_through_either_decompressor(tmp_path, monkeypatch, tool):
-    if tool != "python" and shutil.which(tool) is None:
-        pytest.skip(f"{tool} is not installed")
-    monkeypatch.setenv("EXTRACTOR_BZ2_TOOL", tool)
+@pytest.fixture(params=["python", "lbzip2"])
+def range_dump(request, tmp_path, monkeypatch):
+    """A multistream dump, read through Python's bz2 or an external lbzip2."""
+    if request.param != "python" and shutil.which(request.param) is None:
+        pytest.skip(f"{request.param} is not installed")
+    monkeypatch.setenv("EXTRACTOR_BZ2_TOOL", request.param)
     dump = tmp_path / "test-multistream.xml.bz2"
     write_multistream(dump)
+    return dump
+
+
+def test_ranges_through_either_decompressor(tmp_path, range_dump):
+    dump = range_dump
     extract([str(dump)], out_dir=tmp_path / "out", partition_mb=1e-9, report=False)
     articles = pd.read_parquet(tmp_path / "out" / "articles")
     assert sorted(articles["page_id"]) == list(range(1, 13))
     assert set(articles["status"]) == {"ok"}
 
 
-@pytest.mark.parametrize("tool", ["python", "lbzip2"])
-def test_a_corrupt_range_is_a_failed_row_and_the_rest_is_read(tmp_path, monkeypatch, tool):
-    if tool != "python" and shutil.which(tool) is None:
-        pytest.skip(f"{tool} is not installed")
-    monkeypatch.setenv("EXTRACTOR_BZ2_TOOL", tool)
-    dump = tmp_path / "test-multistream.xml.bz2"
-    write_multistream(dump)
+def test_a_corrupt_range_is_a_failed_row_and_the_rest_is_read(tmp_path, range_dump):
+    dump = range_dump
     data = bytearray(dump.read_bytes())
     offsets = stream_offsets(str(dump))
     middle = offsets[2] + 200  # inside the second stream of pages
