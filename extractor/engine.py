@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import UsageError
+from extractor.model import Article, Problem
 from extractor.partitions import Partition
-from extractor.pipeline import Tally, batches, process_units
+from extractor.pipeline import Tally, article_row, batches, process_units
 from extractor.sinks import TableSink
 
 MANIFEST = "_manifest.json"
@@ -68,18 +69,35 @@ def run_partition(
     sink = TableSink(options.out_dir, partition.index, csv_too=options.csv)
     tally = Tally()
     try:
-        units = partition_units(partition, set(options.namespaces), stats)
-        for batch in batches(units):
-            rows, part = process_units(batch, options.only_infoboxes)
+        try:
+            units = partition_units(partition, set(options.namespaces), stats)
+            for batch in batches(units):
+                rows, part = process_units(batch, options.only_infoboxes)
+                sink.add(rows)
+                tally.merge(part)
+                if progress is not None:
+                    progress(_bytes_read(stats))
+        except Exception as error:  # a bug while reading this input: keep what was read
+            rows = {"articles": [_failed_row(partition, error)]}
             sink.add(rows)
-            tally.merge(part)
-            if progress is not None:
-                progress(_bytes_read(stats))
+            tally.add(rows)
         counts = sink.close()
     except BaseException:
         sink.abandon()
         raise
     return PartitionResult(partition.index, tally, counts, _stats_dict(stats))
+
+
+def _failed_row(partition: Partition, error: Exception) -> dict[str, Any]:
+    """The row that says where a partition's reading broke off (the rows before it stay)."""
+    source = partition.path or (partition.files[-1] if partition.files else "")
+    article = Article(doc_id=f"{os.path.basename(source)}#!{partition.index}", title="",
+                      source=source, format="wikitext")
+    article.problems.append(Problem(
+        code="PARTITION_INTERNAL", severity="fatal",
+        message=f"reading stopped: {type(error).__name__}: {error}"[:300],
+    ))
+    return article_row(article, 0)
 
 
 def _bytes_read(stats: Any) -> int:

@@ -199,14 +199,21 @@ def process_units(units: list[Any], only_infoboxes: bool = False) -> tuple[Rows,
 
 
 def batches(units: Iterable[Any], max_units: int = 64, max_bytes: int = 4 << 20) -> Iterator[list]:
+    """Units in batches. When reading the units fails, the batch read so far is still handed
+    out before the error is raised, so no article read before a failure is lost."""
     batch: list[Any] = []
     size = 0
-    for unit in units:
-        batch.append(unit)
-        size += len(unit.text)
-        if len(batch) >= max_units or size >= max_bytes:
+    try:
+        for unit in units:
+            batch.append(unit)
+            size += len(unit.text)
+            if len(batch) >= max_units or size >= max_bytes:
+                yield batch
+                batch, size = [], 0
+    except Exception:
+        if batch:
             yield batch
-            batch, size = [], 0
+        raise
     if batch:
         yield batch
 

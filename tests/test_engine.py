@@ -88,3 +88,22 @@ def test_dask_engine_matches_local(inputs, reference, tmp_path):
         run_extract([str(inputs)], out_dir=tmp_path / "dask", engine="dask",
                     scheduler=cluster.scheduler_address, report=False, partition_mb=0.000001)
     assert_same(tables(tmp_path / "dask"), reference)
+
+
+def test_a_bug_while_reading_a_partition_is_a_failed_row(tmp_path, monkeypatch):
+    """Rows read before the failure stay; the failure is a row, not a crash of the run."""
+    from extractor import engine
+    from extractor.run import extract as run_extract
+
+    real = engine.partition_units
+
+    def breaking(partition, namespaces, stats):
+        yield from list(real(partition, namespaces, stats))[:1]
+        raise RuntimeError("simulated bug in a reader")
+
+    monkeypatch.setattr(engine, "partition_units", breaking)
+    result = run_extract([str(FIXTURES / "seeds")], out_dir=tmp_path, report=False, jobs=1)
+    articles = pd.read_parquet(tmp_path / "articles")
+    assert len(articles) == 2 and result.tally.status["failed"] == 1
+    failed = articles[articles["status"] == "failed"].iloc[0]
+    assert failed["error"].startswith("PARTITION_INTERNAL: reading stopped: RuntimeError")
