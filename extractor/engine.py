@@ -133,6 +133,7 @@ class Manifest:
                 "use a new output folder or drop --resume"
             )
         manifest.data["done"] = old.get("done", {})
+        manifest.data["complete"] = bool(old.get("complete", False))
         return manifest
 
     def finished(self) -> set[int]:

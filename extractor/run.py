@@ -31,6 +31,7 @@ class RunResult:
     partitions: int = 0
     resumed: int = 0
     report_paths: dict[str, Path] = field(default_factory=dict)
+    bytes_this_run: int = 0  # text read by this invocation (a resumed run skips some)
 
     @property
     def open_findings(self) -> dict[str, int]:
@@ -49,7 +50,9 @@ class RunResult:
             "bytes": t.bytes,
             "compressed_bytes": self.stats.get("compressed_bytes", 0),
             "seconds": round(self.seconds, 3),
-            "MB_per_s": round(t.bytes / 1e6 / self.seconds, 3) if self.seconds else None,
+            "MB_per_s": (
+                round(self.bytes_this_run / 1e6 / self.seconds, 3) if self.seconds else None
+            ),
             "partitions": self.partitions,
             "partitions_resumed": self.resumed,
         }
@@ -154,6 +157,7 @@ def extract(
         bar.close()
     seconds = now() - start
     result = _finish(out, manifest, fmt, seconds, len(work.partitions), len(done))
+    result.bytes_this_run = tally.bytes
     if report:
         from extractor.report import build_report
 
@@ -184,7 +188,8 @@ def _finish(
         for name, n in r.stats.items():
             stats[name] = stats.get(name, 0) + n
     indexes = [r.index for r in results]
-    if fmt in ("csv", "both"):
+    # a resumed run that had already finished has its merged CSV (and no CSV parts) already
+    if fmt in ("csv", "both") and not manifest.data.get("complete"):
         for name in SCHEMAS:
             merge_csv(out, name, indexes)
     for name in SCHEMAS:

@@ -107,3 +107,13 @@ def test_a_bug_while_reading_a_partition_is_a_failed_row(tmp_path, monkeypatch):
     assert len(articles) == 2 and result.tally.status["failed"] == 1
     failed = articles[articles["status"] == "failed"].iloc[0]
     assert failed["error"].startswith("PARTITION_INTERNAL: reading stopped: RuntimeError")
+
+
+def test_resume_of_a_finished_run_changes_nothing(inputs, reference, tmp_path):
+    out = tmp_path / "out"
+    assert extract(inputs, out, "--jobs", "1").returncode == 0
+    before = (out / "articles.csv").read_bytes()
+    again = extract(inputs, out, "--jobs", "1", "--resume")
+    assert again.returncode == 0, again.stderr
+    assert (out / "articles.csv").read_bytes() == before
+    assert_same(tables(out), reference)
