@@ -13,12 +13,13 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from extractor.errors import UsageError
+from extractor.errors import ExtractorError, UsageError
 from extractor.model import Article, Problem
 from extractor.partitions import Partition
 from extractor.pipeline import Tally, article_row, batches, process_units
@@ -216,7 +217,15 @@ def run_local(
             for future in done:
                 partition = running.pop(future)
                 on_progress(partition.index, partition.size)
-                on_done(future.result())
+                try:
+                    result = future.result()
+                except BrokenProcessPool as error:  # a worker was killed (out of memory, a signal)
+                    raise ExtractorError(
+                        f"a worker process died while reading partition {partition.index} "
+                        f"({partition.key[:200]}): {error}. Finished partitions are kept: run "
+                        "again with --resume (with fewer --jobs if memory ran out)"
+                    ) from error
+                on_done(result)
 
 
 def run_dask(

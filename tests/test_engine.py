@@ -117,3 +117,18 @@ def test_resume_of_a_finished_run_changes_nothing(inputs, reference, tmp_path):
     assert again.returncode == 0, again.stderr
     assert (out / "articles.csv").read_bytes() == before
     assert_same(tables(out), reference)
+
+
+def _die(partition, options):
+    os._exit(1)  # a worker killed mid-partition (as the OOM killer would)
+
+
+def test_a_dead_worker_is_a_clear_error_that_points_to_resume(tmp_path, monkeypatch):
+    from extractor import engine
+    from extractor.errors import ExtractorError
+    from extractor.run import extract as run_extract
+
+    monkeypatch.setattr(engine, "run_partition", _die)
+    with pytest.raises(ExtractorError, match="--resume"):
+        run_extract([str(FIXTURES / "flat")], out_dir=tmp_path, report=False, jobs=2,
+                    partition_mb=0.000001)
