@@ -37,6 +37,7 @@ class Partition:
     end: int = 0  # ... [start, end)
     first: bool = True  # the range holds the dump's first stream (its <siteinfo> header)
     last: bool = True  # the range holds the dump's last stream (its </mediawiki>)
+    codec: str = "bz2"  # of a byte range: "bz2" (whole streams) or "xml" (uncompressed)
     size: int = 0  # compressed bytes, for progress and balancing
 
     @property
@@ -121,14 +122,18 @@ def plan(files: list[str], target_bytes: int = TARGET_BYTES) -> Plan:
 
     for path in files:
         size = os.path.getsize(path)
-        if path.endswith(".bz2") and size > target_bytes:
-            ranges = list(_ranges(path, size, target_bytes))
+        codec = _splittable(path) if size > target_bytes else None
+        if codec is not None:
+            ranges = list(
+                _ranges(path, size, target_bytes) if codec == "bz2"
+                else _xml_ranges(path, size, target_bytes)
+            )
             if len(ranges) > 1:
                 close_group()
                 for start, end in ranges:
                     result.partitions.append(Partition(
                         len(result.partitions), path=path, start=start, end=end,
-                        first=start == 0, last=end == size, size=end - start,
+                        first=start == 0, last=end == size, size=end - start, codec=codec,
                     ))
                 continue
         group.append(path)
@@ -137,6 +142,39 @@ def plan(files: list[str], target_bytes: int = TARGET_BYTES) -> Plan:
             close_group()
     close_group()
     return result
+
+
+def _splittable(path: str) -> str | None:
+    """"bz2" for a (possibly multistream) .bz2 file, "xml" for an uncompressed UTF-8 XML dump,
+    None for what cannot be cut into independent byte ranges (gzip, xz, UTF-16, ...)."""
+    if path.endswith(".bz2"):
+        return "bz2"
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"<mediawiki" not in head:
+        return None
+    return "xml"
+
+
+def _xml_ranges(path: str, size: int, target: int) -> Iterator[tuple[int, int]]:
+    """Cuts of an uncompressed XML dump just before a `<page>` tag, about `target` apart. In
+    XML a literal `<page>` is markup (page text has it escaped), so every cut is a page start."""
+    start = 0
+    with open(path, "rb") as handle:
+        while start + target < size:
+            handle.seek(start + target)
+            cut, position = -1, start + target
+            while cut < 0 and position < size:
+                block = handle.read(1 << 20)
+                found = block.find(b"<page>")
+                cut = position + found if found >= 0 else -1
+                position += max(len(block) - 6, 1)  # keep a tag split over two blocks
+                handle.seek(position)
+            if cut < 0:
+                break
+            yield start, cut
+            start = cut
+    yield start, size
 
 
 def _ranges(path: str, size: int, target: int) -> Iterator[tuple[int, int]]:
@@ -236,20 +274,22 @@ class _ExternalDecompressor:
 
 
 class RangeStream:
-    """The decompressed XML of a multistream byte range, made a whole document: the dump's
-    header is put before a range that lacks it, and `</mediawiki>` after. Offers `read1`, as
-    the dump reader expects of a decompressed stream."""
+    """The XML of a byte range (of a multistream .bz2, decompressed, or of an uncompressed
+    dump), made a whole document: the dump's header is put before a range that lacks it, and
+    `</mediawiki>` after. Offers `read1`, as the dump reader expects of a decompressed stream."""
 
     def __init__(self, partition: Partition) -> None:
         assert partition.path is not None
         self.counter = _FileSlice(partition.path, partition.start, partition.end)
-        tool = bz2_tool()
-        self.body: Any = (
-            _ExternalDecompressor(tool, self.counter)
-            if tool
-            else bz2.BZ2File(io.BufferedReader(self.counter, 1 << 16))
-        )
-        self.head = b"" if partition.first else _dump_header(partition.path)
+        tool = bz2_tool() if partition.codec == "bz2" else None
+        self.body: Any
+        if partition.codec == "xml":
+            self.body = io.BufferedReader(self.counter, 1 << 16)
+        elif tool:
+            self.body = _ExternalDecompressor(tool, self.counter)
+        else:
+            self.body = bz2.BZ2File(io.BufferedReader(self.counter, 1 << 16))
+        self.head = b"" if partition.first else _dump_header(partition.path, partition.codec)
         self.tail = b"" if partition.last else b"</mediawiki>\n"
 
     def read1(self, size: int = 1 << 16) -> bytes:
@@ -289,7 +329,7 @@ def iter_range_units(partition: Partition, namespaces: set[int], stats: Any) -> 
         stream.close()
 
 
-def _dump_header(path: str) -> bytes:
+def _dump_header(path: str, codec: str = "bz2") -> bytes:
     """Everything before the first <page> of the dump (the <mediawiki> tag and <siteinfo>)."""
     decompressor = bz2.BZ2Decompressor()
     out = b""
@@ -298,6 +338,6 @@ def _dump_header(path: str) -> bytes:
             data = handle.read(1 << 16)
             if not data:
                 break
-            out += decompressor.decompress(data)
+            out += data if codec == "xml" else decompressor.decompress(data)
     cut = out.find(b"<page>")
     return out[:cut] if cut >= 0 else out

@@ -104,3 +104,22 @@ def test_a_corrupt_range_is_a_failed_row_and_the_rest_is_read(tmp_path, range_du
     failed = articles[articles["status"] == "failed"]
     assert len(failed) == 1 and failed.iloc[0]["error"].startswith("DUMP_")
     assert len(articles[articles["status"] == "ok"]) == 9  # the other three streams of pages
+
+
+def test_an_uncompressed_dump_is_cut_at_page_starts(tmp_path):
+    compressed = tmp_path / "test.xml.bz2"
+    write_multistream(compressed)
+    dump = tmp_path / "test.xml"
+    dump.write_bytes(bz2.decompress(compressed.read_bytes()))  # every stream, concatenated
+    compressed.unlink()
+    ranges = plan([str(dump)], target_bytes=4000).partitions
+    assert len(ranges) > 2 and {r.codec for r in ranges} == {"xml"}
+    text = dump.read_bytes()
+    assert all(text[r.start:r.start + 6] == b"<page>" for r in ranges[1:])
+    extract([str(dump)], out_dir=tmp_path / "split", partition_mb=4000 / (1 << 20), report=False)
+    extract([str(dump)], out_dir=tmp_path / "whole", partition_mb=1000, report=False)
+    for table in ("articles", "election_results", "findings"):
+        split = pd.read_parquet(tmp_path / "split" / table).sort_values("doc_id")
+        whole = pd.read_parquet(tmp_path / "whole" / table).sort_values("doc_id")
+        pd.testing.assert_frame_equal(split.reset_index(drop=True), whole.reset_index(drop=True))
+    assert len(pd.read_parquet(tmp_path / "split" / "articles")) == 12
