@@ -40,7 +40,8 @@ def articles_from_unit(unit: Any, body: bool = True, prose: bool = True) -> list
         article.problems.extend(unit.problems)
         return [article]
     if unit.format == "flat":
-        articles = parse_flat(unit.text, unit.source)
+        articles = parse_flat(unit.text, unit.source, unit.line,
+                              getattr(unit, "first_article", 1))
     else:
         from extractor.parse.wikitext import parse_wikitext
 

@@ -11,6 +11,7 @@ becomes a Unit carrying a fatal Problem, which the caller turns into a `failed` 
 from __future__ import annotations
 
 import bz2
+import codecs
 import glob
 import gzip
 import io
@@ -77,6 +78,7 @@ class Unit:
     doc_id: str | None = None
     line: int = 1
     problems: list[Problem] = field(default_factory=list)
+    first_article: int = 1  # flat chunks: the number of the chunk's first article in its file
 
 
 # --- paths -----------------------------------------------------------------------------------
@@ -236,7 +238,10 @@ def iter_stream(path: str, counter: CountingReader, namespaces: set[int],
     elif what == "jsonl":
         yield from iter_jsonl(path, peek, reader, namespaces, stats)
     else:
-        yield read_text_file(path, peek, reader, what, stats)
+        if what == "flat":
+            yield from read_flat_file(path, peek, reader, stats)
+        else:
+            yield read_text_file(path, peek, reader, what, stats)
 
 
 def sniff(peek: bytes, path: str) -> str:
@@ -269,6 +274,89 @@ def bom_encoding(data: bytes) -> str | None:
     if data[:2] == b"\x00<":
         return "utf-16-be"
     return None
+
+
+FLAT_CHUNK = 8 << 20  # characters of a flat file parsed at a time: memory stays bounded
+_FLAT_TITLE_LINE = re.compile(r"=(?!=)[^\n]*(?<!=)=[ \t]*")  # the grammar's TITLE_LINE
+
+
+def read_flat_file(path: str, peek: bytes, stream, stats: SourceStats,
+                   chunk_chars: int | None = None) -> Iterator[Unit]:
+    """A flat file in units of whole articles of about `chunk_chars` characters, each cut just
+    before a `= Title =` line and numbered on from the last (`line`, `first_article`), so a
+    flat dump of any size is parsed in bounded memory with the ids and lines of one parse."""
+    limit = FLAT_CHUNK if chunk_chars is None else chunk_chars
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    chunk = _FlatChunk(path)
+    tail, consumed, data = "", 0, peek
+    while True:
+        try:
+            text = tail + decoder.decode(data, final=not data)
+        except UnicodeDecodeError as exc:
+            at = consumed + exc.start
+            yield failed_unit(path, "SOURCE_NOT_UTF8",
+                              f"not UTF-8 (byte {at}: {data[exc.start:exc.start + 1]!r})", "flat")
+            return
+        consumed += len(data)
+        stats.uncompressed_bytes += len(data)
+        held = "\r" if data and text.endswith("\r") else ""  # its LF may open the next block
+        text = (text[:-1] if held else text).replace("\r\n", "\n").replace("\r", "\n")
+        if data:  # whole lines only: the rest waits for the next block
+            cut = text.rfind("\n")
+            lines = text[:cut].split("\n") if cut >= 0 else []
+            tail = text[cut + 1:] + held
+        else:
+            lines = text.removesuffix("\n").split("\n") if text else []
+        if lines:
+            for line in lines:
+                if (unit := chunk.add(line, limit)) is not None:
+                    yield unit
+        if not data:
+            break
+        data = stream.read(CHUNK)
+    if stream.error is not None:
+        yield failed_unit(path, "DUMP_CORRUPT", f"cannot decompress: {stream.error}", "flat")
+        return
+    if (unit := chunk.close()) is not None:
+        yield unit
+
+
+class _FlatChunk:
+    """The lines of the flat unit being gathered, and where it stands in its file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.lines: list[str] = []
+        self.size = 0
+        self.line_no = 0  # lines of the file seen so far
+        self.first_line = 1
+        self.titles_before = 0  # titles in the units already handed out
+        self.titles = 0  # articles begun in this unit
+        self.started = False  # a non-blank line seen
+
+    def add(self, line: str, chunk_chars: int) -> Unit | None:
+        self.line_no += 1
+        bare = line.lstrip("\ufeff") if self.line_no == 1 else line
+        is_title = _FLAT_TITLE_LINE.fullmatch(bare) is not None
+        if not self.started and bare.strip():
+            self.started = True
+            self.titles += not is_title  # text before any title is an article of its own
+        unit = None
+        if is_title and self.size >= chunk_chars:
+            unit = self.close()
+            self.lines, self.size, self.first_line = [], 0, self.line_no
+            self.titles_before += self.titles
+            self.titles = 0
+        self.titles += is_title
+        self.lines.append(line)
+        self.size += len(line) + 1
+        return unit
+
+    def close(self) -> Unit | None:
+        if not self.lines or (self.first_line > 1 and not any(s.strip() for s in self.lines)):
+            return None
+        return Unit(source=self.path, format="flat", text="\n".join(self.lines) + "\n",
+                    line=self.first_line, first_article=self.titles_before + 1)
 
 
 def read_text_file(path: str, peek: bytes, stream, what: str, stats: SourceStats) -> Unit:

@@ -280,11 +280,15 @@ def _parse(text: str) -> list[Article]:
     return cast("list[Article]", _parser().parse(text))
 
 
-def parse_flat(text: str, source: str = "") -> list[Article]:
+def parse_flat(
+    text: str, source: str = "", first_line: int = 1, first_number: int = 1
+) -> list[Article]:
     """Parse a file's text (one article or many in a row) into articles, numbered from 1.
 
     An article's `doc_id` is `<file name>#<n>`. An empty text yields one failed article, so the
-    file still shows up in the `articles` table.
+    file still shows up in the `articles` table. A part of a bigger file (a chunk the source
+    cut before a title line) gives its first line and its first article's number, so lines and
+    ids are those of the whole file.
     """
     name = source.replace("\\", "/").rsplit("/", 1)[-1]
     text = normalize_newlines(text)
@@ -301,7 +305,39 @@ def parse_flat(text: str, source: str = "") -> list[Article]:
     lines = text.split("\n")
     for n, article in enumerate(articles, start=1):
         _finish(article, n, name, source, articles, lines)
+        article.doc_id = f"{name}#{first_number + n - 1}"
+        if first_line > 1:
+            _shift_lines(article, first_line - 1)
     return articles
+
+
+def _shift_lines(article: Article, delta: int) -> None:
+    """Lines of a chunk made lines of its file."""
+    article.line += delta
+    article.end_line += delta
+    for box in article.infoboxes:
+        box.line += delta
+        if box.header_line is not None:
+            box.header_line += delta
+        for field in box.fields:
+            field.line += delta
+    for section in article.sections:
+        if section.line is not None:
+            section.line += delta
+    for paragraph in article.paragraphs:
+        paragraph.line += delta
+        paragraph.end_line += delta
+    for bullets in article.lists:
+        for item in bullets.items:
+            item.line += delta
+    for table in article.tables:
+        table.line += delta
+        table.end_line += delta
+        for row in table.rows:
+            row.line += delta
+    for problem in article.problems:
+        if problem.line is not None:
+            problem.line += delta
 
 
 def _finish(
