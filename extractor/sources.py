@@ -276,7 +276,8 @@ def bom_encoding(data: bytes) -> str | None:
     return None
 
 
-FLAT_CHUNK = 1 << 20  # characters of a flat file parsed at a time (a 20 MB file: 420 MB peak, not 1.3 GB)
+# Characters of a flat file parsed at a time (a 20 MB flat dump: 420 MB peak, not 1.3 GB).
+FLAT_CHUNK = 1 << 20
 _FLAT_TITLE_LINE = re.compile(r"=(?!=)[^\n]*(?<!=)=[ \t]*")  # the grammar's TITLE_LINE
 
 
