@@ -501,6 +501,14 @@ def _nts(call: Call, renderer: Renderer) -> str:
 _RANGE_WORDS = {"-", "–", "to", "and", "or", "by", "x", "×", "+/-", "±", "to(-)", "and(-)"}
 
 
+def _with_unit(renderer: Renderer, value: str, unit: str) -> str:
+    """`value unit`, with the unit kept as a hint for typing (`{{convert}}`, `{{val}}`, ...)."""
+    if unit:
+        renderer.hint("unit", unit)
+        return f"{value} {unit}"
+    return value
+
+
 @register("convert", "cvt", "convinfobox")
 def _convert(call: Call, renderer: Renderer) -> str:
     """`{{convert|12|km|mi}}` → `12 km` (unit hint `km`); ranges keep both ends."""
@@ -510,10 +518,7 @@ def _convert(call: Call, renderer: Renderer) -> str:
         value = f"{value} {rest[0].strip()} {rest[1]}"
         rest = rest[2:]
     unit = rest[0].strip() if rest else ""
-    if unit:
-        renderer.hint("unit", unit)
-        return f"{value} {unit}"
-    return value
+    return _with_unit(renderer, value, unit)
 
 
 @register("unité", "unit", "nombre")
@@ -521,10 +526,7 @@ def _unite(call: Call, renderer: Renderer) -> str:
     """`{{unité|1234|km}}` → `1,234 km`, unit hint `km`."""
     value = call.arg(0)
     unit = " ".join(p.strip() for p in call.positional[1:] if p.strip())
-    if unit:
-        renderer.hint("unit", unit)
-        return f"{value} {unit}"
-    return value
+    return _with_unit(renderer, value, unit)
 
 
 @register("height")
@@ -572,10 +574,7 @@ def _ship(call: Call, renderer: Renderer) -> str:
 def _val(call: Call, renderer: Renderer) -> str:
     unit = call.get("u", "ul")
     value = format_number(call.arg(0))
-    if unit:
-        renderer.hint("unit", unit)
-        return f"{value} {unit}"
-    return value
+    return _with_unit(renderer, value, unit)
 
 
 @register("percentage", "percent", "pct")
