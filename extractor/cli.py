@@ -10,6 +10,7 @@ from pathlib import Path
 
 from extractor import __version__
 from extractor.errors import ExtractorError, UsageError
+from extractor.limits import DEFAULT_LIMITS, Limits
 
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
 
@@ -68,6 +69,32 @@ def _parser() -> argparse.ArgumentParser:
         "--only", choices=("all", "infoboxes"), default="all",
         help="'infoboxes' skips tables and prose (faster); election and legislature pages are "
         "still read whole, for reconciliation's witnesses (default: all)",
+    )
+    limits = extract.add_argument_group(
+        "per-article limits",
+        "an article past one is 'partial' (or 'failed') with a LIMIT_* problem; the run goes on",
+    )
+    limits.add_argument(
+        "--max-article-mb", type=float, default=DEFAULT_LIMITS.article_mb, metavar="MB",
+        help="millions of characters of one article's text read (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--max-depth", type=int, default=DEFAULT_LIMITS.depth, metavar="N",
+        help="templates nested deeper are read as text (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--max-table-cells", type=int, default=DEFAULT_LIMITS.table_cells, metavar="N",
+        help="cells of all the tables of one article (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--article-timeout", type=float, default=DEFAULT_LIMITS.seconds, metavar="SECONDS",
+        help="wall time to parse one article, and again to type it; 0 = none "
+        "(default: %(default)s; not enforced on Dask's worker threads)",
+    )
+    extract.add_argument(
+        "--csv-raw", action="store_true",
+        help="write CSV cells exactly; by default a text cell that starts with = + - @ (which "
+        "a spreadsheet would run as a formula) gets a leading apostrophe",
     )
     extract.add_argument("--summary-json", metavar="PATH", help="also write the summary as JSON")
     extract.add_argument("--no-report", action="store_true", help="skip report.html/.md/.json")
@@ -131,6 +158,8 @@ def _extract(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         partition_mb=args.partition_mb,
         only_infoboxes=args.only == "infoboxes",
+        limits=_limits(args),
+        csv_raw=args.csv_raw,
     )
     if args.summary_json:
         write_summary(result, args.summary_json)
@@ -142,6 +171,14 @@ def _extract(args: argparse.Namespace) -> int:
         if any(SEVERITY_ORDER.get(s, 0) >= threshold and n for s, n in remaining):
             return 3
     return 0
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    limits = Limits(article_mb=args.max_article_mb, depth=args.max_depth,
+                    table_cells=args.max_table_cells, seconds=args.article_timeout)
+    if min(limits.article_mb, limits.depth, limits.table_cells) <= 0 or limits.seconds < 0:
+        raise UsageError("the --max-* limits must be positive, --article-timeout 0 or more")
+    return limits
 
 
 def _report(args: argparse.Namespace) -> int:

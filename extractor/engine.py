@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import ExtractorError, UsageError
+from extractor.limits import DEFAULT_LIMITS, Limits
 from extractor.model import Article, Problem
 from extractor.partitions import Partition
 from extractor.pipeline import Tally, article_row, batches, process_units
@@ -36,10 +37,13 @@ class Options:
     csv: bool = True
     namespaces: tuple[int, ...] = (0,)
     only_infoboxes: bool = False
+    limits: Limits = DEFAULT_LIMITS
+    csv_raw: bool = False  # CSV cells a spreadsheet would run as formulas are left as they are
 
     def fingerprint(self) -> dict[str, Any]:
         return {"csv": self.csv, "namespaces": list(self.namespaces),
-                "only_infoboxes": self.only_infoboxes}
+                "only_infoboxes": self.only_infoboxes, "limits": asdict(self.limits),
+                "csv_raw": self.csv_raw}
 
 
 @dataclass
@@ -73,7 +77,7 @@ def run_partition(
         try:
             units = partition_units(partition, set(options.namespaces), stats)
             for batch in batches(units):
-                rows, part = process_units(batch, options.only_infoboxes)
+                rows, part = process_units(batch, options.only_infoboxes, options.limits)
                 sink.add(rows)
                 tally.merge(part)
                 if progress is not None:

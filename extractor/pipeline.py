@@ -15,39 +15,45 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extractor.limits import (
+    DEFAULT_LIMITS,
+    ArticleTimeout,
+    Limits,
+    deadline,
+    time_problem,
+    unflatten,
+    within_limits,
+)
 from extractor.model import Article, Problem
 from extractor.parse.flat import parse_flat
 
 Rows = dict[str, list[dict[str, Any]]]
 
 
-def articles_from_unit(unit: Any, body: bool = True, prose: bool = True) -> list[Article]:
+def articles_from_unit(
+    unit: Any, body: bool = True, prose: bool = True, limits: Limits = DEFAULT_LIMITS
+) -> list[Article]:
     """One source unit (a flat file, a wikitext page) to its articles; unreadable units become
     a failed article carrying the source's problem. `body=False` reads only the infoboxes of a
     wikitext page, `prose=False` skips its paragraphs and bullets (the flat grammar always
-    reads everything: it is one pass either way)."""
+    reads everything: it is one pass either way). Text past the `limits` is not parsed; the
+    article it belongs to carries a LIMIT_* problem."""
     fatal = [p for p in unit.problems if p.severity == "fatal"]
     if fatal and not unit.text:
-        name = Path(unit.source).name
-        article = Article(
-            doc_id=unit.doc_id or f"{name}#1",
-            title=unit.title or "",
-            source=unit.source,
-            format=unit.format,
-            line=unit.line,
-            page_id=unit.page_id,
-        )
-        article.problems.extend(unit.problems)
-        return [article]
+        return [unit_article(unit, unit.problems)]
+    text, limited = within_limits(unit.text, unit.format, limits)
     if unit.format == "flat":
-        articles = parse_flat(unit.text, unit.source, unit.line,
+        articles = parse_flat(text, unit.source, unit.line,
                               getattr(unit, "first_article", 1))
+        # a flat unit is cut before a title line once it is big, so an over-size one is
+        # over-size because of its last article
+        _note_limits(articles[-1], limited, len(unit.text) - len(text))
     else:
         from extractor.parse.wikitext import parse_wikitext
 
         articles = [
             parse_wikitext(
-                unit.text,
+                text,
                 title=unit.title or "",
                 doc_id=unit.doc_id,
                 source=unit.source,
@@ -56,9 +62,36 @@ def articles_from_unit(unit: Any, body: bool = True, prose: bool = True) -> list
                 prose=prose,
             )
         ]
+        if limited:
+            articles[0].bytes = len(unit.text.encode("utf-8", "replace"))
+            if text.find("&#123;&#123;") >= 0:
+                unflatten(articles[0])
+        _note_limits(articles[0], limited, 0)
     for article in articles:
         article.problems[:0] = [p for p in unit.problems if p not in article.problems]
     return articles
+
+
+def _note_limits(article: Article, limited: list[Problem], chars_dropped: int) -> None:
+    """The limits an article met go first (they explain what follows) and its size stays that
+    of its whole text."""
+    if limited:
+        article.problems[:0] = limited
+        article.bytes = (article.bytes or 0) + max(0, chars_dropped)
+
+
+def unit_article(unit: Any, problems: list[Problem]) -> Article:
+    """The one article row of a unit that could not be parsed."""
+    article = Article(
+        doc_id=unit.doc_id or f"{Path(unit.source).name}#{getattr(unit, 'first_article', 1)}",
+        title=unit.title or "",
+        source=unit.source,
+        format=unit.format,
+        line=unit.line,
+        page_id=unit.page_id,
+    )
+    article.problems.extend(problems)
+    return article
 
 
 def article_row(article: Article, n_findings: int) -> dict[str, Any]:
@@ -104,32 +137,28 @@ def raw_rows(article: Article, flag: str) -> Rows:
     return {"infobox_fields": fields, "table_cells": cells}
 
 
-def process_article(article: Article, only_infoboxes: bool = False, unit: Any = None) -> Rows:
+def process_article(
+    article: Article,
+    only_infoboxes: bool = False,
+    unit: Any = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Rows:
     """The per-article function: typed records, reconciliation, and every output row.
 
     `only_infoboxes` leaves tables out of the output. An article parsed without its body or its
     prose (`unit` given, see `articles_from_unit`) is read again whole when it holds an election
     or a legislature, so reconciliation has the same witnesses (prose, tables) either way; such
-    pages are rare, and no other output reads the prose."""
-    from extractor.reconcile import reconcile
-    from extractor.schemas.registry import build_records, records_to_rows
-
+    pages are rare, and no other output reads the prose. Typing that runs past the time limit
+    leaves the article `partial` with its raw, untyped rows."""
     rows: Rows
     n_findings = 0
     try:
-        records = build_records(article)
-        if unit is not None and (records.elections or records.legislatures):
-            article = articles_from_unit(unit, body=True)[0]
-            records = build_records(article)
-        rows = records_to_rows(article.doc_id, records)
-        if only_infoboxes:
-            rows.pop("tables", None)
-            rows.pop("table_cells", None)
-        recon = reconcile(article, records)
-        for table, table_rows in recon.to_rows(article.doc_id).items():
-            rows[table] = table_rows
-        _apply_repairs(rows, recon)
+        with deadline(limits.seconds):
+            article, rows = _typed_rows(article, only_infoboxes, unit, limits)
         n_findings = sum(1 for f in rows.get("findings", []) if f["severity"] != "info")
+    except ArticleTimeout:
+        article.problems.append(time_problem(limits, "typing and reconciling", fatal=False))
+        rows = raw_rows(article, "typing_stopped")
     except Exception as error:  # a bug on one article must not stop a dump run
         article.problems.append(Problem(
             code="INTERNAL_ERROR",
@@ -137,8 +166,29 @@ def process_article(article: Article, only_infoboxes: bool = False, unit: Any = 
             severity="error",
         ))
         rows = raw_rows(article, "typing_failed")
+    if only_infoboxes:
+        rows.pop("tables", None)
+        rows.pop("table_cells", None)
     rows["articles"] = [article_row(article, n_findings)]
     return rows
+
+
+def _typed_rows(
+    article: Article, only_infoboxes: bool, unit: Any, limits: Limits
+) -> tuple[Article, Rows]:
+    from extractor.reconcile import reconcile
+    from extractor.schemas.registry import build_records, records_to_rows
+
+    records = build_records(article)
+    if unit is not None and (records.elections or records.legislatures):
+        article = articles_from_unit(unit, body=True, limits=limits)[0]
+        records = build_records(article)
+    rows = records_to_rows(article.doc_id, records)
+    recon = reconcile(article, records)
+    for table, table_rows in recon.to_rows(article.doc_id).items():
+        rows[table] = table_rows
+    _apply_repairs(rows, recon)
+    return article, rows
 
 
 def _apply_repairs(rows: Rows, recon: Any) -> None:
@@ -184,15 +234,23 @@ class Tally:
         self.open.update(other.open)
 
 
-def process_units(units: list[Any], only_infoboxes: bool = False) -> tuple[Rows, Tally]:
+def process_units(
+    units: list[Any], only_infoboxes: bool = False, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Rows, Tally]:
     """A batch of source units to rows (the unit of work shipped to a process or a worker)."""
     merged: Rows = {}
     tally = Tally()
     for unit in units:
         lazy = unit.format == "wikitext"
-        articles = articles_from_unit(unit, body=not only_infoboxes, prose=not lazy)
+        try:
+            with deadline(limits.seconds):
+                articles = articles_from_unit(unit, body=not only_infoboxes, prose=not lazy,
+                                              limits=limits)
+        except ArticleTimeout:
+            stopped = unit_article(unit, [time_problem(limits, "parsing", fatal=True)])
+            articles, lazy = [stopped], False
         for article in articles:
-            rows = process_article(article, only_infoboxes, unit if lazy else None)
+            rows = process_article(article, only_infoboxes, unit if lazy else None, limits)
             tally.add(rows)
             for table, table_rows in rows.items():
                 merged.setdefault(table, []).extend(table_rows)

@@ -16,6 +16,7 @@ from tqdm import tqdm
 from extractor.contract import SCHEMAS
 from extractor.engine import Manifest, Options, PartitionResult, run_dask, run_local
 from extractor.errors import UsageError
+from extractor.limits import DEFAULT_LIMITS, Limits
 from extractor.partitions import TARGET_BYTES, plan
 from extractor.pipeline import Tally, now
 from extractor.sinks import merge_csv, part_path
@@ -101,6 +102,8 @@ def extract(
     scheduler: str | None = None,
     partition_mb: float | None = None,
     only_infoboxes: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+    csv_raw: bool = False,
 ) -> RunResult:
     """Run the pipeline over `paths` and write every output table (and the report) to `out_dir`."""
     from extractor.sources import expand_paths
@@ -111,7 +114,8 @@ def extract(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     options = Options(str(out), csv=fmt in ("csv", "both"),
-                      namespaces=tuple(sorted(namespaces or {0})), only_infoboxes=only_infoboxes)
+                      namespaces=tuple(sorted(namespaces or {0})), only_infoboxes=only_infoboxes,
+                      limits=limits, csv_raw=csv_raw)
     work = plan(files, target_bytes=_partition_bytes(files, jobs, partition_mb))
     keys = [p.key for p in work.partitions]
     if resume:

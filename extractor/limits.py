@@ -1,0 +1,230 @@
+"""Per-article limits: size, template nesting depth, cells of its tables, and wall time.
+
+A dump of millions of pages holds a few pathological ones (a 50 MB page, ten thousand nested
+templates, a table of a hundred thousand rows). Each limit turns such a page into a `partial` or
+`failed` article with a problem that names the limit, and the run goes on: one page cannot stall
+a worker or exhaust its memory. The defaults sit far above anything real (Wikipedia refuses
+pages over 2 MB; templates in the corpus nest at most 7 deep) and are set from the command line.
+
+The time limit is a timer signal, so it works where signals do: in the main thread of a process
+(a one-process run and every worker of the local pool). Dask runs tasks on worker threads, where
+only the size, depth and cell limits apply.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from extractor.model import Problem
+
+_BRACES = re.compile(r"\{\{|\}\}")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits of one run (part of the manifest: a resumed run must use the same)."""
+
+    article_mb: float = 8.0  # characters of one article's text, in millions
+    depth: int = 20  # templates nested inside templates (the parsers give up past ~35)
+    table_cells: int = 50_000  # cells of all the tables of one article (corpus: at most 1,800)
+    seconds: float = 60.0  # wall time for parsing one article, and again for typing it
+
+    @property
+    def article_chars(self) -> int:
+        return int(self.article_mb * 1_000_000)
+
+
+DEFAULT_LIMITS = Limits()
+NO_LIMITS = Limits(article_mb=float("inf"), depth=1 << 30, table_cells=1 << 62, seconds=0)
+
+
+class ArticleTimeout(BaseException):
+    """The work on one article ran past `Limits.seconds`.
+
+    Like KeyboardInterrupt, an interruption rather than an error: it derives from BaseException
+    so that no `except Exception` met on the way (a parser's own fallback, say) swallows it; the
+    pipeline catches it by name."""
+
+
+def size_problem(chars: int, limits: Limits) -> Problem:
+    return Problem(
+        code="LIMIT_ARTICLE_SIZE", severity="error",
+        message=f"the article has {chars:,} characters, over the limit of "
+        f"{limits.article_chars:,} (--max-article-mb {limits.article_mb:g}); only its first "
+        f"{limits.article_chars:,} were read",
+    )
+
+
+def time_problem(limits: Limits, stage: str, fatal: bool) -> Problem:
+    return Problem(
+        code="LIMIT_TIME", severity="fatal" if fatal else "error",
+        message=f"{stage} took longer than the limit of {limits.seconds:g} s "
+        "(--article-timeout); stopped",
+    )
+
+
+def cut_at_line(text: str, chars: int) -> str:
+    """`text` cut to at most `chars` characters, at the end of a line where there is one."""
+    if len(text) <= chars:
+        return text
+    end = text.rfind("\n", 0, chars)
+    return text[: end + 1 if end > 0 else chars]
+
+
+def nests_deeper(text: str, limit: int) -> bool:
+    """Whether `{{` nest more than `limit` deep in `text`. Linear, and stops at the first
+    brace past the limit; an unmatched `}}` is ignored rather than going below zero."""
+    if text.count("{{") <= limit:
+        return False  # too few to nest that deep
+    depth = 0
+    for brace in _BRACES.findall(text):
+        if brace == "{{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif depth:
+            depth -= 1
+    return False
+
+
+def flatten_deep(text: str, limit: int) -> str:
+    """`text` with the braces of templates nested past `limit` written as the entities
+    `&#123;`/`&#125;`, so every parser reads those templates as plain text (and renders the
+    braces back). Only pages found by `nests_deeper` come here."""
+    pieces: list[str] = []
+    stack: list[bool] = []  # per open `{{`: whether it was flattened
+    last = 0
+    for match in _BRACES.finditer(text):
+        if match.group() == "{{":
+            flatten = len(stack) >= limit
+            stack.append(flatten)
+        elif stack:
+            flatten = stack.pop()
+        else:
+            continue
+        if flatten:
+            pieces.append(text[last:match.start()])
+            pieces.append("&#123;&#123;" if match.group() == "{{" else "&#125;&#125;")
+            last = match.end()
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+_FLATTENED = re.compile(r"&#123;&#123;|&#125;&#125;")
+_BRACES_BACK = {"&#123;&#123;": "{{", "&#125;&#125;": "}}"}
+
+
+def unflatten(value: object) -> None:
+    """Put back the braces `flatten_deep` wrote as entities, in every string of a parsed
+    article (its models, lists of models), so values keep their source text exactly."""
+    for name, item in vars(value).items():
+        if isinstance(item, str) and "&#12" in item:
+            setattr(value, name, _FLATTENED.sub(lambda m: _BRACES_BACK[m.group()], item))
+        elif isinstance(item, list):
+            for element in item:
+                if hasattr(element, "__dict__"):
+                    unflatten(element)
+        elif hasattr(item, "__dict__") and not isinstance(item, type):
+            unflatten(item)
+
+
+def depth_problem(limits: Limits) -> Problem:
+    return Problem(
+        code="LIMIT_DEPTH", severity="error",
+        message=f"templates nest more than {limits.depth} deep (--max-depth); the ones past "
+        "the limit were read as plain text",
+    )
+
+
+# a cell begins at `||`, `!!`, or a line starting `|` or `!` (not `|-`, `|}`, `|+`)
+_CELL_MARKS = re.compile(r"\|\||!!|\n(?:!|\|(?![-}+]))")
+
+
+def cells_cut(text: str, limits: Limits) -> int | None:
+    """Where to cut `text` so its tables hold at most about `limits.table_cells` cells: the
+    position of the first cell mark past the limit, or None when there are fewer. Every cell
+    takes at least two characters, so short texts are not scanned at all."""
+    if len(text) < 2 * limits.table_cells:
+        return None
+    for n, match in enumerate(_CELL_MARKS.finditer(text), 1):
+        if n > limits.table_cells:
+            return match.start()
+    return None
+
+
+def cells_problem(limits: Limits) -> Problem:
+    return Problem(
+        code="LIMIT_TABLE_CELLS", severity="error",
+        message=f"the article's tables pass the limit of {limits.table_cells:,} cells "
+        "(--max-table-cells); it was read up to the line where they do",
+    )
+
+
+def within_limits(text: str, fmt: str, limits: Limits) -> tuple[str, list[Problem]]:
+    """`text` cut to the size and table-cell limits, with templates nested past the depth limit
+    flattened to plain text; and the problems that say which limits it met."""
+    problems: list[Problem] = []
+    if len(text) > limits.article_chars:
+        start = _last_title(text) if fmt == "flat" else 0
+        problems.append(size_problem(len(text) - start, limits))
+        text = cut_at_line(text, start + limits.article_chars)
+    if fmt == "flat":
+        return text, problems  # flat values are plain text: no templates, no wikitables
+    if (cut := cells_cut(text, limits)) is not None:
+        problems.append(cells_problem(limits))
+        text = cut_at_line(text, cut)
+    if nests_deeper(text, limits.depth):
+        problems.append(depth_problem(limits))
+        text = flatten_deep(text, limits.depth)
+    return text, problems
+
+
+def _last_title(text: str) -> int:
+    from extractor.sources import _FLAT_TITLE_LINE
+
+    starts = [m.start() for m in re.finditer(f"^(?:{_FLAT_TITLE_LINE.pattern})$", text, re.M)]
+    return starts[-1] if starts else 0
+
+
+class _Timer:
+    armed = False
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Raise ArticleTimeout in this thread when the block runs longer than `seconds`.
+    Does nothing for `seconds <= 0`, off the main thread, or where there is no SIGALRM."""
+    if (seconds <= 0 or not hasattr(signal, "setitimer")
+            or threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+    timer = _Timer()
+
+    def expire(signum: int, frame: object) -> None:
+        if timer.armed:
+            raise ArticleTimeout(f"over {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    timer.armed = True
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        _disarm(timer)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _disarm(timer: _Timer) -> None:
+    # The timer may fire while it is being stopped; stop it again until it is.
+    while True:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            timer.armed = False
+            return
+        except ArticleTimeout:
+            continue
