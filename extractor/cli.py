@@ -7,10 +7,14 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extractor import __version__
 from extractor.errors import ExtractorError, UsageError
 from extractor.limits import DEFAULT_LIMITS, Limits
+
+if TYPE_CHECKING:
+    from extractor.run import RunResult
 
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
 
@@ -45,8 +49,10 @@ def _parser() -> argparse.ArgumentParser:
         help="MediaWiki namespace to read from dumps (repeatable; default: 0, articles)",
     )
     extract.add_argument(
-        "--fail-on", choices=("never", "error", "warning"), default="never",
-        help="exit with status 3 when findings of this severity or worse remain (for CI jobs)",
+        "--fail-on", choices=("never", "failed", "error", "warning"), default="failed",
+        help="the exit status after a finished run: 1 when articles failed (every level but "
+        "'never'), 3 when findings of this severity or worse remain ('error', 'warning'); "
+        "'never' exits 0 whenever the run finished (default: failed)",
     )
     extract.add_argument(
         "--resume", action="store_true",
@@ -165,8 +171,23 @@ def _extract(args: argparse.Namespace) -> int:
         write_summary(result, args.summary_json)
     if not args.quiet:
         print(result.render())
-    if args.fail_on != "never":
-        threshold = SEVERITY_ORDER[args.fail_on]
+    status = exit_status(result, args.fail_on)
+    if status == 1:
+        print(f"extractor: {result.tally.status['failed']:,} article(s) failed; their rows in "
+              f"the articles table in {result.out_dir} say why (exit status 1; --fail-on never "
+              "ignores this)", file=sys.stderr)
+    return status
+
+
+def exit_status(result: RunResult, fail_on: str) -> int:
+    """0: the run finished and nothing it was asked to watch went wrong; 1: articles failed
+    (their rows say why); 3: findings at or over the `--fail-on` severity remain."""
+    if fail_on == "never":
+        return 0
+    if result.tally.status.get("failed", 0):
+        return 1
+    if fail_on in SEVERITY_ORDER:
+        threshold = SEVERITY_ORDER[fail_on]
         remaining = result.open_findings.items()
         if any(SEVERITY_ORDER.get(s, 0) >= threshold and n for s, n in remaining):
             return 3

@@ -19,11 +19,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from extractor.errors import ExtractorError, UsageError
+from extractor.errors import ExtractorError, OutputError, UsageError
 from extractor.limits import DEFAULT_LIMITS, Limits
 from extractor.model import Article, Problem
 from extractor.partitions import Partition
 from extractor.pipeline import Tally, article_row, batches, process_units
+from extractor.safe_io import output_errors, write_text_atomic
 from extractor.sinks import TableSink
 
 MANIFEST = "_manifest.json"
@@ -71,22 +72,29 @@ def run_partition(
     from extractor.sources import SourceStats
 
     stats = SourceStats()
-    sink = TableSink(options.out_dir, partition.index, csv_too=options.csv)
+    with output_errors(options.out_dir):
+        sink = TableSink(options.out_dir, partition.index, csv_too=options.csv,
+                         csv_raw=options.csv_raw)
     tally = Tally()
     try:
         try:
             units = partition_units(partition, set(options.namespaces), stats)
             for batch in batches(units):
                 rows, part = process_units(batch, options.only_infoboxes, options.limits)
-                sink.add(rows)
+                with output_errors(options.out_dir):
+                    sink.add(rows)
                 tally.merge(part)
                 if progress is not None:
                     progress(_bytes_read(stats))
+        except OutputError:
+            raise
         except Exception as error:  # a bug while reading this input: keep what was read
             rows = {"articles": [_failed_row(partition, error)]}
-            sink.add(rows)
+            with output_errors(options.out_dir):
+                sink.add(rows)
             tally.add(rows)
-        counts = sink.close()
+        with output_errors(options.out_dir):
+            counts = sink.close()
     except BaseException:
         sink.abandon()
         raise
@@ -153,9 +161,7 @@ class Manifest:
         self.save()
 
     def save(self) -> None:
-        tmp = self.path.with_name(f".{self.path.name}.tmp")
-        tmp.write_text(json.dumps(self.data, indent=1), encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_text_atomic(self.path, json.dumps(self.data, indent=1))
 
     def results(self) -> list[PartitionResult]:
         return [

@@ -8,3 +8,7 @@ class ExtractorError(Exception):
 
 class UsageError(ExtractorError):
     """The command line or API was called with arguments that cannot work."""
+
+
+class OutputError(ExtractorError):
+    """The output folder cannot be written (read-only, full, gone)."""

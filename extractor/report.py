@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from extractor.contract import SCHEMAS
 from extractor.errors import UsageError
 from extractor.report_assets import render_html
+from extractor.safe_io import write_text_atomic
 
 # Long lists are cut to keep the report readable and fast; the cut is always announced.
 TOP = 50
@@ -63,9 +64,9 @@ def build_report(out_dir: str | Path) -> dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     summary = summarize(load_tables(out), out)
     paths = {"json": out / "report.json", "md": out / "report.md", "html": out / "report.html"}
-    paths["json"].write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
-    paths["md"].write_text(render_markdown(summary), encoding="utf-8")
-    paths["html"].write_text(render_html(summary), encoding="utf-8")
+    write_text_atomic(paths["json"], json.dumps(summary, ensure_ascii=False, indent=2))
+    write_text_atomic(paths["md"], render_markdown(summary))
+    write_text_atomic(paths["html"], render_html(summary))
     return paths
 
 

@@ -19,6 +19,7 @@ from extractor.errors import UsageError
 from extractor.limits import DEFAULT_LIMITS, Limits
 from extractor.partitions import TARGET_BYTES, plan
 from extractor.pipeline import Tally, now
+from extractor.safe_io import check_writable, output_errors, write_text_atomic
 from extractor.sinks import merge_csv, part_path
 
 
@@ -112,7 +113,7 @@ def extract(
     if not files:
         raise UsageError(f"no input files found in {' '.join(paths)}")
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    check_writable(out)
     options = Options(str(out), csv=fmt in ("csv", "both"),
                       namespaces=tuple(sorted(namespaces or {0})), only_infoboxes=only_infoboxes,
                       limits=limits, csv_raw=csv_raw)
@@ -195,7 +196,8 @@ def _finish(
     # a resumed run that had already finished has its merged CSV (and no CSV parts) already
     if fmt in ("csv", "both") and not manifest.data.get("complete"):
         for name in SCHEMAS:
-            merge_csv(out, name, indexes)
+            with output_errors(out):
+                merge_csv(out, name, indexes)
     for name in SCHEMAS:
         for index in indexes:
             part = part_path(out, name, index)
@@ -218,4 +220,4 @@ def _clear_outputs(out: Path) -> None:
 
 
 def write_summary(result: RunResult, path: str) -> None:
-    Path(path).write_text(json.dumps(result.summary(), indent=1), encoding="utf-8")
+    write_text_atomic(path, json.dumps(result.summary(), indent=1))

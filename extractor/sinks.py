@@ -15,6 +15,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from extractor.contract import SCHEMAS
+from extractor.csv_safety import neutralise
+from extractor.safe_io import temp_path
 
 FORMATS = ("csv", "parquet", "both")
 
@@ -23,19 +25,23 @@ def merge_csv(out_dir: str | Path, table: str, parts: list[int]) -> Path:
     """Concatenate the CSV parts of `table` (in partition order) into `OUT/<table>.csv`."""
     out = Path(out_dir)
     target = out / f"{table}.csv"
-    tmp = target.with_name(f".{target.name}.tmp")
-    with open(tmp, "wb") as merged:
-        for n, index in enumerate(parts):
-            part = part_path(out, table, index).with_suffix(".csv")
-            with open(part, "rb") as handle:
-                header = handle.readline()
-                if n == 0:
-                    merged.write(header)
-                while block := handle.read(1 << 20):
-                    merged.write(block)
-        if not parts:
-            pacsv.write_csv(to_arrow(table, []), merged)
-    os.replace(tmp, target)
+    tmp = temp_path(target)
+    try:
+        with open(tmp, "wb") as merged:
+            for n, index in enumerate(parts):
+                part = part_path(out, table, index).with_suffix(".csv")
+                with open(part, "rb") as handle:
+                    header = handle.readline()
+                    if n == 0:
+                        merged.write(header)
+                    while block := handle.read(1 << 20):
+                        merged.write(block)
+            if not parts:
+                pacsv.write_csv(to_arrow(table, []), merged)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return target
 
 
@@ -45,13 +51,14 @@ def to_arrow(table: str, rows: list[dict]) -> pa.Table:
 
 
 class _TableWriter:
-    def __init__(self, table: str, paths: dict[str, Path]) -> None:
+    def __init__(self, table: str, paths: dict[str, Path], csv_raw: bool = False) -> None:
         self.table = table
+        self.csv_raw = csv_raw
         self.schema = SCHEMAS[table]
         self.paths = paths
         for path in paths.values():
             path.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = {fmt: path.with_name(f".{path.name}.tmp") for fmt, path in self.paths.items()}
+        self.tmp = {fmt: temp_path(path) for fmt, path in self.paths.items()}
         self.parquet = (
             pq.ParquetWriter(self.tmp["parquet"], self.schema, compression="zstd")
             if "parquet" in paths
@@ -66,7 +73,7 @@ class _TableWriter:
         if self.parquet is not None:
             self.parquet.write_table(batch)
         if self.csv is not None:
-            self.csv.write_table(batch)
+            self.csv.write_table(batch if self.csv_raw else neutralise(batch))
         self.rows += batch.num_rows
 
     def close(self) -> None:
@@ -97,11 +104,17 @@ class TableSink:
     """Every output table of one partition, buffered and flushed in batches of `batch_rows`.
 
     Parquet goes to `OUT/<table>/part-NNNNN.parquet` (together, a Parquet dataset per table);
-    with `csv_too`, the same rows also go to `OUT/<table>/part-NNNNN.csv`, merged at the end.
+    with `csv_too`, the same rows also go to `OUT/<table>/part-NNNNN.csv`, merged at the end,
+    their formula-like cells neutralised unless `csv_raw` (see `csv_safety`).
     """
 
     def __init__(
-        self, out_dir: str | Path, index: int = 0, csv_too: bool = False, batch_rows: int = 10_000
+        self,
+        out_dir: str | Path,
+        index: int = 0,
+        csv_too: bool = False,
+        batch_rows: int = 10_000,
+        csv_raw: bool = False,
     ) -> None:
         self.out_dir = Path(out_dir)
         self.writers = {}
@@ -110,7 +123,7 @@ class TableSink:
             paths = {"parquet": parquet}
             if csv_too:
                 paths["csv"] = parquet.with_suffix(".csv")
-            self.writers[name] = _TableWriter(name, paths)
+            self.writers[name] = _TableWriter(name, paths, csv_raw)
         self.buffers: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
         self.batch_rows = batch_rows
 
