@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -15,3 +16,13 @@ def seed_text():
         return (FIXTURES / "seeds" / name).read_text(encoding="utf-8")
 
     return read
+
+
+# What the fuzz and fault tests tried (cases, articles in, rows out), printed in the summary.
+fuzz_tally: Counter[str] = Counter()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if fuzz_tally:
+        counts = ", ".join(f"{n:,} {what}" for what, n in fuzz_tally.items())
+        terminalreporter.write_line(f"fuzz and fault cases: {counts}")
