@@ -12,20 +12,19 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from extractor.errors import ExtractorError, OutputError, UsageError
+from extractor.errors import OutputError, UsageError
 from extractor.limits import DEFAULT_LIMITS, Limits
 from extractor.model import Article, Problem
 from extractor.partitions import Partition
 from extractor.pipeline import Tally, article_row, batches, process_units
 from extractor.safe_io import output_errors, write_text_atomic
-from extractor.sinks import TableSink
+from extractor.sinks import TableSink, part_name, remove_parts
 
 MANIFEST = "_manifest.json"
 
@@ -40,6 +39,7 @@ class Options:
     only_infoboxes: bool = False
     limits: Limits = DEFAULT_LIMITS
     csv_raw: bool = False  # CSV cells a spreadsheet would run as formulas are left as they are
+    partition_bytes: int = 32 << 20  # the planned size; a bigger file that cannot be cut is spread
 
     def fingerprint(self) -> dict[str, Any]:
         return {"csv": self.csv, "namespaces": list(self.namespaces),
@@ -53,6 +53,7 @@ class PartitionResult:
     tally: Tally
     rows: dict[str, int]
     stats: dict[str, int] = field(default_factory=dict)
+    parts: list[str] = field(default_factory=list)  # its part files' names, in row order
 
 
 def partition_units(partition: Partition, namespaces: set[int], stats: Any) -> Iterable[Any]:
@@ -73,6 +74,7 @@ def run_partition(
 
     stats = SourceStats()
     with output_errors(options.out_dir):
+        remove_parts(options.out_dir, partition.index)
         sink = TableSink(options.out_dir, partition.index, csv_too=options.csv,
                          csv_raw=options.csv_raw)
     tally = Tally()
@@ -85,11 +87,11 @@ def run_partition(
                     sink.add(rows)
                 tally.merge(part)
                 if progress is not None:
-                    progress(_bytes_read(stats))
+                    progress(bytes_read(stats))
         except OutputError:
             raise
         except Exception as error:  # a bug while reading this input: keep what was read
-            rows = {"articles": [_failed_row(partition, error)]}
+            rows = {"articles": [failed_row(partition, error)]}
             with output_errors(options.out_dir):
                 sink.add(rows)
             tally.add(rows)
@@ -98,10 +100,11 @@ def run_partition(
     except BaseException:
         sink.abandon()
         raise
-    return PartitionResult(partition.index, tally, counts, _stats_dict(stats))
+    return PartitionResult(partition.index, tally, counts, stats_dict(stats),
+                           [part_name(partition.index)])
 
 
-def _failed_row(partition: Partition, error: Exception) -> dict[str, Any]:
+def failed_row(partition: Partition, error: Exception) -> dict[str, Any]:
     """The row that says where a partition's reading broke off (the rows before it stay)."""
     source = partition.path or (partition.files[-1] if partition.files else "")
     article = Article(doc_id=f"{os.path.basename(source)}#!{partition.index}", title="",
@@ -113,11 +116,11 @@ def _failed_row(partition: Partition, error: Exception) -> dict[str, Any]:
     return article_row(article, 0)
 
 
-def _bytes_read(stats: Any) -> int:
+def bytes_read(stats: Any) -> int:
     return int(getattr(stats, "compressed_bytes", 0) or 0)
 
 
-def _stats_dict(stats: Any) -> dict[str, int]:
+def stats_dict(stats: Any) -> dict[str, int]:
     values = asdict(stats) if hasattr(stats, "__dataclass_fields__") else vars(stats)
     return {k: v for k, v in values.items() if isinstance(v, int)}
 
@@ -157,6 +160,7 @@ class Manifest:
             "rows": result.rows,
             "tally": _tally_dict(result.tally),
             "stats": result.stats,
+            "parts": result.parts,
         }
         self.save()
 
@@ -165,7 +169,8 @@ class Manifest:
 
     def results(self) -> list[PartitionResult]:
         return [
-            PartitionResult(int(k), _tally_from(v["tally"]), v["rows"], v.get("stats", {}))
+            PartitionResult(int(k), _tally_from(v["tally"]), v["rows"], v.get("stats", {}),
+                            v.get("parts", [part_name(int(k))]))
             for k, v in sorted(self.data["done"].items(), key=lambda kv: int(kv[0]))
         ]
 
@@ -209,33 +214,17 @@ def run_local(
     on_done: Callable[[PartitionResult], None],
     on_progress: Callable[[int, int], None],
 ) -> None:
-    """Partitions in this process (jobs=1) or a pool of `jobs` processes, at most `jobs` at a
-    time in flight so memory stays bounded by a partition per process."""
-    if jobs <= 1 or len(todo) <= 1:
+    """Partitions in this process (jobs=1) or a pool of `jobs` processes (see `fan_out`: at
+    most a few partitions or batches per process in flight, so memory stays bounded)."""
+    from extractor.fan_out import fans_out, run_pool
+
+    if jobs <= 1 or (len(todo) <= 1 and not any(fans_out(p, jobs, options) for p in todo)):
         for partition in todo:
             result = run_partition(partition, options, partial(on_progress, partition.index))
             on_done(result)
         return
-    queue = list(todo)
     with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent) as pool:
-        running: dict[Future[PartitionResult], Partition] = {}
-        while queue or running:
-            while queue and len(running) < jobs:
-                partition = queue.pop(0)
-                running[pool.submit(run_partition, partition, options)] = partition
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                partition = running.pop(future)
-                on_progress(partition.index, partition.size)
-                try:
-                    result = future.result()
-                except BrokenProcessPool as error:  # a worker was killed (out of memory, a signal)
-                    raise ExtractorError(
-                        f"a worker process died while reading partition {partition.index} "
-                        f"({partition.key[:200]}): {error}. Finished partitions are kept: run "
-                        "again with --resume (with fewer --jobs if memory ran out)"
-                    ) from error
-                on_done(result)
+        run_pool(pool, todo, options, jobs, on_done, on_progress)
 
 
 def run_dask(

@@ -20,7 +20,7 @@ from extractor.limits import DEFAULT_LIMITS, Limits
 from extractor.partitions import TARGET_BYTES, plan
 from extractor.pipeline import Tally, now
 from extractor.safe_io import check_writable, output_errors, write_text_atomic
-from extractor.sinks import merge_csv, part_path
+from extractor.sinks import merge_csv
 
 
 @dataclass
@@ -117,7 +117,8 @@ def extract(
     options = Options(str(out), csv=fmt in ("csv", "both"),
                       namespaces=tuple(sorted(namespaces or {0})), only_infoboxes=only_infoboxes,
                       limits=limits, csv_raw=csv_raw)
-    work = plan(files, target_bytes=_partition_bytes(files, jobs, partition_mb))
+    options.partition_bytes = _partition_bytes(files, jobs, partition_mb)
+    work = plan(files, target_bytes=options.partition_bytes)
     keys = [p.key for p in work.partitions]
     if resume:
         manifest = Manifest.resume(out, keys, options)
@@ -192,15 +193,15 @@ def _finish(
             counts[name] += n
         for name, n in r.stats.items():
             stats[name] = stats.get(name, 0) + n
-    indexes = [r.index for r in results]
+    parts = [name for r in results for name in r.parts]
     # a resumed run that had already finished has its merged CSV (and no CSV parts) already
     if fmt in ("csv", "both") and not manifest.data.get("complete"):
         for name in SCHEMAS:
             with output_errors(out):
-                merge_csv(out, name, indexes)
+                merge_csv(out, name, parts)
     for name in SCHEMAS:
-        for index in indexes:
-            part = part_path(out, name, index)
+        for part_stem in parts:
+            part = out / name / f"{part_stem}.parquet"
             part.with_suffix(".csv").unlink(missing_ok=True)
             if fmt == "csv":
                 part.unlink(missing_ok=True)

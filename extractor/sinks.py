@@ -21,15 +21,16 @@ from extractor.safe_io import temp_path
 FORMATS = ("csv", "parquet", "both")
 
 
-def merge_csv(out_dir: str | Path, table: str, parts: list[int]) -> Path:
-    """Concatenate the CSV parts of `table` (in partition order) into `OUT/<table>.csv`."""
+def merge_csv(out_dir: str | Path, table: str, parts: list[str]) -> Path:
+    """Concatenate the CSV parts of `table` (named as `part_name` names them, in partition
+    order) into `OUT/<table>.csv`."""
     out = Path(out_dir)
     target = out / f"{table}.csv"
     tmp = temp_path(target)
     try:
         with open(tmp, "wb") as merged:
-            for n, index in enumerate(parts):
-                part = part_path(out, table, index).with_suffix(".csv")
+            for n, name in enumerate(parts):
+                part = out / table / f"{name}.csv"
                 with open(part, "rb") as handle:
                     header = handle.readline()
                     if n == 0:
@@ -95,9 +96,26 @@ class _TableWriter:
             tmp.unlink(missing_ok=True)
 
 
-def part_path(out_dir: str | Path, table: str, index: int) -> Path:
-    """Where partition `index` of `table` is written: `OUT/<table>/part-NNNNN.parquet`."""
-    return Path(out_dir) / table / f"part-{index:05d}.parquet"
+def part_name(index: int, piece: int | None = None) -> str:
+    """`part-NNNNN` for partition `index`; `part-NNNNN-MMMMM` for piece `piece` of a partition
+    whose batches were spread over the workers. Names sort in row order."""
+    return f"part-{index:05d}" if piece is None else f"part-{index:05d}-{piece:05d}"
+
+
+def part_path(out_dir: str | Path, table: str, index: int, piece: int | None = None) -> Path:
+    """Where partition `index` (or a piece of it) of `table` is written:
+    `OUT/<table>/part-NNNNN.parquet`."""
+    return Path(out_dir) / table / f"{part_name(index, piece)}.parquet"
+
+
+def remove_parts(out_dir: str | Path, index: int) -> None:
+    """Delete what an interrupted earlier attempt may have left of partition `index` (whole or
+    in pieces), so redoing it can never double its rows."""
+    for table in SCHEMAS:
+        folder = Path(out_dir) / table
+        for pattern in (f"{part_name(index)}.*", f"{part_name(index)}-*"):
+            for stale in folder.glob(pattern):
+                stale.unlink(missing_ok=True)
 
 
 class TableSink:
@@ -115,11 +133,12 @@ class TableSink:
         csv_too: bool = False,
         batch_rows: int = 10_000,
         csv_raw: bool = False,
+        piece: int | None = None,
     ) -> None:
         self.out_dir = Path(out_dir)
         self.writers = {}
         for name in SCHEMAS:
-            parquet = part_path(self.out_dir, name, index)
+            parquet = part_path(self.out_dir, name, index, piece)
             paths = {"parquet": parquet}
             if csv_too:
                 paths["csv"] = parquet.with_suffix(".csv")
