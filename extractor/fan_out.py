@@ -35,6 +35,9 @@ from extractor.safe_io import output_errors
 from extractor.sinks import TableSink, part_name, remove_parts
 
 IN_FLIGHT_PER_WORKER = 2
+# A batch becomes one piece, a part file per table: big batches keep the files few (a 100 MB
+# dump makes about a dozen pieces), and 2 per worker in flight keep memory bounded.
+PIECE_PAGES, PIECE_BYTES = 2_000, 8 << 20
 SPREAD_MIN_BYTES = 1 << 20  # smaller files make a batch or two: nothing to spread
 
 
@@ -79,7 +82,8 @@ class Reader:
         self.stats = SourceStats()
         with output_errors(options.out_dir):
             remove_parts(options.out_dir, partition.index)
-        self.batches = batches(partition_units(partition, set(options.namespaces), self.stats))
+        units = partition_units(partition, set(options.namespaces), self.stats)
+        self.batches = batches(units, max_units=PIECE_PAGES, max_bytes=PIECE_BYTES)
         self.pieces = 0
         self.pending = 0
         self.exhausted = False

@@ -33,6 +33,7 @@ def dump_xml(pages: int = PAGES) -> bytes:
 @pytest.fixture
 def spread_everything(monkeypatch):
     monkeypatch.setattr(fan_out, "SPREAD_MIN_BYTES", 0)
+    monkeypatch.setattr(fan_out, "PIECE_PAGES", 50)
 
 
 @pytest.fixture(scope="module")
