@@ -11,7 +11,6 @@ becomes a Unit carrying a fatal Problem, which the caller turns into a `failed` 
 from __future__ import annotations
 
 import bz2
-import codecs
 import glob
 import gzip
 import io
@@ -28,6 +27,7 @@ from lxml import etree
 
 from extractor.errors import UsageError
 from extractor.model import Problem
+from extractor.textdecode import TextDecoder, text_encoding, verdict
 
 CHUNK = 1 << 16
 PROLOG_PEEK = 1 << 14  # bytes read to sniff a file's kind and its XML prolog
@@ -233,6 +233,10 @@ def iter_stream(path: str, counter: CountingReader, namespaces: set[int],
         yield failed_unit(path, "SOURCE_EMPTY", "the file has no text")
         return
     what = sniff(peek, path)
+    refused = verdict(peek) if what in ("flat", "wiki") else None
+    if refused is not None:
+        yield failed_unit(path, *refused, "flat" if what == "flat" else "wikitext")
+        return
     if what == "xml":
         yield from iter_xml(path, peek, reader, counter, namespaces, stats)
     elif what == "jsonl":
@@ -260,7 +264,7 @@ def sniff(peek: bytes, path: str) -> str:
 
 
 def decode_peek(peek: bytes) -> str:
-    encoding = bom_encoding(peek) or "utf-8"
+    encoding = bom_encoding(peek) or text_encoding(peek)[0]
     return peek.decode(encoding, errors="ignore")
 
 
@@ -285,20 +289,15 @@ def read_flat_file(path: str, peek: bytes, stream, stats: SourceStats,
                    chunk_chars: int | None = None) -> Iterator[Unit]:
     """A flat file in units of whole articles of about `chunk_chars` characters, each cut just
     before a `= Title =` line and numbered on from the last (`line`, `first_article`), so a
-    flat dump of any size is parsed in bounded memory with the ids and lines of one parse."""
+    flat dump of any size is parsed in bounded memory with the ids and lines of one parse.
+    An article holding bad bytes (see `TextDecoder`) is a unit of its own carrying the problem,
+    so it alone is `partial`."""
     limit = FLAT_CHUNK if chunk_chars is None else chunk_chars
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    chunk = _FlatChunk(path)
-    tail, consumed, data = "", 0, peek
+    decoder = TextDecoder(peek)
+    chunk = _FlatChunk(path, decoder)
+    tail, data = "", peek
     while True:
-        try:
-            text = tail + decoder.decode(data, final=not data)
-        except UnicodeDecodeError as exc:
-            at = consumed + exc.start
-            yield failed_unit(path, "SOURCE_NOT_UTF8",
-                              f"not UTF-8 (byte {at}: {data[exc.start:exc.start + 1]!r})", "flat")
-            return
-        consumed += len(data)
+        text = tail + decoder.decode(data, final=not data)
         stats.uncompressed_bytes += len(data)
         held = "\r" if data and text.endswith("\r") else ""  # its LF may open the next block
         text = (text[:-1] if held else text).replace("\r\n", "\n").replace("\r", "\n")
@@ -308,10 +307,9 @@ def read_flat_file(path: str, peek: bytes, stream, stats: SourceStats,
             tail = text[cut + 1:] + held
         else:
             lines = text.removesuffix("\n").split("\n") if text else []
-        if lines:
-            for line in lines:
-                if (unit := chunk.add(line, limit)) is not None:
-                    yield unit
+        for line in lines:
+            if (unit := chunk.add(line, limit)) is not None:
+                yield unit
         if not data:
             break
         data = stream.read(CHUNK)
@@ -322,11 +320,17 @@ def read_flat_file(path: str, peek: bytes, stream, stats: SourceStats,
         yield unit
 
 
+def _has_text(lines: list[str]) -> bool:
+    return any(line.strip() for line in lines)
+
+
 class _FlatChunk:
     """The lines of the flat unit being gathered, and where it stands in its file."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, decoder: TextDecoder | None = None) -> None:
         self.path = path
+        self.bad_lines = decoder.bad_lines if decoder is not None else {}
+        self.encoding = decoder.encoding if decoder is not None else "utf-8"
         self.lines: list[str] = []
         self.size = 0
         self.line_no = 0  # lines of the file seen so far
@@ -334,6 +338,8 @@ class _FlatChunk:
         self.titles_before = 0  # titles in the units already handed out
         self.titles = 0  # articles begun in this unit
         self.started = False  # a non-blank line seen
+        self.article_at = 0  # index in `lines` where the current article begins
+        self.problems: list[Problem] = []  # of the bad bytes in this unit's one article
 
     def add(self, line: str, chunk_chars: int) -> Unit | None:
         self.line_no += 1
@@ -342,46 +348,73 @@ class _FlatChunk:
         if not self.started and bare.strip():
             self.started = True
             self.titles += not is_title  # text before any title is an article of its own
+        bad = self.line_no in self.bad_lines
         unit = None
-        if is_title and self.size >= chunk_chars:
-            unit = self.close()
-            self.lines, self.size, self.first_line = [], 0, self.line_no
-            self.titles_before += self.titles
-            self.titles = 0
+        if is_title and (self.size >= chunk_chars or self.problems
+                         or (bad and _has_text(self.lines))):
+            unit = self.cut(len(self.lines), 0)
+        elif bad and not self.problems and _has_text(self.lines[:self.article_at]):
+            unit = self.cut(self.article_at, 1)  # the articles before this one go on alone
+        if is_title:
+            self.article_at = len(self.lines)
         self.titles += is_title
         self.lines.append(line)
         self.size += len(line) + 1
+        if bad:
+            self.note_bad()
+        return unit
+
+    def note_bad(self) -> None:
+        offset = self.bad_lines[self.line_no]
+        if self.problems:
+            return  # the first bad byte of the article is the one named
+        self.problems.append(Problem(
+            code="SOURCE_BAD_BYTES", severity="error", line=self.line_no,
+            message=f"bytes that are not {self.encoding} text (undecodable, or NUL) replaced by "
+                    f"U+FFFD; the first at byte {offset}"))
+
+    def cut(self, at: int, titles_after: int) -> Unit | None:
+        """Hand out lines[:at] as a unit; the rest (holding `titles_after` titles) stays."""
+        head, rest = self.lines[:at], self.lines[at:]
+        self.lines = head
+        unit = self.close()
+        self.first_line += len(head)
+        self.titles_before += self.titles - titles_after
+        self.titles = titles_after
+        self.lines, self.size = rest, sum(len(s) + 1 for s in rest)
+        self.article_at = 0
+        self.problems = []
         return unit
 
     def close(self) -> Unit | None:
         if not self.lines or (self.first_line > 1 and not any(s.strip() for s in self.lines)):
             return None
         return Unit(source=self.path, format="flat", text="\n".join(self.lines) + "\n",
-                    line=self.first_line, first_article=self.titles_before + 1)
+                    line=self.first_line, first_article=self.titles_before + 1,
+                    problems=list(self.problems))
 
 
 def read_text_file(path: str, peek: bytes, stream, what: str, stats: SourceStats) -> Unit:
-    """A flat article file or a `.wiki` page: one unit, read whole."""
+    """A `.wiki` page: one unit, read whole; bad bytes make it `partial` (`TextDecoder`)."""
     name = os.path.basename(path)
-    fmt: SourceFormat = "flat" if what == "flat" else "wikitext"
-    parts = [peek]
+    decoder = TextDecoder(peek)
+    parts = [decoder.decode(peek)]
+    stats.uncompressed_bytes += len(peek)
     while chunk := stream.read(CHUNK):
-        parts.append(chunk)
+        parts.append(decoder.decode(chunk))
+        stats.uncompressed_bytes += len(chunk)
+    parts.append(decoder.decode(b"", final=True))
     if stream.error is not None:
-        return failed_unit(path, "DUMP_CORRUPT", f"cannot decompress: {stream.error}", fmt)
-    data = b"".join(parts)
-    stats.uncompressed_bytes += len(data)
-    try:
-        text = data.decode(bom_encoding(data) or "utf-8")
-    except UnicodeDecodeError as exc:
-        return failed_unit(path, "SOURCE_NOT_UTF8",
-                           f"not UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})", fmt)
-    text = text.lstrip("\ufeff").replace("\r\n", "\n")
-    if fmt == "flat":
-        return Unit(source=path, format="flat", text=text)
+        return failed_unit(path, "DUMP_CORRUPT", f"cannot decompress: {stream.error}")
+    text = "".join(parts).lstrip("\ufeff").replace("\r\n", "\n")
+    problems = []
+    if decoder.bad_lines:
+        problems.append(Problem(code="SOURCE_BAD_BYTES", severity="error",
+                                line=min(decoder.bad_lines), message=decoder.message()))
     stats.pages += 1
     title = os.path.splitext(name)[0].replace("_", " ")
-    return Unit(source=path, format="wikitext", text=text, title=title, doc_id=f"{name}#1")
+    return Unit(source=path, format="wikitext", text=text, title=title, doc_id=f"{name}#1",
+                problems=problems)
 
 
 # --- MediaWiki XML dumps ---------------------------------------------------------------------
