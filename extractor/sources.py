@@ -10,7 +10,6 @@ becomes a Unit carrying a fatal Problem, which the caller turns into a `failed` 
 
 from __future__ import annotations
 
-import bz2
 import glob
 import gzip
 import io
@@ -19,12 +18,13 @@ import lzma
 import os
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from lxml import etree
 
+from extractor.bz2chain import Bz2Chain
 from extractor.errors import UsageError
 from extractor.model import Problem
 from extractor.textdecode import TextDecoder, text_encoding, verdict
@@ -132,19 +132,29 @@ class ByteCounter(Protocol):
 
 
 class CountingReader(io.RawIOBase):
-    """Counts the bytes read through it (compressed bytes, for the stats and break offsets)."""
+    """Counts the bytes read through it (compressed bytes, for the stats and break offsets):
+    `count` is the furthest offset read, so a seek back to read again is not counted twice."""
 
     def __init__(self, raw):
         self.raw = raw
         self.count = 0
+        self.position = 0
 
     def readable(self) -> bool:
         return True
 
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.position = self.raw.seek(offset, whence)
+        return self.position
+
     def readinto(self, buffer) -> int:
         data = self.raw.read(len(buffer))
         buffer[:len(data)] = data
-        self.count += len(data)
+        self.position += len(data)
+        self.count = max(self.count, self.position)
         return len(data)
 
 
@@ -168,6 +178,14 @@ class SafeReader:
             return b""
         self.count += len(data)
         return data
+
+    def resume(self) -> int | None:
+        """After a break: go on at the next bz2 stream, if the source can (`Bz2Chain`)."""
+        resume = getattr(self.stream, "resume", None)
+        at = resume() if resume is not None else None
+        if at is not None:
+            self.error = None
+        return at
 
     def read_at_least(self, size: int) -> bytes:
         parts, total = [], 0
@@ -204,7 +222,7 @@ def open_decompressed(counter: CountingReader, head: bytes):
     kind = next((name for magic, name in _MAGIC if head.startswith(magic)), None)
     buffered = io.BufferedReader(counter, CHUNK)
     if kind == "bz2":
-        return kind, bz2.BZ2File(buffered)  # reads every stream of a multistream file
+        return kind, Bz2Chain(counter)  # every stream of a multistream file, past broken ones
     if kind == "gzip":
         return kind, gzip.GzipFile(fileobj=buffered)
     if kind in ("xz", "lzma"):
@@ -228,8 +246,12 @@ def iter_stream(path: str, counter: CountingReader, namespaces: set[int],
     peek = reader.read_at_least(PROLOG_PEEK)
     if reader.error is not None and not peek:
         yield failed_unit(path, "DUMP_CORRUPT", f"cannot decompress ({kind}): {reader.error}")
+        resumed = resume_after_break(reader, _BARE_HEADER)  # the first stream of a chain lost
+        if resumed is not None:
+            yield from iter_xml(path, resumed, reader, counter, namespaces, stats,
+                                synthetic=len(_BARE_HEADER), header=_BARE_HEADER)
         return
-    if not peek.strip():
+    if not peek.strip() or not decode_peek(peek).strip("\ufeff \t\r\n"):
         yield failed_unit(path, "SOURCE_EMPTY", "the file has no text")
         return
     what = sniff(peek, path)
@@ -428,6 +450,37 @@ def refuse_dtd(prolog: str) -> bool:
     return "<!DOCTYPE" in before.upper() or "<!ENTITY" in before.upper()
 
 
+# The lxml pull parser's options, and why:
+# - resolve_entities=False: an entity reference is never replaced by its definition (no billion
+#   laughs; no file or URL content pulled in through an external entity);
+# - load_dtd=False and no_network=True: no external DTD is loaded, nothing is fetched;
+# - huge_tree=True: lifts libxml2's limits on the size of one text node (10 MB) and on depth,
+#   which a big page can pass. Those limits are also a guard against entity amplification, so
+#   every DTD or entity declaration is refused before the parser sees it (`DtdGuard`, and
+#   `refuse_dtd` on the prolog): with nothing declared, nothing can expand.
+_PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": False,
+                   "huge_tree": True}
+_DECLARATIONS = tuple(word.encode(codec) for word in ("<!DOCTYPE", "<!ENTITY")
+                      for codec in ("utf-8", "utf-16-le", "utf-16-be"))
+_PAGE_START = re.compile(rb"<page[\s>]")
+_BARE_HEADER = b"<mediawiki>\n"  # to read pages on when the dump's own header is lost
+
+
+class DtdGuard:
+    """Spots a DOCTYPE or ENTITY declaration anywhere in the bytes fed to the parser (after
+    the prolog, inside a page): page text has its `<` escaped, so these are always markup."""
+
+    def __init__(self) -> None:
+        self.tail = b""
+
+    def find(self, chunk: bytes) -> int | None:
+        """Where in `chunk` a declaration starts (0 when it began in the chunk before)."""
+        data = (self.tail + chunk).upper()
+        found = [at for word in _DECLARATIONS if (at := data.find(word)) >= 0]
+        self.tail = chunk[-24:]
+        return max(0, min(found) - (len(data) - len(chunk))) if found else None
+
+
 @dataclass
 class DumpState:
     path: str
@@ -436,29 +489,68 @@ class DumpState:
     stats: SourceStats
     prefixes: dict[str, int] = field(default_factory=dict)  # namespace name → key (siteinfo)
     pages: int = 0
+    fed: int = 0  # uncompressed bytes of the source fed to the parser
+    breaks: int = 0
+    range_start: int | None = None  # of a byte range of a compressed dump: where it starts
 
 
 def iter_xml(path: str, peek: bytes, stream, counter: ByteCounter, namespaces: set[int],
-             stats: SourceStats) -> Iterator[Unit]:
+             stats: SourceStats, *, synthetic: int = 0, base: int = 0,
+             header: bytes | None = None, range_start: int | None = None) -> Iterator[Unit]:
+    """The pages of a dump. `synthetic` bytes at the start of `peek` are not the file's (the
+    dump header put before a byte range); `base` is the file offset of the first byte after
+    them when it is known (an uncompressed range). After a break in a bz2 chain, reading goes
+    on at the next stream that reads, from its first <page>, behind `header` (the dump's)."""
     if refuse_dtd(decode_peek(peek)):
         yield failed_unit(path, "XML_DTD_REFUSED",
                           "the XML declares a DTD or entities; refused, not expanded")
         return
+    state = DumpState(path, os.path.basename(path), namespaces, stats, fed=base - synthetic,
+                      range_start=range_start)
+    if header is None:
+        found = _PAGE_START.search(peek)
+        header = peek[:found.start()] if found else _BARE_HEADER
+    chunk: bytes | None = peek  # may be empty: a byte range whose first stream is broken
+    unsent = 0
+    while chunk is not None:
+        broken = yield from parse_xml_part(state, chunk, stream, counter, unsent)
+        if broken is None:
+            break
+        state.breaks += 1
+        yield broken
+        chunk = resume_after_break(stream, header)
+        unsent = len(header)
+    if state.pages == 0 and not state.breaks:
+        yield failed_unit(path, "XML_NO_PAGES", "no <page> element in this XML file")
+
+
+def parse_xml_part(state: DumpState, chunk: bytes, stream, counter: ByteCounter,
+                   unsent: int) -> Generator[Unit, None, Unit | None]:
+    """Parse on from `chunk` (whose first `unsent` bytes are not the file's) with a parser of
+    its own, yielding the pages; returns the unit of the break that ends it, if any."""
     parser = etree.XMLPullParser(events=("end",), tag=("{*}page", "{*}siteinfo"),
-                                 resolve_entities=False, no_network=True, huge_tree=True,
-                                 load_dtd=False)
-    state = DumpState(path, os.path.basename(path), namespaces, stats)
-    fed = 0
-    chunk = peek
+                                 **_PARSER_OPTIONS)
+    guard = DtdGuard()
     while chunk:
+        declared = guard.find(chunk)
+        if declared is not None:
+            try:  # the pages before the declaration are read, then reading stops
+                parser.feed(chunk[:declared])
+                state.fed += max(0, declared - unsent)
+            except etree.XMLSyntaxError:
+                pass
+            yield from drain(parser, state)
+            return broken_unit(state, stream, counter, "XML_DTD_REFUSED",
+                               "a DTD or entity declaration inside the XML; refused, not "
+                               "expanded")
         try:
             parser.feed(chunk)
         except etree.XMLSyntaxError as exc:
             yield from drain(parser, state)
-            yield broken_unit(state, "XML_BROKEN", f"XML breaks: {exc}", fed, counter.count)
-            return
-        fed += len(chunk)
-        stats.uncompressed_bytes += len(chunk)
+            return broken_unit(state, stream, counter, "XML_BROKEN", f"XML breaks: {exc}")
+        state.fed += len(chunk) - unsent
+        state.stats.uncompressed_bytes += len(chunk) - unsent
+        unsent = 0
         yield from drain(parser, state)
         chunk = stream.read(CHUNK)
     try:
@@ -468,13 +560,32 @@ def iter_xml(path: str, peek: bytes, stream, counter: ByteCounter, namespaces: s
         closed_error = exc
     yield from drain(parser, state)
     if stream.error is not None:
-        yield broken_unit(state, break_code(stream.error),
-                          f"the compressed stream breaks: {stream.error}", fed, counter.count)
-    elif closed_error is not None:
-        yield broken_unit(state, "DUMP_TRUNCATED", f"the XML ends mid-document: {closed_error}",
-                          fed, counter.count)
-    elif state.pages == 0:
-        yield failed_unit(path, "XML_NO_PAGES", "no <page> element in this XML file")
+        return broken_unit(state, stream, counter, break_code(stream.error),
+                           f"the compressed stream breaks: {stream.error}")
+    if closed_error is not None:  # libxml2 stops quietly at some errors (an undefined entity)
+        if "Premature end" in str(closed_error):
+            return broken_unit(state, stream, counter, "DUMP_TRUNCATED",
+                               f"the XML ends mid-document: {closed_error}")
+        return broken_unit(state, stream, counter, "XML_BROKEN",
+                           f"XML breaks: {closed_error}")
+    return None
+
+
+def resume_after_break(stream, header: bytes) -> bytes | None:
+    """After a break in a bz2 chain: `header`, then the data from the first <page> of the next
+    stream that reads on; None when nothing follows (or the source cannot go on)."""
+    resume = getattr(stream, "resume", None)
+    while resume is not None and resume() is not None:
+        tail = b""
+        while chunk := stream.read(CHUNK):
+            data = tail + chunk
+            found = _PAGE_START.search(data)
+            if found:
+                return header + data[found.start():]
+            tail = data[-6:]
+        if stream.error is None:
+            return None  # the rest holds no page (the dump's footer)
+    return None
 
 
 def break_code(error: Exception) -> str:
@@ -482,15 +593,30 @@ def break_code(error: Exception) -> str:
     return "DUMP_TRUNCATED" if isinstance(error, EOFError) else "DUMP_CORRUPT"
 
 
-def broken_unit(state: DumpState, code: str, message: str, offset: int,
-                compressed: int) -> Unit:
-    where = f"at uncompressed byte {offset}"
-    if compressed != offset:
-        where += f", compressed byte {compressed}"
+def broken_unit(state: DumpState, stream, counter: ByteCounter, code: str,
+                message: str) -> Unit:
+    """The failed row of a break: where (the bz2 stream's offset when known, else the bytes
+    read) and how many pages came before it."""
+    at = stream_offset(stream)
+    if state.range_start is None:
+        where = f"at uncompressed byte {state.fed}"
+    else:
+        where = f"in the byte range from {state.range_start}"
+    if at is not None:
+        where += f", compressed byte {at} (the start of the bz2 stream that broke)"
+    elif counter.count != state.fed:
+        where += f", compressed byte {counter.count}"
     unit = failed_unit(state.path, code, f"{message} ({where}); "
                        f"{state.pages} page(s) before the break were kept")
-    unit.doc_id = f"{state.name}#@{offset}"
+    unit.doc_id = f"{state.name}#@{at if at is not None else state.fed}"
     return unit
+
+
+def stream_offset(stream) -> int | None:
+    """The file offset of the bz2 stream being read (or that broke), if the source knows it."""
+    inner = getattr(stream, "stream", stream)
+    offset = getattr(inner, "stream_offset", None)
+    return offset() if callable(offset) else None
 
 
 def drain(parser, state: DumpState) -> Iterator[Unit]:
@@ -577,6 +703,9 @@ def iter_lines(peek: bytes, stream) -> Iterator[bytes]:
         yield buffer
 
 
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")  # a NUL, or a lone surrogate (JSON's "\\ud800")
+
+
 def iter_jsonl(path: str, peek: bytes, stream, namespaces: set[int],
                stats: SourceStats) -> Iterator[Unit]:
     name = os.path.basename(path)
@@ -600,12 +729,22 @@ def jsonl_unit(path: str, name: str, number: int, raw: bytes, namespaces: set[in
         unit.problems[0].line = number
         return unit
 
+    decoder = TextDecoder(raw)
     try:
-        record = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        record = json.loads(decoder.decode(raw, final=True))
+    except ValueError as exc:
         return bad("JSONL_BAD_LINE", f"not a JSON object: {exc}"[:300])
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         return bad("JSONL_NO_TEXT", "no string 'text' field")
+    problems = []
+    if decoder.bad_bytes or any(isinstance(record.get(k), str) and _NOT_TEXT.search(record[k])
+                                for k in ("title", "text")):
+        problems.append(Problem(code="SOURCE_BAD_BYTES", severity="error", line=number,
+                                message="bytes that are not UTF-8 text (undecodable, NUL or "
+                                        "a lone surrogate) replaced by U+FFFD"))
+        for key in ("title", "text"):
+            if isinstance(record.get(key), str):
+                record[key] = _NOT_TEXT.sub("\ufffd", record[key])
     stats.pages += 1
     ns = record.get("ns", 0)
     if isinstance(ns, int) and ns not in namespaces:
@@ -618,4 +757,4 @@ def jsonl_unit(path: str, name: str, number: int, raw: bytes, namespaces: set[in
     page_id = int(page_id) if isinstance(page_id, int | str) and str(page_id).isdigit() else None
     return Unit(source=path, format="wikitext", text=record["text"],
                 title=str(record.get("title") or f"{name} line {number}"), page_id=page_id,
-                doc_id=f"{name}#{number}", line=number)
+                doc_id=f"{name}#{number}", line=number, problems=problems)
