@@ -336,7 +336,17 @@ def read_flat_file(path: str, peek: bytes, stream, stats: SourceStats,
             break
         data = stream.read(CHUNK)
     if stream.error is not None:
-        yield failed_unit(path, "DUMP_CORRUPT", f"cannot decompress: {stream.error}", "flat")
+        # the articles before the one the break falls in are whole: they are kept
+        lost_from = chunk.first_line + chunk.article_at
+        if _has_text(chunk.lines[:chunk.article_at]) and (
+                unit := chunk.cut(chunk.article_at, 1)) is not None:
+            yield unit
+        unit = failed_unit(path, break_code(stream.error), f"the compressed stream breaks after "
+                           f"{decoder.fed} bytes: {stream.error}; the text from line "
+                           f"{lost_from} on is lost", "flat")
+        unit.line = unit.problems[0].line = lost_from
+        unit.doc_id = f"{os.path.basename(path)}#@{decoder.fed}"
+        yield unit
         return
     if (unit := chunk.close()) is not None:
         yield unit

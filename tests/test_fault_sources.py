@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extractor.partitions import plan, stream_offsets
+from extractor.pipeline import articles_from_unit
 from extractor.run import extract
 from extractor.sources import PROLOG_PEEK, SourceStats, iter_units
 
@@ -261,6 +262,26 @@ def test_truncated_gzip_and_xml_keep_pages_before_the_cut(tmp_path):
     frame = articles(tmp_path, tmp_path / "cut.xml", name="xml")
     one_failed_with_offset(frame, ("DUMP_TRUNCATED", "XML_BROKEN"))
     assert len(frame[frame["status"] == "ok"]) == xml[:middle].count(b"</page>")
+
+
+def test_truncated_compressed_flat_file_keeps_whole_articles(tmp_path, monkeypatch):
+    from extractor import sources
+
+    monkeypatch.setattr(sources, "FLAT_CHUNK", 1 << 30)  # one chunk: nothing handed out early
+    noise = random.Random(4)
+    text = "".join(FLAT.format(t=f"Town {n}", n=n) + f"{noise.getrandbits(2000):x}\n\n"
+                   for n in range(1, 101))
+    blob = gzip.compress(text.encode())
+    path = tmp_path / "towns.txt.gz"
+    path.write_bytes(blob[:len(blob) // 2])
+    result = units(path)
+    kept = [a for u in result[:-1] for a in articles_from_unit(u)]
+    assert 20 < len(kept) < 100 and all(a.status == "ok" for a in kept)
+    assert [a.title for a in kept] == [f"Town {n}" for n in range(1, len(kept) + 1)]
+    broken = result[-1].problems[0]
+    assert broken.code == "DUMP_TRUNCATED" and broken.line == result[-1].line
+    assert f"line {result[-1].line} on is lost" in broken.message
+    assert text.splitlines()[result[-1].line - 1] == f"= Town {len(kept) + 1} ="
 
 
 @pytest.mark.parametrize("cut", [0.3, 0.55, 0.8, 0.999])
