@@ -484,10 +484,13 @@ class DtdGuard:
         self.tail = b""
 
     def find(self, chunk: bytes) -> int | None:
-        """Where in `chunk` a declaration starts (0 when it began in the chunk before)."""
-        data = (self.tail + chunk).upper()
-        found = [at for word in _DECLARATIONS if (at := data.find(word)) >= 0]
+        """Where in `chunk` a declaration starts (0 when it began in the chunk before). XML
+        keywords are case-sensitive: libxml2 takes no `<!doctype`."""
+        data = self.tail + chunk
         self.tail = chunk[-24:]
+        if b"<!" not in data and b"<\x00!" not in data:  # the common case, two quick scans
+            return None
+        found = [at for word in _DECLARATIONS if (at := data.find(word)) >= 0]
         return max(0, min(found) - (len(data) - len(chunk))) if found else None
 
 
@@ -577,7 +580,8 @@ def parse_xml_part(state: DumpState, chunk: bytes, stream, counter: ByteCounter,
             return broken_unit(state, stream, counter, "DUMP_TRUNCATED",
                                f"the XML ends mid-document: {closed_error}")
         return broken_unit(state, stream, counter, "XML_BROKEN",
-                           f"XML breaks: {closed_error}")
+                           f"XML breaks before this point, at an error libxml2 reports only "
+                           f"at the end (an undefined entity): {closed_error}")
     return None
 
 

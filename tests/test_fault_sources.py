@@ -259,9 +259,13 @@ def test_truncated_gzip_and_xml_keep_pages_before_the_cut(tmp_path):
     assert 5 < len(frame[frame["status"] == "ok"]) < 40
     middle = xml.index(b"<page>", len(xml) // 2) + 200  # inside a page
     (tmp_path / "cut.xml").write_bytes(xml[:middle])
-    frame = articles(tmp_path, tmp_path / "cut.xml", name="xml")
-    one_failed_with_offset(frame, ("DUMP_TRUNCATED", "XML_BROKEN"))
-    assert len(frame[frame["status"] == "ok"]) == xml[:middle].count(b"</page>")
+    for name, options in (("xml", {}), ("xml-split", {"partition_mb": 0.01, "jobs": 2})):
+        if options:  # the uncompressed dump cut into byte ranges at <page> tags
+            assert len(plan([str(tmp_path / "cut.xml")], 10485).partitions) > 2
+        frame = articles(tmp_path, tmp_path / "cut.xml", name=name, **options)
+        row = one_failed_with_offset(frame, ("DUMP_TRUNCATED",))
+        assert row["doc_id"] == f"cut.xml#@{middle}", name
+        assert len(frame[frame["status"] == "ok"]) == xml[:middle].count(b"</page>")
 
 
 def test_truncated_compressed_flat_file_keeps_whole_articles(tmp_path, monkeypatch):
@@ -419,15 +423,18 @@ def test_undeclared_entity_breaks_and_is_not_expanded(tmp_path):
     assert result[-1].problems[0].code == "XML_BROKEN"
 
 
-def test_billion_laughs_through_the_cli(tmp_path):
+def test_billion_laughs_and_a_binary_file_through_the_cli(tmp_path):
     path = tmp_path / "laughs.xml"
     path.write_text(LAUGHS, encoding="utf-8")
-    result = cli("extract", str(path), "-o", str(tmp_path / "out"), "--jobs", "1",
+    noise = tmp_path / "noise.wiki"
+    noise.write_bytes(random.Random(2).randbytes(5000))
+    result = cli("extract", str(path), str(noise), "-o", str(tmp_path / "out"), "--jobs", "1",
                  "--format", "csv")
     assert result.returncode == 0, result.stderr
-    frame = pd.read_csv(tmp_path / "out" / "articles.csv")
-    assert list(frame["status"]) == ["failed"]
-    assert frame["error"][0].startswith("XML_DTD_REFUSED")
+    frame = pd.read_csv(tmp_path / "out" / "articles.csv").set_index("title")
+    assert list(frame["status"]) == ["failed", "failed"]
+    assert frame.loc["laughs.xml", "error"].startswith("XML_DTD_REFUSED")
+    assert frame.loc["noise.wiki", "error"].startswith("SOURCE_BINARY")
 
 
 # --- titles are data, never paths ------------------------------------------------------------
