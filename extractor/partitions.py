@@ -370,6 +370,7 @@ def iter_range_units(partition: Partition, namespaces: set[int], stats: Any) -> 
             partition.path, peek, reader, stream.counter, namespaces, stats,
             synthetic=stream.head_size, base=0 if compressed else partition.start,
             header=stream.header, range_start=partition.start if compressed else None,
+            compressed=compressed,
         ):
             # Wikipedia's first stream holds only <siteinfo> and its last only </mediawiki>:
             # a range without pages is normal, not a broken file.

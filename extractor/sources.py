@@ -260,7 +260,8 @@ def iter_stream(path: str, counter: CountingReader, namespaces: set[int],
         yield failed_unit(path, *refused, "flat" if what == "flat" else "wikitext")
         return
     if what == "xml":
-        yield from iter_xml(path, peek, reader, counter, namespaces, stats)
+        yield from iter_xml(path, peek, reader, counter, namespaces, stats,
+                            compressed=kind is not None)
     elif what == "jsonl":
         yield from iter_jsonl(path, peek, reader, namespaces, stats)
     else:
@@ -505,11 +506,15 @@ class DumpState:
     fed: int = 0  # uncompressed bytes of the source fed to the parser
     breaks: int = 0
     range_start: int | None = None  # of a byte range of a compressed dump: where it starts
+    rest: tuple[bytes, int] | None = None  # after the XML broke: the data unread, its offset
+    restarted: int = -(1 << 62)  # offset of the last page read on from after a break
+    compressed: bool = True  # the source is compressed (its compressed offsets are told)
 
 
 def iter_xml(path: str, peek: bytes, stream, counter: ByteCounter, namespaces: set[int],
              stats: SourceStats, *, synthetic: int = 0, base: int = 0,
-             header: bytes | None = None, range_start: int | None = None) -> Iterator[Unit]:
+             header: bytes | None = None, range_start: int | None = None,
+             compressed: bool = True) -> Iterator[Unit]:
     """The pages of a dump. `synthetic` bytes at the start of `peek` are not the file's (the
     dump header put before a byte range); `base` is the file offset of the first byte after
     them when it is known (an uncompressed range). After a break in a bz2 chain, reading goes
@@ -519,19 +524,28 @@ def iter_xml(path: str, peek: bytes, stream, counter: ByteCounter, namespaces: s
                           "the XML declares a DTD or entities; refused, not expanded")
         return
     state = DumpState(path, os.path.basename(path), namespaces, stats, fed=base - synthetic,
-                      range_start=range_start)
+                      range_start=range_start, compressed=compressed)
     if header is None:
         found = _PAGE_START.search(peek)
         header = peek[:found.start()] if found else _BARE_HEADER
     chunk: bytes | None = peek  # may be empty: a byte range whose first stream is broken
     unsent = 0
     while chunk is not None:
+        pages = state.pages
         broken = yield from parse_xml_part(state, chunk, stream, counter, unsent)
         if broken is None:
             break
         state.breaks += 1
         yield broken
-        chunk = resume_after_break(stream, header)
+        if unsent and state.pages == pages and header != _BARE_HEADER:
+            header = _BARE_HEADER  # a restart read nothing: perhaps the header itself is bad,
+            state.restarted -= 1  # so the same page is tried once more behind a bare one
+        if state.rest is not None:  # the XML broke, not the stream: on at the next page
+            chunk = resume_in_text(state, stream, header)
+        elif stream.error is not None:
+            chunk = resume_after_break(stream, header)
+        else:
+            break  # a DTD, or the end of the data
         unsent = len(header)
     if state.pages == 0 and not state.breaks:
         yield failed_unit(path, "XML_NO_PAGES", "no <page> element in this XML file")
@@ -544,6 +558,8 @@ def parse_xml_part(state: DumpState, chunk: bytes, stream, counter: ByteCounter,
     parser = etree.XMLPullParser(events=("end",), tag=("{*}page", "{*}siteinfo"),
                                  **_PARSER_OPTIONS)
     guard = DtdGuard()
+    state.rest = None
+    window, window_line = b"", 1  # the chunk fed before, and its first line (for errors)
     while chunk:
         declared = guard.find(chunk)
         if declared is not None:
@@ -560,10 +576,18 @@ def parse_xml_part(state: DumpState, chunk: bytes, stream, counter: ByteCounter,
             parser.feed(chunk)
         except etree.XMLSyntaxError as exc:
             yield from drain(parser, state)
-            return broken_unit(state, stream, counter, "XML_BROKEN", f"XML breaks: {exc}")
+            data, start = window + chunk, state.fed - len(window) - unsent
+            line = exc.lineno - window_line + 1 if exc.lineno else 0  # in `data`
+            state.fed = max(start + _line_end(data, line - 1), state.fed)  # the line's start
+            broken = broken_unit(state, stream, counter, "XML_BROKEN", f"XML breaks: {exc}")
+            after = _line_end(data, line)
+            state.rest = (data[after:], start + after) if after else (b"", start + len(data))
+            return broken
         state.fed += len(chunk) - unsent
         state.stats.uncompressed_bytes += len(chunk) - unsent
         unsent = 0
+        window_line += window.count(b"\n")
+        window = chunk
         yield from drain(parser, state)
         chunk = stream.read(CHUNK)
     try:
@@ -583,6 +607,35 @@ def parse_xml_part(state: DumpState, chunk: bytes, stream, counter: ByteCounter,
                            f"XML breaks before this point, at an error libxml2 reports only "
                            f"at the end (an undefined entity): {closed_error}")
     return None
+
+
+def _line_end(data: bytes, lines: int) -> int:
+    """The offset just after the end of the `lines`-th line of `data`; 0 if not in it."""
+    at = -1
+    for _ in range(lines if lines > 0 else 0):
+        at = data.find(b"\n", at + 1)
+        if at < 0:
+            return 0
+    return at + 1 if lines > 0 else 0
+
+
+def resume_in_text(state: DumpState, stream, header: bytes) -> bytes | None:
+    """After the XML broke: `header`, then the data from the first <page> after the line the
+    parser stopped at (the pages of the rest of the file are read on)."""
+    assert state.rest is not None
+    data, offset = state.rest
+    tail = b""
+    while True:
+        at = max(0, state.restarted + 1 - (offset - len(tail)))  # always forward
+        found = _PAGE_START.search(tail + data, at)
+        if found:
+            state.fed = state.restarted = offset - len(tail) + found.start()
+            return header + (tail + data)[found.start():]
+        offset += len(data)
+        tail = (tail + data)[-6:]
+        data = stream.read(CHUNK)
+        if not data:  # the end; or a broken bz2 stream, to go on after
+            return resume_after_break(stream, header) if stream.error is not None else None
 
 
 def resume_after_break(stream, header: bytes) -> bytes | None:
@@ -618,8 +671,8 @@ def broken_unit(state: DumpState, stream, counter: ByteCounter, code: str,
         where = f"in the byte range from {state.range_start}"
     if at is not None:
         where += f", compressed byte {at} (the start of the bz2 stream that broke)"
-    elif counter.count != state.fed:
-        where += f", compressed byte {counter.count}"
+    elif state.compressed and counter.count != state.fed:
+        where += f", compressed byte {counter.count} (read so far)"
     unit = failed_unit(state.path, code, f"{message} ({where}); "
                        f"{state.pages} page(s) before the break were kept")
     unit.doc_id = f"{state.name}#@{at if at is not None else state.fed}"

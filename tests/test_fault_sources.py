@@ -514,3 +514,43 @@ def test_fuzz_random_bytes(data, name):
         path = Path(folder) / name
         path.write_bytes(data)
         check_accounted(path, None)
+
+
+# --- XML that breaks in the middle: the pages after the broken one are read on ---------------
+
+@pytest.mark.parametrize("compress", [None, "gz", "bz2"])
+def test_a_broken_page_in_the_middle_costs_only_itself(tmp_path, compress):
+    broken = page(50).replace("</title>", "</titel>")  # mismatched tags
+    xml = (HEADER + "".join(page(n) for n in range(1, 50)) + broken
+           + "".join(page(n) for n in range(51, 101)) + FOOTER).encode()
+    path = tmp_path / "dump.xml"
+    data = {None: xml, "gz": gzip.compress(xml) if compress == "gz" else b"",
+            "bz2": bz2.compress(xml) if compress == "bz2" else b""}[compress]
+    if compress:
+        path = tmp_path / f"dump.xml.{compress}"
+    path.write_bytes(data)
+    frame = articles(tmp_path, path)
+    assert sorted(frame[frame["status"] == "ok"]["page_id"]) == [*range(1, 50), *range(51, 101)]
+    row = one_failed_with_offset(frame, ("XML_BROKEN",))
+    assert "line" in row["error"] or "byte" in row["error"]
+
+
+def test_every_page_broken_still_ends(tmp_path):
+    xml = HEADER + "".join(page(n).replace("</title>", "</titel>") for n in range(1, 30))
+    xml += page(30) + FOOTER
+    path = tmp_path / "bad.xml"
+    path.write_text(xml, encoding="utf-8")
+    result = units(path)
+    assert result[-1].page_id == 30
+    assert all(u.problems[0].code == "XML_BROKEN" for u in result[:-1])
+    assert len({u.doc_id for u in result}) == len(result) == 30
+
+
+def test_broken_header_ends_and_reads_the_pages_after_it(tmp_path):
+    xml = HEADER.replace("</siteinfo>", "</siteinfp>") + "".join(page(n) for n in range(1, 21))
+    path = tmp_path / "bad-header.xml"
+    path.write_text(xml + FOOTER, encoding="utf-8")
+    result = units(path)
+    kept = [u.page_id for u in result if not u.problems]
+    assert kept == list(range(1, 21))
+    assert 1 <= sum(1 for u in result if u.problems) <= 3
