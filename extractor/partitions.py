@@ -63,7 +63,7 @@ def stream_offsets(path: str, scan_limit: int = 1 << 40) -> list[int]:
     """Offsets where the bz2 streams of `path` begin ([0] for an ordinary single-stream file)."""
     index = _index_file(path)
     if index is not None:
-        indexed = _offsets_from_index(index)
+        indexed = _checked(path, _offsets_from_index(index))
         if indexed:
             return indexed
     offsets: list[int] = []
@@ -93,6 +93,19 @@ def _index_file(path: str) -> str | None:
         if candidate != name and full.is_file():
             return str(full)
     return None
+
+
+def _checked(path: str, offsets: list[int]) -> list[int]:
+    """The offsets of an index where a stream really starts: an index that does not match its
+    dump (stale, or hostile) must not cut a range inside a stream or past the end. If most do
+    not match, the dump is scanned instead ([] returned)."""
+    with open(path, "rb") as handle:
+        good = []
+        for offset in offsets:
+            handle.seek(offset)
+            if _STREAM_START.match(handle.read(10)):
+                good.append(offset)
+    return good if len(good) * 2 >= len(offsets) else []
 
 
 def _offsets_from_index(index: str) -> list[int]:

@@ -4,8 +4,11 @@ and JSONL with `title`/`text`.
 
 The format is sniffed from the content (after decompression), not from the file name. Dumps are
 streamed with constant memory: lxml's pull parser is fed fixed-size chunks and each page element
-is cleared once read. Nothing here raises on bad input: an empty, undecodable or broken file
-becomes a Unit carrying a fatal Problem, which the caller turns into a `failed` articles row.
+is cleared once read. Nothing here raises on bad input: an empty, binary or broken file
+becomes a Unit carrying a fatal Problem, which the caller turns into a `failed` articles row;
+bad bytes in a text file make only the article holding them `partial` (`textdecode`); a dump
+that breaks keeps the pages before the break and reads on after it (the next <page>, or the
+next bz2 stream: `bz2chain`), each break one failed row with its byte offset.
 """
 
 from __future__ import annotations

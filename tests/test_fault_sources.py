@@ -342,6 +342,21 @@ def test_corrupt_stream_in_the_middle_loses_only_its_pages(tmp_path, bz2_tool, i
         assert f"compressed byte {offsets[3]}" in row["error"]
 
 
+def test_an_index_that_does_not_match_its_dump_cuts_nothing_wrong(tmp_path):
+    dump = tmp_path / "wiki-multistream.xml.bz2"
+    offsets = multistream(dump)
+    size = dump.stat().st_size
+    index = dump.with_name("wiki-multistream-index.txt.bz2")
+    lines = [f"{o}:{n}:Town {n}" for n, o in enumerate(offsets[1:-1], 1)]
+    lines += [f"{offsets[2] + 7}:90:Mid stream", f"{size + 500}:91:Past the end"]
+    index.write_bytes(bz2.compress("\n".join(lines).encode()))
+    assert stream_offsets(str(dump)) == offsets[1:-1]
+    index.write_bytes(bz2.compress(b"5:1:A\n9:2:B\n13:3:C\n"))  # nothing matches: scanned
+    assert stream_offsets(str(dump)) == offsets
+    frame = articles(tmp_path, dump, partition_mb=1e-9)
+    assert sorted(frame["page_id"]) == list(range(1, 13)) and set(frame["status"]) == {"ok"}
+
+
 def inside_target(dump: Path, first: int, after: int) -> int:
     """A partition size that puts the stream at `first` inside a range that goes on past
     `after` (and is not the whole file)."""
