@@ -442,7 +442,7 @@ def read_text_file(path: str, peek: bytes, stream, what: str, stats: SourceStats
     parts.append(decoder.decode(b"", final=True))
     if stream.error is not None:
         return failed_unit(path, "DUMP_CORRUPT", f"cannot decompress: {stream.error}")
-    text = "".join(parts).lstrip("\ufeff").replace("\r\n", "\n")
+    text = "".join(parts).lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     problems = []
     if decoder.bad_lines:
         problems.append(Problem(code="SOURCE_BAD_BYTES", severity="error",

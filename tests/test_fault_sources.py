@@ -220,6 +220,25 @@ def test_crlf_and_lone_cr_read_like_lf(tmp_path, newline):
     assert set(lf["status"]) == {"ok"}
 
 
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_crlf_and_lone_cr_in_a_wiki_page(tmp_path, newline):
+    text = "{{Infobox settlement\n| name = Town\n| population = 5\n}}\n'''Town''' is a town.\n"
+    (tmp_path / "lf.wiki").write_text(text, encoding="utf-8", newline="\n")
+    (tmp_path / "other.wiki").write_bytes(text.replace("\n", newline).encode())
+    [lf], [other] = units(tmp_path / "lf.wiki"), units(tmp_path / "other.wiki")
+    assert other.text == lf.text and not other.problems
+
+
+def test_nul_in_xml_breaks_only_its_page(tmp_path):
+    xml = HEADER + page(1) + page(2, "Na\x00me") + page(3) + FOOTER
+    path = tmp_path / "nul.xml"
+    path.write_bytes(xml.encode())
+    result = units(path)
+    assert [u.page_id for u in result if not u.problems] == [1, 3]
+    assert [u.problems[0].code for u in result if u.problems] == ["XML_BROKEN"]
+    assert not any("\x00" in (u.title or "") + u.text for u in result)
+
+
 # --- truncated and corrupt compressed files, XML cut mid-page --------------------------------
 
 def one_failed_with_offset(frame: pd.DataFrame, codes: tuple[str, ...]) -> pd.Series:
