@@ -512,6 +512,7 @@ class DumpState:
     rest: tuple[bytes, int] | None = None  # after the XML broke: the data unread, its offset
     restarted: int = -(1 << 62)  # offset of the last page read on from after a break
     compressed: bool = True  # the source is compressed (its compressed offsets are told)
+    break_ids: set[str] = field(default_factory=set)
 
 
 def iter_xml(path: str, peek: bytes, stream, counter: ByteCounter, namespaces: set[int],
@@ -678,7 +679,15 @@ def broken_unit(state: DumpState, stream, counter: ByteCounter, code: str,
         where += f", compressed byte {counter.count} (read so far)"
     unit = failed_unit(state.path, code, f"{message} ({where}); "
                        f"{state.pages} page(s) before the break were kept")
-    unit.doc_id = f"{state.name}#@{at if at is not None else state.fed}"
+    if at is None:
+        unit.doc_id = f"{state.name}#@{state.fed}"
+    elif code.startswith("DUMP_"):
+        unit.doc_id = f"{state.name}#@{at}"  # the stream that broke
+    else:  # the XML broke inside the stream at `at`, which may break again further on
+        unit.doc_id = f"{state.name}#@{at}+{state.fed}"
+    if unit.doc_id in state.break_ids:  # a restart that broke where it began
+        unit.doc_id += f".{state.breaks + 1}"
+    state.break_ids.add(unit.doc_id)
     return unit
 
 

@@ -436,12 +436,13 @@ def test_entities_and_dtds_are_refused_not_expanded(tmp_path, name, text):
     assert "root:" not in unit.problems[0].message
 
 
-def test_dtd_after_pages_is_refused_and_pages_before_kept(tmp_path):
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_dtd_after_pages_is_refused_and_pages_before_kept(tmp_path, encoding):
     inside = (HEADER + page(1) + page(2) + "<page><title>X</title><ns>0</ns><id>3</id>"
               '<revision><text><!DOCTYPE x [<!ENTITY a "b">]>&a;</text></revision></page>'
               + page(4) + FOOTER)
     path = tmp_path / "inside.xml"
-    path.write_text(inside, encoding="utf-8")
+    path.write_text(inside, encoding=encoding)
     result = units(path)
     assert [u.page_id for u in result[:-1]] == [1, 2]
     assert result[-1].problems[0].code == "XML_DTD_REFUSED"
@@ -495,21 +496,38 @@ def test_titles_with_path_separators_are_data(tmp_path):
 
 # --- fuzz: random bytes, truncations and bit flips of the fixture dumps ----------------------
 
-DUMPS = sorted(p for p in (FIXTURES / "dumps").iterdir() if p.is_file())
+def generated_dumps() -> dict[str, bytes]:
+    """A 30-page dump, plain and compressed (one stream, or a stream per 3 pages)."""
+    xml = (HEADER + "".join(page(n) for n in range(1, 31)) + FOOTER).encode()
+    streams = [bz2.compress(HEADER.encode())]
+    streams += [bz2.compress("".join(page(n) for n in range(i, i + 3)).encode())
+                for i in range(1, 31, 3)]
+    streams.append(bz2.compress(FOOTER.encode()))
+    return {"gen.xml": xml, "gen.xml.gz": gzip.compress(xml), "gen.xml.bz2": bz2.compress(xml),
+            "gen-multistream.xml.bz2": b"".join(streams)}
 
 
-def baseline(path: Path) -> int:
-    stats = SourceStats()
-    units(path, stats)
-    return stats.pages
+SOURCES = {p.name: p.read_bytes() for p in sorted((FIXTURES / "dumps").iterdir())
+           if p.is_file()} | generated_dumps()
 
 
-BASELINE = {p.name: baseline(p) for p in DUMPS}
+def baseline(name: str, data: bytes) -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        stats = SourceStats()
+        units(path, stats)
+        return stats.pages
+
+
+BASELINE = {name: baseline(name, data) for name, data in SOURCES.items()}
 
 
 def check_accounted(path: Path, original_pages: int | None) -> None:
     stats = SourceStats()
     result = units(path, stats)  # never raises
+    broken = [u.doc_id for u in result if any(p.severity == "fatal" for p in u.problems)]
+    assert len(set(broken)) == len(broken)  # one row each, told apart
     for unit in result:
         assert "\x00" not in unit.text and "\x00" not in (unit.title or "")
         for p in unit.problems:
@@ -522,9 +540,9 @@ def check_accounted(path: Path, original_pages: int | None) -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(source=st.sampled_from(DUMPS), data=st.data())
-def test_fuzz_mutated_fixture_dumps(source, data):
-    raw = bytearray(source.read_bytes())
+@given(name=st.sampled_from(sorted(SOURCES)), data=st.data())
+def test_fuzz_mutated_fixture_dumps(name, data):
+    raw = bytearray(SOURCES[name])
     how = data.draw(st.sampled_from(["truncate", "flip", "both"]))
     if how in ("truncate", "both") and raw:
         raw = raw[:data.draw(st.integers(0, len(raw)))]
@@ -533,11 +551,11 @@ def test_fuzz_mutated_fixture_dumps(source, data):
             at = data.draw(st.integers(0, len(raw) - 1))
             raw[at] ^= 1 << data.draw(st.integers(0, 7))
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / source.name
+        path = Path(folder) / name
         path.write_bytes(bytes(raw))
         # a JSONL file cut at a line end is a shorter file: nothing tells it was cut
-        cut_jsonl = source.suffix == ".jsonl" and how != "flip"
-        check_accounted(path, None if cut_jsonl else BASELINE[source.name])
+        cut_jsonl = name.endswith(".jsonl") and how != "flip"
+        check_accounted(path, None if cut_jsonl else BASELINE[name])
 
 
 @settings(max_examples=60, deadline=None)
