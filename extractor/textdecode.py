@@ -16,11 +16,19 @@ import re
 _ESCAPE = "extractor-escape"
 
 
+class _Escapes:
+    """How many times the handler below ran, in any thread: a decode call after which this has
+    not moved has nothing escaped (the quick path); one after which it has, searches."""
+
+    count = 0
+
+
 def _escape_bytes(error: UnicodeError) -> tuple[str, int]:
     """Each byte that does not decode becomes the lone surrogate U+DC00+byte: a character no
     valid UTF-8 or UTF-16 decodes to, so it marks the byte in the text, one character a byte."""
     if not isinstance(error, UnicodeDecodeError):
         raise error
+    _Escapes.count += 1
     bad = error.object[error.start:error.end]
     return "".join(chr(0xDC00 + b) for b in bad), error.end
 
@@ -43,7 +51,7 @@ def text_encoding(head: bytes) -> tuple[str, int]:
         return "utf-16-be", 2
     sample = head[:4096]
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    least = max(2, len(sample) // 8)
+    least = max(4, len(sample) // 8)  # a few bytes tell nothing
     if odd >= least and even * 10 < odd:  # "a\0b\0": ASCII in UTF-16-LE
         return "utf-16-le", 0
     if even >= least and odd * 10 < even:
@@ -88,9 +96,10 @@ class TextDecoder:
         if self.fed == 0 and self.bom:
             self.fed, data = self.bom, data[self.bom:]
         start = self.fed - len(self.decoder.getstate()[0])  # bytes held back are not decoded
+        escapes = _Escapes.count
         text = self.decoder.decode(data, final)
         self.fed += len(data)
-        if _BAD.search(text):
+        if (_Escapes.count != escapes or "\x00" in text) and _BAD.search(text):
             self._note_bad(text, start)
             text = _BAD.sub("\ufffd", text)
         self.line += self._breaks(text)
@@ -99,7 +108,9 @@ class TextDecoder:
         return text
 
     def _breaks(self, text: str) -> int:
-        joined = 1 if self.after_cr and text.startswith("\n") else 0
+        joined = 1 if self.after_cr and text.startswith("\n") else 0  # CR | LF across blocks
+        if "\r" not in text:
+            return text.count("\n") - joined
         return text.count("\n") + text.count("\r") - text.count("\r\n") - joined
 
     def _note_bad(self, text: str, start: int) -> None:

@@ -606,3 +606,29 @@ def test_broken_header_ends_and_reads_the_pages_after_it(tmp_path):
     kept = [u.page_id for u in result if not u.problems]
     assert kept == list(range(1, 21))
     assert 1 <= sum(1 for u in result if u.problems) <= 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(pieces=st.lists(st.sampled_from([b"a", "é".encode(), b"\n", b"\r", b"\r\n", b"\x00",
+                                        b"\xff", "東".encode()]), max_size=40),
+       block=st.integers(1, 7))
+def test_bad_bytes_are_placed_at_their_byte_and_line(pieces, block):
+    from extractor.textdecode import TextDecoder
+
+    data = b"".join(pieces)
+    expected: dict[int, int] = {}
+    offset, line, after_cr = 0, 1, False
+    for piece in pieces:
+        if piece in (b"\x00", b"\xff"):
+            expected.setdefault(line, offset)
+        if piece == b"\n" and after_cr:
+            pass  # the LF of a CR LF split in two pieces: one line end
+        elif piece in (b"\n", b"\r", b"\r\n"):
+            line += 1
+        after_cr = piece == b"\r"
+        offset += len(piece)
+    decoder = TextDecoder(b"utf-8 text, no BOM")  # NULs in a short head could pass for UTF-16
+    text = "".join(decoder.decode(data[i:i + block]) for i in range(0, len(data), block))
+    text += decoder.decode(b"", final=True)
+    assert decoder.bad_lines == expected
+    assert "\x00" not in text and text.count("\ufffd") == data.count(b"\x00") + data.count(b"\xff")
