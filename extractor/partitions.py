@@ -349,8 +349,8 @@ class RangeStream:
         self.counter.seek(0)
         self.body = Bz2Chain(self.counter, origin=self.partition.start)
         skip = self.delivered
-        while skip > 0:
-            skip -= len(self.body.read1(min(skip, 1 << 16)))
+        while skip > 0 and (data := self.body.read1(min(skip, 1 << 16))):
+            skip -= len(data)
 
     def stream_offset(self) -> int | None:
         if isinstance(self.body, _ExternalDecompressor):
