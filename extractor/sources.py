@@ -386,9 +386,9 @@ class _FlatChunk:
             self.titles += not is_title  # text before any title is an article of its own
         bad = self.line_no in self.bad_lines
         unit = None
-        if is_title and (self.size >= chunk_chars or self.problems
-                         or (bad and _has_text(self.lines))):
-            unit = self.cut(len(self.lines), 0)
+        if is_title and _has_text(self.lines) and (self.size >= chunk_chars or self.problems
+                                                   or bad):
+            unit = self.cut(len(self.lines), 0)  # (blank lines alone go on with the title)
         elif bad and not self.problems and _has_text(self.lines[:self.article_at]):
             unit = self.cut(self.article_at, 1)  # the articles before this one go on alone
         if is_title:

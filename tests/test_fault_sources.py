@@ -632,3 +632,43 @@ def test_bad_bytes_are_placed_at_their_byte_and_line(pieces, block):
     text += decoder.decode(b"", final=True)
     assert decoder.bad_lines == expected
     assert "\x00" not in text and text.count("\ufffd") == data.count(b"\x00") + data.count(b"\xff")
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(st.sampled_from(["= T =", "== S ==", "- K: v", "text", "", "b\xffd",
+                                       "= B\xff =", "\x00"]), max_size=25),
+       chunk_chars=st.integers(1, 60))
+def test_bad_bytes_mark_exactly_the_articles_holding_them(lines, chunk_chars):
+    """Whatever the chunk size, the articles are those of one parse of the text with U+FFFD
+    for each bad byte, and just the ones holding a bad byte are partial."""
+    from extractor import sources
+    from extractor.parse.flat import parse_flat
+
+    data = "\n".join(lines).encode("utf-8", "surrogateescape").replace(b"\xc3\xbf", b"\xff")
+    if not data.strip():
+        return
+    readable = data.decode("utf-8", "replace").replace("\x00", "\ufffd")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "x.txt"
+        path.write_bytes(data)
+        found = list(sources.read_flat_file(str(path), data[:5], _Blocks(data[5:], 5),
+                                            SourceStats(), chunk_chars))
+    got = [a for unit in found for a in articles_from_unit(unit)]
+    whole = parse_flat(readable, str(path))
+    assert [(a.doc_id, a.title, a.line) for a in got] == [(a.doc_id, a.title, a.line)
+                                                         for a in whole]
+    text_lines = readable.split("\n")
+    for article in got:
+        span = text_lines[article.line - 1:article.end_line]
+        holds_bad = any("\ufffd" in line for line in span)
+        flagged = any(p.code == "SOURCE_BAD_BYTES" for p in article.problems)
+        assert flagged == holds_bad, (article.title, article.line, article.end_line, span)
+
+
+class _Blocks:
+    def __init__(self, data: bytes, size: int) -> None:
+        self.data, self.size, self.error = data, size, None
+
+    def read(self, _size: int = 0) -> bytes:
+        out, self.data = self.data[:self.size], self.data[self.size:]
+        return out
