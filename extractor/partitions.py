@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extractor.bz2chain import Bz2Chain
+
 TARGET_BYTES = 32 << 20  # compressed input per partition: big enough to amortise, small to balance
 
 # "BZh" + block size digit + the block magic (pi in BCD): the start of a bz2 stream.
@@ -61,7 +63,7 @@ def stream_offsets(path: str, scan_limit: int = 1 << 40) -> list[int]:
     """Offsets where the bz2 streams of `path` begin ([0] for an ordinary single-stream file)."""
     index = _index_file(path)
     if index is not None:
-        indexed = _offsets_from_index(index)
+        indexed = _checked(path, _offsets_from_index(index))
         if indexed:
             return indexed
     offsets: list[int] = []
@@ -91,6 +93,19 @@ def _index_file(path: str) -> str | None:
         if candidate != name and full.is_file():
             return str(full)
     return None
+
+
+def _checked(path: str, offsets: list[int]) -> list[int]:
+    """The offsets of an index where a stream really starts: an index that does not match its
+    dump (stale, or hostile) must not cut a range inside a stream or past the end. If most do
+    not match, the dump is scanned instead ([] returned)."""
+    with open(path, "rb") as handle:
+        good = []
+        for offset in offsets:
+            handle.seek(offset)
+            if _STREAM_START.match(handle.read(10)):
+                good.append(offset)
+    return good if len(good) * 2 >= len(offsets) else []
 
 
 def _offsets_from_index(index: str) -> list[int]:
@@ -196,17 +211,29 @@ class _FileSlice(io.RawIOBase):
     def __init__(self, path: str, start: int, end: int) -> None:
         self.handle = open(path, "rb")  # noqa: SIM115 - closed with the slice
         self.handle.seek(start)
+        self.start, self.size = start, end - start
         self.remaining = end - start
-        self.count = 0
+        self.count = 0  # the furthest byte read, from the start of the slice
 
     def readable(self) -> bool:
         return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        """Offsets are within the slice (a broken bz2 stream is skipped by seeking on)."""
+        assert whence == 0
+        offset = max(0, min(offset, self.size))
+        self.handle.seek(self.start + offset)
+        self.remaining = self.size - offset
+        return offset
 
     def readinto(self, buffer) -> int:
         data = self.handle.read(min(len(buffer), self.remaining))
         buffer[: len(data)] = data
         self.remaining -= len(data)
-        self.count += len(data)
+        self.count = max(self.count, self.size - self.remaining)
         return len(data)
 
     def close(self) -> None:
@@ -276,10 +303,14 @@ class _ExternalDecompressor:
 class RangeStream:
     """The XML of a byte range (of a multistream .bz2, decompressed, or of an uncompressed
     dump), made a whole document: the dump's header is put before a range that lacks it, and
-    `</mediawiki>` after. Offers `read1`, as the dump reader expects of a decompressed stream."""
+    `</mediawiki>` after. Offers `read1`, as the dump reader expects of a decompressed stream,
+    and, for bz2, `resume` after a broken stream (see `Bz2Chain`): an external decompressor
+    cannot say where it broke, so on a break the range is read again by Python's bz2 up to
+    the same point, which can."""
 
     def __init__(self, partition: Partition) -> None:
         assert partition.path is not None
+        self.partition = partition
         self.counter = _FileSlice(partition.path, partition.start, partition.end)
         tool = bz2_tool() if partition.codec == "bz2" else None
         self.body: Any
@@ -288,19 +319,50 @@ class RangeStream:
         elif tool:
             self.body = _ExternalDecompressor(tool, self.counter)
         else:
-            self.body = bz2.BZ2File(io.BufferedReader(self.counter, 1 << 16))
-        self.head = b"" if partition.first else _dump_header(partition.path, partition.codec)
+            self.body = Bz2Chain(self.counter, origin=partition.start)
+        self.delivered = 0  # bytes of the body handed out
+        self.header = _dump_header(partition.path, partition.codec)
+        self.head = b"" if partition.first else self.header
+        self.head_size = len(self.head)
         self.tail = b"" if partition.last else b"</mediawiki>\n"
 
     def read1(self, size: int = 1 << 16) -> bytes:
         if self.head:
             data, self.head = self.head[:size], self.head[size:]
             return data
-        data = self.body.read1(size)
+        try:
+            data = self.body.read1(size)
+        except OSError:
+            if not isinstance(self.body, _ExternalDecompressor):
+                raise
+            self._replay()  # Python's bz2 breaks at the same stream, and knows where
+            data = self.body.read1(size)
         if data:
+            self.delivered += len(data)
             return data
         data, self.tail = self.tail[:size], self.tail[size:]
         return data
+
+    def _replay(self) -> None:
+        """Go on with Python's bz2 from where the external decompressor stopped."""
+        self.body.close()
+        self.counter.seek(0)
+        self.body = Bz2Chain(self.counter, origin=self.partition.start)
+        skip = self.delivered
+        while skip > 0 and (data := self.body.read1(min(skip, 1 << 16))):
+            skip -= len(data)
+
+    def stream_offset(self) -> int | None:
+        if isinstance(self.body, _ExternalDecompressor):
+            self._replay()
+        return self.body.stream_offset() if isinstance(self.body, Bz2Chain) else None
+
+    def resume(self) -> int | None:
+        if self.partition.codec != "bz2":
+            return None
+        if isinstance(self.body, _ExternalDecompressor):
+            self._replay()
+        return self.body.resume()
 
     def close(self) -> None:
         self.body.close()
@@ -316,8 +378,12 @@ def iter_range_units(partition: Partition, namespaces: set[int], stats: Any) -> 
     try:
         reader = sources.SafeReader(stream)
         peek = reader.read_at_least(sources.PROLOG_PEEK)
+        compressed = partition.codec == "bz2"
         for unit in sources.iter_xml(
-            partition.path, peek, reader, stream.counter, namespaces, stats
+            partition.path, peek, reader, stream.counter, namespaces, stats,
+            synthetic=stream.head_size, base=0 if compressed else partition.start,
+            header=stream.header, range_start=partition.start if compressed else None,
+            compressed=compressed,
         ):
             # Wikipedia's first stream holds only <siteinfo> and its last only </mediawiki>:
             # a range without pages is normal, not a broken file.
@@ -330,7 +396,8 @@ def iter_range_units(partition: Partition, namespaces: set[int], stats: Any) -> 
 
 
 def _dump_header(path: str, codec: str = "bz2") -> bytes:
-    """Everything before the first <page> of the dump (the <mediawiki> tag and <siteinfo>)."""
+    """Everything before the first <page> of the dump (the <mediawiki> tag and <siteinfo>);
+    a bare <mediawiki> tag when the first stream is broken, so the range still reads."""
     decompressor = bz2.BZ2Decompressor()
     out = b""
     with open(path, "rb") as handle:
@@ -338,6 +405,10 @@ def _dump_header(path: str, codec: str = "bz2") -> bytes:
             data = handle.read(1 << 16)
             if not data:
                 break
-            out += data if codec == "xml" else decompressor.decompress(data)
+            try:
+                out += data if codec == "xml" else decompressor.decompress(data)
+            except (OSError, EOFError):
+                return b"<mediawiki>\n"
     cut = out.find(b"<page>")
-    return out[:cut] if cut >= 0 else out
+    header = out[:cut] if cut >= 0 else out
+    return header if b"<mediawiki" in header else b"<mediawiki>\n"

@@ -60,7 +60,7 @@ def test_every_article_is_a_row_with_its_status(fixtures_out):
     assert statuses["middle_broken.txt"] == ["ok", "ok", "partial"]
     assert statuses["empty.txt"] == ["failed"]
     assert statuses["no_title.txt"] == ["failed"]
-    assert statuses["latin1.txt"] == ["failed"]
+    assert statuses["latin1.txt"] == ["partial"]  # its bad bytes replaced and flagged
     assert statuses["multi_three.txt"] == ["ok", "ok", "ok"]
     broken = articles[articles["source"].str.endswith("broken_table.txt")].iloc[0]
     assert broken["status"] == "partial" and "line 10" in broken["error"]

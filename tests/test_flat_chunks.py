@@ -56,8 +56,11 @@ def test_bad_utf8_after_good_chunks_keeps_them(tmp_path, monkeypatch):
     path.write_bytes(good + b"\n= Bad =\n\ncaf\xe9\n")
     monkeypatch.setattr(sources, "FLAT_CHUNK", 1000)
     units = list(sources.iter_units([str(path)]))
-    assert units[-1].problems[0].code == "SOURCE_NOT_UTF8"
-    assert sum(1 for u in units if not u.problems) >= 2
+    bad = units[-1]  # the article with the bad byte is a unit of its own, marked partial
+    assert bad.text == "= Bad =\n\ncaf\ufffd\n" and bad.problems[0].code == "SOURCE_BAD_BYTES"
+    assert bad.problems[0].line == good.count(b"\n") + 4
+    assert f"byte {len(good) + 13}" in bad.problems[0].message
+    assert len(units) > 2 and not any(u.problems for u in units[:-1])
 
 
 class _Blocks:
