@@ -185,9 +185,9 @@ def within_limits(text: str, fmt: str, limits: Limits) -> tuple[str, list[Proble
 
 
 def _last_title(text: str) -> int:
-    from extractor.sources import _FLAT_TITLE_LINE
+    from extractor.source_text import FLAT_TITLE_LINE
 
-    starts = [m.start() for m in re.finditer(f"^(?:{_FLAT_TITLE_LINE.pattern})$", text, re.M)]
+    starts = [m.start() for m in re.finditer(f"^(?:{FLAT_TITLE_LINE.pattern})$", text, re.M)]
     return starts[-1] if starts else 0
 
 

@@ -371,7 +371,7 @@ class RangeStream:
 
 def iter_range_units(partition: Partition, namespaces: set[int], stats: Any) -> Iterator[Any]:
     """The pages of a multistream byte range, through the same dump reader as whole files."""
-    from extractor import sources
+    from extractor import source_xml, sources
 
     assert partition.path is not None  # only byte-range partitions are read here
     stream = RangeStream(partition)
@@ -379,7 +379,7 @@ def iter_range_units(partition: Partition, namespaces: set[int], stats: Any) -> 
         reader = sources.SafeReader(stream)
         peek = reader.read_at_least(sources.PROLOG_PEEK)
         compressed = partition.codec == "bz2"
-        for unit in sources.iter_xml(
+        for unit in source_xml.iter_xml(
             partition.path, peek, reader, stream.counter, namespaces, stats,
             synthetic=stream.head_size, base=0 if compressed else partition.start,
             header=stream.header, range_start=partition.start if compressed else None,

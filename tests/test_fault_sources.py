@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from extractor import source_text
 from extractor.partitions import plan, stream_offsets
 from extractor.pipeline import articles_from_unit
 from extractor.run import extract
@@ -288,9 +289,9 @@ def test_truncated_gzip_and_xml_keep_pages_before_the_cut(tmp_path):
 
 
 def test_truncated_compressed_flat_file_keeps_whole_articles(tmp_path, monkeypatch):
-    from extractor import sources
+    from extractor import source_text
 
-    monkeypatch.setattr(sources, "FLAT_CHUNK", 1 << 30)  # one chunk: nothing handed out early
+    monkeypatch.setattr(source_text, "FLAT_CHUNK", 1 << 30)  # one chunk: nothing handed out early
     noise = random.Random(4)
     text = "".join(FLAT.format(t=f"Town {n}", n=n) + f"{noise.getrandbits(2000):x}\n\n"
                    for n in range(1, 101))
@@ -642,7 +643,6 @@ def test_bad_bytes_are_placed_at_their_byte_and_line(pieces, block):
 def test_bad_bytes_mark_exactly_the_articles_holding_them(lines, chunk_chars):
     """Whatever the chunk size, the articles are those of one parse of the text with U+FFFD
     for each bad byte, and just the ones holding a bad byte are partial."""
-    from extractor import sources
     from extractor.parse.flat import parse_flat
 
     data = "\n".join(lines).encode("utf-8", "surrogateescape").replace(b"\xc3\xbf", b"\xff")
@@ -652,7 +652,7 @@ def test_bad_bytes_mark_exactly_the_articles_holding_them(lines, chunk_chars):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "x.txt"
         path.write_bytes(data)
-        found = list(sources.read_flat_file(str(path), data[:5], _Blocks(data[5:], 5),
+        found = list(source_text.read_flat_file(str(path), data[:5], _Blocks(data[5:], 5),
                                             SourceStats(), chunk_chars))
     got = [a for unit in found for a in articles_from_unit(unit)]
     whole = parse_flat(readable, str(path))

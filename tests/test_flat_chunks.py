@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor import sources
+from extractor import source_text, sources
 from extractor.parse.flat import parse_flat
 from extractor.pipeline import articles_from_unit
 
@@ -15,7 +15,7 @@ from .conftest import FIXTURES
 
 
 def whole_and_chunked(path, monkeypatch, chunk_chars):
-    monkeypatch.setattr(sources, "FLAT_CHUNK", chunk_chars)
+    monkeypatch.setattr(source_text, "FLAT_CHUNK", chunk_chars)
     units = list(sources.iter_units([str(path)]))
     chunked = [a for unit in units for a in articles_from_unit(unit)]
     text = path.read_bytes().decode("utf-8")
@@ -54,7 +54,7 @@ def test_bad_utf8_after_good_chunks_keeps_them(tmp_path, monkeypatch):
     good = (FIXTURES / "flat" / "multi_three.txt").read_bytes() * 20
     path = tmp_path / "dump.txt"
     path.write_bytes(good + b"\n= Bad =\n\ncaf\xe9\n")
-    monkeypatch.setattr(sources, "FLAT_CHUNK", 1000)
+    monkeypatch.setattr(source_text, "FLAT_CHUNK", 1000)
     units = list(sources.iter_units([str(path)]))
     bad = units[-1]  # the article with the bad byte is a unit of its own, marked partial
     assert bad.text == "= Bad =\n\ncaf\ufffd\n" and bad.problems[0].code == "SOURCE_BAD_BYTES"
@@ -86,7 +86,7 @@ def test_any_block_split_gives_the_lines_of_one_read(lines, newline, block, chun
     from extractor.parse.flat import normalize_newlines
 
     data = newline.join(lines).encode("utf-8")
-    units = list(sources.read_flat_file("x.txt", data[:block], _Blocks(data[block:], block),
+    units = list(source_text.read_flat_file("x.txt", data[:block], _Blocks(data[block:], block),
                                         sources.SourceStats(), chunk_chars))
     expected = normalize_newlines(data.decode("utf-8"))
     if expected.strip():
