@@ -8,7 +8,9 @@ is cleared once read. Nothing here raises on bad input: an empty, binary or brok
 becomes a Unit carrying a fatal Problem, which the caller turns into a `failed` articles row;
 bad bytes in a text file make only the article holding them `partial` (`textdecode`); a dump
 that breaks keeps the pages before the break and reads on after it (the next <page>, or the
-next bz2 stream: `bz2chain`), each break one failed row with its byte offset.
+next bz2 stream: `bz2chain`), each break one failed row with its byte offset. This module
+sniffs and dispatches (and reads JSONL); `source_text` reads flat and `.wiki` files,
+`source_xml` the dumps.
 """
 
 from __future__ import annotations
