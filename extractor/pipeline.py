@@ -249,6 +249,11 @@ def process_units(
         except ArticleTimeout:
             stopped = unit_article(unit, [time_problem(limits, "parsing", fatal=True)])
             articles, lazy = [stopped], False
+        except Exception as error:  # a bug on one unit: it fails alone, the batch goes on
+            broken = unit_article(unit, [Problem(
+                code="PARSE_INTERNAL", severity="fatal",
+                message=f"{type(error).__name__}: {error}"[:300])])
+            articles, lazy = [broken], False
         for article in articles:
             rows = process_article(article, only_infoboxes, unit if lazy else None, limits)
             tally.add(rows)

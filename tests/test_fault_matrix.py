@@ -13,6 +13,9 @@ import sys
 import pandas as pd
 import pytest
 
+from extractor.pipeline import process_units
+from extractor.sources import Unit
+
 from .conftest import fuzz_tally
 
 NORMAL = "{{Infobox settlement\n| name = Normal\n| population_total = 1,234\n}}\nProse.\n"
@@ -101,3 +104,21 @@ def test_memory_stays_bounded(hostile_run):
     *_, peak_mb = hostile_run
     # the largest single process (a 50 MB page is read whole before it is cut to 8 MB)
     assert peak_mb < 1024, f"peak {peak_mb:.0f} MB"
+
+
+def test_a_bug_parsing_one_unit_fails_it_alone(monkeypatch):
+    from extractor import pipeline
+
+    real = pipeline.parse_flat
+
+    def broken_on_b(text, *args):
+        if "= B =" in text:
+            raise RuntimeError("a parser bug")
+        return real(text, *args)
+
+    monkeypatch.setattr(pipeline, "parse_flat", broken_on_b)
+    units = [Unit(source=f"{t}.txt", format="flat", text=f"= {t} =\n- K: 1\n") for t in "ABC"]
+    rows, _ = process_units(units)
+    status = {r["source"]: (r["status"], r["error"] or "") for r in rows["articles"]}
+    assert status["A.txt"][0] == status["C.txt"][0] == "ok"
+    assert status["B.txt"][0] == "failed" and status["B.txt"][1].startswith("PARSE_INTERNAL")

@@ -147,3 +147,4 @@ def test_limits_through_the_cli_run(tmp_path):
     articles = pd.read_parquet(tmp_path / "out" / "articles").set_index("title")
     assert articles.loc["deep", "status"] == "partial"
     assert articles.loc["fine", "status"] == "ok"
+
