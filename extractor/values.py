@@ -179,6 +179,10 @@ def _model(frozen: Frozen) -> TypedValue:
     pydantic slots), without its per-call default inspection: a quarter of the cost of
     validation, which matters at dump scale. Every field is already of its declared type here;
     `tests/test_values.py` checks the result equals a validated model.
+
+    The fields-set (every field) is one set shared by all these models, not a copy each (~700
+    bytes a value, a table cell's value included): pydantic only adds to it the name of a field
+    being assigned, already in it, and `model_copy` copies it.
     """
     raw, text, kind, number, total, unit, date, precision, flags, parts, decimals = frozen
     fields = {
@@ -196,7 +200,13 @@ def _model(frozen: Frozen) -> TypedValue:
     }
     model = _new_model(TypedValue)
     _set(model, "__dict__", fields)
-    _set(model, "__pydantic_fields_set__", _FIELDS.copy())
+    _set(model, "__pydantic_fields_set__", _FIELDS)  # shared: see above
     _set(model, "__pydantic_extra__", None)
     _set(model, "__pydantic_private__", None)
     return model
+
+
+def missing_value(flag: str) -> TypedValue:
+    """An `empty` value standing for no source value (a table slot no cell covers), flagged
+    `flag`; fresh at every call, like `parse_value`'s."""
+    return _model(("", "", "empty", None, None, None, None, None, (flag,), (), None))

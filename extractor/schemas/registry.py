@@ -233,15 +233,23 @@ def _table_rows(doc_id: str, table: TypedTable, rows: Rows) -> None:
         "columns": json.dumps(table.columns, ensure_ascii=False),
         "column_kinds": json.dumps(table.column_kinds), "flags": ";".join(table.flags) or None})
     cells = rows["table_cells"]
+    doc, number, dumps = doc_id, table.table, json.dumps
     for r, row in enumerate(table.cells):
         line = table.row_lines[r] if r < len(table.row_lines) else None
+        names = table.cell_columns[r]
+        headers = table.header_cells[r] if table.header_cells else [False] * len(row)
+        spans = table.spans[r] if table.spans else [(1, 1)] * len(row)
         for c, value in enumerate(row):
-            rowspan, colspan = table.spans[r][c] if table.spans else (1, 1)
+            rowspan, colspan = spans[c]
+            # typed_columns(value), written out: this is the per-cell hot path
             cells.append({
-                "doc_id": doc_id, "table": table.table, "row": r, "col": c,
-                "column": table.cell_columns[r][c] or None,
-                "header": table.header_cells[r][c] if table.header_cells else False,
-                "line": line, "rowspan": rowspan, "colspan": colspan, **typed_columns(value)})
+                "doc_id": doc, "table": number, "row": r, "col": c,
+                "column": names[c] or None, "header": headers[c], "line": line,
+                "rowspan": rowspan, "colspan": colspan, "raw": value.raw, "text": value.text,
+                "kind": value.kind, "number": value.number, "total": value.total,
+                "unit": value.unit, "date": value.date, "date_precision": value.date_precision,
+                "flags": ";".join(value.flags) or None,
+                "parts": dumps(_parts(value.parts), ensure_ascii=False) if value.parts else None})
 
 
 def _election_rows(doc_id: str, e: Election, rows: Rows) -> None:
