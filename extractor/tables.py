@@ -154,10 +154,10 @@ def _type_grid(grid: list[list[_Slot]], header_marks: list[bool],
                 value = missing_value(MISSING_CELL)
             elif cell.rowspan == 1 and cell.colspan == 1:  # in this slot only
                 value = _type_cell(cell, row_keys[c])
+            elif slot.origin in done:
+                value = done[slot.origin]
             else:
-                value = done.get(slot.origin)
-                if value is None:
-                    value = done[slot.origin] = _type_cell(cell, row_keys[c])
+                value = done[slot.origin] = _type_cell(cell, row_keys[c])
             typed_row.append(value)
         out.append(typed_row)
     return out
