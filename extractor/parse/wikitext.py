@@ -16,6 +16,7 @@ import bisect
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import mwparserfromhell
 from mwparserfromhell.nodes import Tag, Template
@@ -63,8 +64,10 @@ _INFOBOX_NAME = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def is_infobox_name(name: str) -> bool:
-    """True for a template name that is an infobox under the rule above."""
+    """True for a template name that is an infobox under the rule above. Cached: every
+    template of a page is asked, and a few names (cite web, convert…) are most of them."""
     return _INFOBOX_NAME.search(name) is not None
 
 
@@ -88,7 +91,7 @@ def mask_opaque(text: str) -> str:
     return _OPAQUE.sub(blank, text) if ("<" in text) else text
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     start: int
     end: int  # exclusive
@@ -100,15 +103,21 @@ def template_spans(masked: str, unclosed: list[int] | None = None) -> list[Span]
     """Every matched `{{ ... }}` pair, in order of start. An opener never closed is text (as
     in MediaWiki), its offset added to `unclosed` if given; a stray `}}` is text too."""
     stack: list[int] = []
-    spans: list[Span] = []
+    push, pop = stack.append, stack.pop
+    pairs: list[tuple[int, int]] = []
+    add = pairs.append
     for match in _BRACES.finditer(masked):
-        if match.group() == "{{":
-            stack.append(match.start())
+        at = match.start()
+        if masked[at] == "{":
+            push(at)
         elif stack:
-            start = stack.pop()
-            name = _NAME.match(masked, start)
-            spans.append(Span(start, match.end(), name.group(1).strip() if name else ""))
-    spans.sort(key=lambda s: s.start)
+            add((pop(), at + 2))
+    pairs.sort()  # starts are distinct: in order of start
+    name_at = _NAME.match
+    spans = []
+    for start, end in pairs:
+        name = name_at(masked, start)
+        spans.append(Span(start, end, name.group(1).strip() if name else ""))
     if unclosed is not None:
         unclosed += stack
     return spans
@@ -407,34 +416,49 @@ def logical_lines(text: str, masked: str, spans: list[Span],
                   starts: list[int] | None = None) -> list[LogicalLine]:
     """Physical lines, joined where a template opened on one line closes on a later one.
     `starts` are the offsets where lines start (LineIndex.starts), computed if not given."""
-    reach: dict[int, int] = {}  # start offset of a line → end offset of a span opened there
     if starts is None:
         starts = LineIndex(text).starts
+    ends = [start - 1 for start in starts[1:]]  # each line ends at the next one's "\n"
+    ends.append(len(text))
     ranges = [(span.start, span.end) for span in spans]
     if "<ref" in masked or "<REF" in masked:  # a reference written over several lines
         ranges += multiline_refs(masked)
+    # line index -> end offset of the furthest-reaching span opened on it that runs past it
+    reach: dict[int, int] = {}
     for begin, finish in ranges:
         i = bisect.bisect_right(starts, begin) - 1
-        reach[starts[i]] = max(reach.get(starts[i], 0), finish)
+        if finish > ends[i] and finish > reach.get(i, -1):
+            reach[i] = finish
+    texts = text.split("\n")
+    maskeds = texts if masked is text else masked.split("\n")
     out: list[LogicalLine] = []
     i = 0
-    while i < len(starts):
-        j, end = i, _line_end(text, starts[i])
-        k = i
-        while k <= j:  # any span opened on lines i..j may push the end further
-            if reach.get(starts[k], -1) > end:
-                j = bisect.bisect_right(starts, reach[starts[k]] - 1) - 1
-                end = _line_end(text, starts[j])
+    for first in sorted(reach):
+        if first < i:
+            continue  # already inside a joined line
+        _single_lines(out, i, first, texts, maskeds, starts)
+        j, end = first, ends[first]
+        k = first
+        while k <= j:  # any span opened on lines first..j may push the end further
+            if reach.get(k, -1) > end:
+                j = bisect.bisect_right(starts, reach[k] - 1) - 1
+                end = ends[j]
             k += 1
-        begin = starts[i]
-        out.append(LogicalLine(i + 1, j + 1, text[begin:end], masked[begin:end], begin))
+        joined = "\n".join(texts[first:j + 1])
+        out.append(LogicalLine(first + 1, j + 1, joined,
+                               joined if maskeds is texts else "\n".join(maskeds[first:j + 1]),
+                               starts[first]))
         i = j + 1
+    _single_lines(out, i, len(starts), texts, maskeds, starts)
     return out
 
 
-def _line_end(text: str, begin: int) -> int:
-    end = text.find("\n", begin)
-    return len(text) if end < 0 else end
+def _single_lines(out: list[LogicalLine], first: int, stop: int, texts: list[str],
+                  maskeds: list[str], starts: list[int]) -> None:
+    """Physical lines first..stop-1, each a logical line of its own."""
+    numbers = range(first + 1, stop + 1)
+    out.extend(map(LogicalLine, numbers, numbers, texts[first:stop], maskeds[first:stop],
+                   starts[first:stop]))
 
 
 class BodyReader:
