@@ -684,7 +684,7 @@ def parse_wikitext(text: str, *, title: str, doc_id: str, source: str,
     sections and tables but paragraphs and bullets are skipped: rendering prose is the largest
     cost of a page, and only reconciliation's witnesses read it."""
     article = Article(doc_id=doc_id, title=title, source=source, format="wikitext",
-                      page_id=page_id, bytes=len(text.encode("utf-8", "replace")))
+                      page_id=page_id, bytes=utf8_length(text))
     article.end_line = text.count("\n") + 1
     if not text.strip():
         article.problems.append(Problem(code="PAGE_EMPTY", severity="fatal",
@@ -710,6 +710,11 @@ def parse_wikitext(text: str, *, title: str, doc_id: str, source: str,
         article.problems.append(Problem(code="PARSE_INTERNAL", severity="error",
                                         message=f"{type(exc).__name__}: {exc}"[:300]))
     return article
+
+
+def utf8_length(text: str) -> int:
+    """Bytes of `text` in UTF-8; an ASCII string (known without a scan) is not encoded."""
+    return len(text) if text.isascii() else len(text.encode("utf-8", "replace"))
 
 
 _HEADING_LINE = re.compile(r"^=+[^\n]*=+[ \t]*$", re.MULTILINE)

@@ -139,9 +139,8 @@ def _add_infobox(records: Records, number: int, infobox: Infobox) -> None:
         value = parse_value(field.value, key, text=text, hints=field.hints or None)
         if field.hints and "unknown_templates" in field.hints:
             value = _with_unknown_templates(value, field.hints["unknown_templates"])
-        records.fields.append(TypedField.model_construct(
-            infobox=number, template=template, position=position, line=field.line,
-            key_raw=field.key, key=key, index=key_index, value=value))
+        records.fields.append(_typed_field(number, template, position, field.line, field.key,
+                                           key, key_index, value))
         refs.append(FieldRef(key, key_index, field.key, field.line, value, field.hints))
     index = FieldIndex(refs)
     if index.duplicates:
@@ -157,6 +156,24 @@ def _add_infobox(records: Records, number: int, infobox: Infobox) -> None:
         records.legislatures.append(build_legislature(number, index, _header_name(infobox)))
     else:
         records.generics.append(build_generic(number, template, index))
+
+
+_TYPED_FIELD_FIELDS = set(TypedField.model_fields)
+_object_setattr = object.__setattr__
+
+
+def _typed_field(infobox: int, template: str | None, position: int, line: int, key_raw: str,
+                 key: str, index: int | None, value: TypedValue) -> TypedField:
+    """`TypedField.model_construct` with every field given, without its per-call inspection
+    (one per infobox field of the dump). The fields-set is shared, as `values._model`'s."""
+    typed = TypedField.__new__(TypedField)
+    _object_setattr(typed, "__dict__", {
+        "infobox": infobox, "template": template, "position": position, "line": line,
+        "key_raw": key_raw, "key": key, "index": index, "value": value})
+    _object_setattr(typed, "__pydantic_fields_set__", _TYPED_FIELD_FIELDS)
+    _object_setattr(typed, "__pydantic_extra__", None)
+    _object_setattr(typed, "__pydantic_private__", None)
+    return typed
 
 
 def _with_unknown_templates(value: TypedValue, names_json: str) -> TypedValue:
