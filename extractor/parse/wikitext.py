@@ -102,25 +102,41 @@ class Span:
 def template_spans(masked: str, unclosed: list[int] | None = None) -> list[Span]:
     """Every matched `{{ ... }}` pair, in order of start. An opener never closed is text (as
     in MediaWiki), its offset added to `unclosed` if given; a stray `}}` is text too."""
-    stack: list[int] = []
-    push, pop = stack.append, stack.pop
-    pairs: list[tuple[int, int]] = []
-    add = pairs.append
-    for match in _BRACES.finditer(masked):
-        at = match.start()
-        if masked[at] == "{":
-            push(at)
-        elif stack:
-            add((pop(), at + 2))
+    pairs = brace_pairs(masked, unclosed)
     pairs.sort()  # starts are distinct: in order of start
     name_at = _NAME.match
     spans = []
     for start, end in pairs:
         name = name_at(masked, start)
         spans.append(Span(start, end, name.group(1).strip() if name else ""))
+    return spans
+
+
+_OPENER = re.compile(r"\{\{")
+_CLOSER = re.compile(r"\}\}")
+
+
+def brace_pairs(masked: str, unclosed: list[int] | None = None) -> list[tuple[int, int]]:
+    """(start, end) of every matched `{{ ... }}`, in order of end. The openers and closers are
+    found by two literal searches (a run of braces is read in twos from its left, as one scan
+    for either token would), then matched with a stack: each closer takes the nearest opener
+    before it that is still open."""
+    opens = [match.start() for match in _OPENER.finditer(masked)]
+    stack: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    if opens:
+        taken = 0  # openers before this index are on the stack or matched
+        for close in [match.start() for match in _CLOSER.finditer(masked, opens[0])]:
+            reached = bisect.bisect_left(opens, close, taken)
+            if reached > taken:
+                stack += opens[taken:reached]
+                taken = reached
+            if stack:
+                pairs.append((stack.pop(), close + 2))
+        stack += opens[taken:]
     if unclosed is not None:
         unclosed += stack
-    return spans
+    return pairs
 
 
 def outermost(spans: list[Span]) -> list[Span]:

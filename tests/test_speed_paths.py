@@ -1,0 +1,87 @@
+"""The fast paths of the hot loops agree with the plain algorithms they replace."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractor.model import Cell, Row, new_cell, new_row
+from extractor.parse.wikitext import (
+    LineIndex,
+    logical_lines,
+    mask_opaque,
+    outermost,
+    template_spans,
+)
+
+_BRACES = re.compile(r"\{\{|\}\}")
+
+
+def plain_pairs(masked: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """One scan for either token, one stack: the reference for `template_spans`."""
+    stack: list[int] = []
+    pairs = []
+    for match in _BRACES.finditer(masked):
+        if match.group() == "{{":
+            stack.append(match.start())
+        elif stack:
+            pairs.append((stack.pop(), match.end()))
+    return sorted(pairs), stack
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="{}|ab\n", max_size=60))
+def test_brace_pairs_match_one_scan_with_a_stack(text):
+    unclosed: list[int] = []
+    spans = template_spans(text, unclosed)
+    pairs, stack = plain_pairs(text)
+    assert [(s.start, s.end) for s in spans] == pairs
+    assert unclosed == stack
+
+
+def plain_logical_lines(text: str, masked: str, spans) -> list[tuple]:
+    """From each line, the end pushed to the end of the line where a span opened before it
+    closes, until no span does: the reference for `logical_lines`."""
+    starts = LineIndex(text).starts
+    out = []
+    i = 0
+    while i < len(starts):
+        end = _line_end(text, starts[i])
+        changed = True
+        while changed:
+            changed = False
+            for span in spans:
+                if starts[i] <= span.start <= end < span.end:
+                    end = _line_end(text, span.end - 1)
+                    changed = True
+        j = text.count("\n", 0, end)
+        out.append((i + 1, j + 1, text[starts[i]:end], masked[starts[i]:end], starts[i]))
+        i = j + 1
+    return out
+
+
+def _line_end(text: str, offset: int) -> int:
+    end = text.find("\n", offset)
+    return len(text) if end < 0 else end
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="{}ab\n<!->", max_size=80))
+def test_logical_lines_join_what_spans_cross(text):
+    masked = mask_opaque(text)
+    top = outermost(template_spans(masked))
+    got = [(ln.number, ln.end, ln.text, ln.masked, ln.start)
+           for ln in logical_lines(text, masked, top)]
+    assert got == plain_logical_lines(text, masked, top)
+
+
+def test_unvalidated_cells_and_rows_equal_validated_ones():
+    cell = new_cell("a", "''a''", {"k": "v"}, True, 2, 1)
+    assert cell == Cell(text="a", raw="''a''", hints={"k": "v"}, header=True, rowspan=2)
+    assert cell.model_dump() == Cell.model_validate(cell.model_dump()).model_dump()
+    row = new_row([cell], 7)
+    assert row == Row(cells=[cell], line=7)
+    copy = cell.model_copy(update={"text": "b"})
+    assert (copy.text, cell.text) == ("b", "a")
