@@ -85,3 +85,14 @@ def test_unvalidated_cells_and_rows_equal_validated_ones():
     assert row == Row(cells=[cell], line=7)
     copy = cell.model_copy(update={"text": "b"})
     assert (copy.text, cell.text) == ("b", "a")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab\n", max_size=40), st.lists(st.integers(-2, 45), max_size=12))
+def test_lazy_line_index_agrees_with_the_table(text, offsets):
+    lazy, table = LineIndex(text), LineIndex(text)
+    table.starts  # noqa: B018 - built first: every answer from the table
+    for n, offset in enumerate(offsets):
+        if n == len(offsets) // 2:
+            lazy.starts  # noqa: B018 - built midway: answers before counted, after looked up
+        assert lazy.line(offset) == table.line(offset)

@@ -150,10 +150,29 @@ def outermost(spans: list[Span]) -> list[Span]:
 
 
 class LineIndex:
+    """Line numbers (1-based) of offsets in a text. Lazy: an infoboxes-only read asks for a
+    few lines near the top of the page, counted from the last offset asked; the table of line
+    starts is built only when asked for (the body reader needs it) or when an offset comes
+    before the last one."""
+
     def __init__(self, text: str):
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.text = text
+        self._starts: list[int] | None = None
+        self._offset = 0  # the newlines before this offset are counted in self._line
+        self._line = 1
+
+    @property
+    def starts(self) -> list[int]:
+        """Offset of the start of every line."""
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        return self._starts
 
     def line(self, offset: int) -> int:
+        if self._starts is None and offset >= self._offset:
+            self._line += self.text.count("\n", self._offset, offset)
+            self._offset = offset
+            return self._line
         return bisect.bisect_right(self.starts, offset)
 
 
