@@ -144,8 +144,10 @@ def _apply_hints(value: Val, hints: dict[str, str], key: str | None, written_sig
 
 # The two commonest shapes, a plain name and a plain English integer, settled before the general
 # path: together they are most of the values in a dump, and the general path costs them 2-3x.
-_FAST_NAME = re.compile(r"[^\W\d_](?:[^\W\d_ '’-]*[^\W\d_])?")
-_FAST_INTEGER = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,3}|0")
+# A name: words of letters joined by single spaces, apostrophes or hyphens (`New York`,
+# `People's Party`). Digits stop at 15 (longer runs are integers on the general path too).
+_FAST_NAME = re.compile(r"[^\W\d_]+(?:[ '’-][^\W\d_]+)*")
+_FAST_INTEGER = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,14}|0")
 
 
 def _fast(raw: str, key: str | None, text: str) -> Val | None:
