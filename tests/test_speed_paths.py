@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from extractor.model import Cell, Row, new_cell, new_row
 from extractor.parse.wikitext import (
     LineIndex,
+    infobox_spans,
+    is_infobox_name,
     logical_lines,
     mask_opaque,
     outermost,
@@ -96,3 +98,15 @@ def test_lazy_line_index_agrees_with_the_table(text, offsets):
         if n == len(offsets) // 2:
             lazy.starts  # noqa: B018 - built midway: answers before counted, after looked up
         assert lazy.line(offset) == table.line(offset)
+
+
+_FRAGMENTS = ["{{", "}}", "{", "}", "|", "Infobox", "infobox", " settlement", "Taxobox", "x",
+              "\n", "[", "<", "ficha de", "Ficha_de", " ", "Template:", "信息框", "=", "a" * 50]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=30).map("".join))
+def test_infobox_spans_read_only_candidate_names_but_find_the_same(text):
+    spans = template_spans(text)
+    plain = outermost([s for s in spans if is_infobox_name(s.name)])
+    assert [(s.start, s.end) for s in infobox_spans(spans)] == [(s.start, s.end) for s in plain]
