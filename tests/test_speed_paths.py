@@ -34,13 +34,15 @@ def plain_pairs(masked: str) -> tuple[list[tuple[int, int]], list[int]]:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.text(alphabet="{}|ab\n", max_size=60))
+@given(st.text(alphabet="{}|ab \n<", max_size=60))
 def test_brace_pairs_match_one_scan_with_a_stack(text):
     unclosed: list[int] = []
     spans = template_spans(text, unclosed)
     pairs, stack = plain_pairs(text)
     assert [(s.start, s.end) for s in spans] == pairs
     assert unclosed == stack
+    names = [re.match(r"\{\{\s*([^|{}<>\[\]]{0,120})", text[start:]) for start, _ in pairs]
+    assert [s.name for s in spans] == [m.group(1).strip() if m else "" for m in names]
 
 
 def plain_logical_lines(text: str, masked: str, spans) -> list[tuple]:

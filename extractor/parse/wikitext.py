@@ -91,50 +91,33 @@ def mask_opaque(text: str) -> str:
     return _OPAQUE.sub(blank, text) if ("<" in text) else text
 
 
+@dataclass(slots=True)
 class Span:
-    """A matched `{{ ... }}`: offsets in the page, and the template's name, read from the masked
-    page when first asked for (most spans are never asked: a page has thousands of templates,
-    and only the names of infobox candidates and block templates are read)."""
-
-    __slots__ = ("start", "end", "recovered", "_name", "_masked")
-
-    def __init__(self, start: int, end: int, name: str | None = None, recovered: bool = False,
-                 masked: str = "") -> None:
-        self.start = start
-        self.end = end  # exclusive
-        self.recovered = recovered  # an unclosed infobox, read up to the next heading
-        self._name = name
-        self._masked = masked
-
-    @property
-    def name(self) -> str:
-        if self._name is None:
-            found = _NAME.match(self._masked, self.start)
-            self._name = found.group(1).strip() if found else ""
-        return self._name
-
-    def __repr__(self) -> str:
-        return f"Span({self.start}, {self.end}, {self.name!r}, recovered={self.recovered})"
+    start: int
+    end: int  # exclusive
+    name: str
+    recovered: bool = False  # an unclosed infobox, read up to the next heading
 
 
 def template_spans(masked: str, unclosed: list[int] | None = None) -> list[Span]:
     """Every matched `{{ ... }}` pair, in order of start. An opener never closed is text (as
     in MediaWiki), its offset added to `unclosed` if given; a stray `}}` is text too."""
-    pairs = brace_pairs(masked, unclosed)
+    # One scan finds each opener and its name: a name holds no brace, so the scan for the next
+    # `{{` never starts inside one, and a run of braces is read in twos from its left.
+    names = {match.start(): match.group(1) for match in _NAME.finditer(masked)}
+    pairs = brace_pairs(masked, list(names), unclosed)
     pairs.sort()  # starts are distinct: in order of start
-    return [Span(start, end, None, False, masked) for start, end in pairs]
+    return [Span(start, end, names[start].strip()) for start, end in pairs]
 
 
-_OPENER = re.compile(r"\{\{")
 _CLOSER = re.compile(r"\}\}")
 
 
-def brace_pairs(masked: str, unclosed: list[int] | None = None) -> list[tuple[int, int]]:
-    """(start, end) of every matched `{{ ... }}`, in order of end. The openers and closers are
-    found by two literal searches (a run of braces is read in twos from its left, as one scan
-    for either token would), then matched with a stack: each closer takes the nearest opener
+def brace_pairs(masked: str, opens: list[int],
+                unclosed: list[int] | None = None) -> list[tuple[int, int]]:
+    """(start, end) of every matched `{{ ... }}`, in order of end, from the openers' offsets
+    (in order): each `}}` (read in twos from the left of a run) takes the nearest opener
     before it that is still open."""
-    opens = [match.start() for match in _OPENER.finditer(masked)]
     stack: list[int] = []
     pairs: list[tuple[int, int]] = []
     if opens:
@@ -194,35 +177,9 @@ class LineIndex:
 MAX_INFOBOX_CHARS = 2_000_000  # real infoboxes are under 100 kB; more is a broken page
 
 
-# Every infobox name holds one of these words (see `_INFOBOX_NAME`): only the templates whose
-# name holds one need their name read.
-_INFOBOX_WORD = re.compile(
-    "|".join([INFOBOX_PREFIX] + [re.escape(local).replace("\\ ", "[ _]+")
-                                 for local in LOCAL_INFOBOX_NAMES]),
-    re.IGNORECASE,
-)
-
-
 def infobox_spans(spans: list[Span]) -> list[Span]:
-    """Outermost infobox spans (nested infoboxes are found inside their parent's parse).
-
-    Only spans whose name holds an infobox word are asked for their name: for each word found
-    in the page, the last `{{` before it opens the one template whose name could hold it (a
-    name holds no brace); if no span starts there, no name holds the word. Spans recovered from
-    unclosed infoboxes are found the same way."""
-    if not spans:
-        return []
-    masked = spans[0]._masked
-    if not masked:  # spans made by hand, with their names
-        return outermost([s for s in spans if is_infobox_name(s.name)])
-    candidates: dict[int, Span] = {}
-    for word in _INFOBOX_WORD.finditer(masked):
-        opener = masked.rfind("{{", 0, word.start())
-        at = bisect.bisect_left(spans, opener, key=lambda s: s.start)
-        if opener >= 0 and at < len(spans) and spans[at].start == opener:
-            candidates[opener] = spans[at]
-    found = [candidates[start] for start in sorted(candidates)]
-    return outermost([s for s in found if is_infobox_name(s.name)])
+    """Outermost infobox spans (nested infoboxes are found inside their parent's parse)."""
+    return outermost([s for s in spans if is_infobox_name(s.name)])
 
 
 def parse_infoboxes(text: str, spans: list[Span], lines: LineIndex, problems: list[Problem],
@@ -808,7 +765,7 @@ def recover_unclosed(masked: str, unclosed: list[int], lines: LineIndex,
             continue
         heading = _HEADING_LINE.search(masked, start)
         end = heading.start() if heading else len(masked)
-        recovered.append(Span(start, end, name.group(1).strip(), recovered=True, masked=masked))
+        recovered.append(Span(start, end, name.group(1).strip(), recovered=True))
         problems.append(Problem(code="INFOBOX_UNCLOSED", line=lines.line(start),
                                 message=f"{{{{{name.group(1).strip()}}}}} is never closed; "
                                         "read up to the next heading"))
