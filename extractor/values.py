@@ -124,6 +124,12 @@ def parse_value(
     """Type one value. `key` is the canonical key (context), `text` a plain-text rendering of
     `raw` made by the wikitext parser (parsed instead of `raw` when given), `hints` what template
     rendering learned (see the module docstring). Never raises."""
+    if not hints and type(raw) is str and (key is None or type(key) is str):
+        source = raw if text is None else text
+        if type(source) is str and len(source) <= value_hints.LONGEST_VALUE:
+            fast = value_hints._fast(raw, key, source)
+            if fast is not None:  # a plain name or integer: cheaper built than cached
+                return _model_of_fast(fast)
     hint_items = tuple(sorted(hints.items())) if hints else ()
     try:
         frozen = _parse_cached(raw, key, text, hint_items)
@@ -201,6 +207,22 @@ def _model(frozen: Frozen) -> TypedValue:
     model = _new_model(TypedValue)
     _set(model, "__dict__", fields)
     _set(model, "__pydantic_fields_set__", _FIELDS)  # shared: see above
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
+
+
+def _model_of_fast(value: value_rules.Val) -> TypedValue:
+    """`_model(_freeze(value))` for a value of `value_hints._fast` (no parts; its flags list is
+    its own, fresh from the call)."""
+    model = _new_model(TypedValue)
+    _set(model, "__dict__", {
+        "raw": value.raw, "text": value.text, "kind": value.kind, "number": value.number,
+        "total": value.total, "unit": value.unit, "date": value.date,
+        "date_precision": value.date_precision, "flags": value.flags, "parts": [],
+        "decimals": value.decimals,
+    })
+    _set(model, "__pydantic_fields_set__", _FIELDS)
     _set(model, "__pydantic_extra__", None)
     _set(model, "__pydantic_private__", None)
     return model
