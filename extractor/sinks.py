@@ -44,9 +44,20 @@ def merge_csv(out_dir: str | Path, table: str, parts: list[int]) -> Path:
     return target
 
 
-def to_arrow(table: str, rows: list[dict]) -> pa.Table:
-    """Rows to an Arrow table of the table's fixed schema (missing keys become nulls)."""
-    return pa.Table.from_pylist(rows, schema=SCHEMAS[table])
+def to_arrow(table: str, rows: list) -> pa.Table:
+    """Rows to an Arrow table of the table's fixed schema (missing keys become nulls). A row is
+    a dict, or a tuple of every column in the schema's order (`registry.CellRow`): a list with
+    tuples is built column by column, its dicts put in the same order first."""
+    schema = SCHEMAS[table]
+    if not any(isinstance(row, tuple) for row in rows):
+        return pa.Table.from_pylist(rows, schema=schema)
+    names = schema.names
+    tuples = [row if isinstance(row, tuple) else tuple(row.get(n) for n in names)
+              for row in rows]
+    columns = zip(*tuples, strict=True)
+    return pa.Table.from_arrays([pa.array(column, type=field.type)
+                                 for column, field in zip(columns, schema, strict=True)],
+                                schema=schema)
 
 
 class _TableWriter:
@@ -116,10 +127,10 @@ class TableSink:
             if csv_too:
                 paths["csv"] = parquet.with_suffix(".csv")
             self.writers[name] = _TableWriter(name, paths)
-        self.buffers: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
+        self.buffers: dict[str, list] = {name: [] for name in SCHEMAS}
         self.batch_rows = batch_rows
 
-    def add(self, rows: dict[str, list[dict]]) -> None:
+    def add(self, rows: dict[str, list]) -> None:
         for table, table_rows in rows.items():
             buffer = self.buffers[table]
             buffer.extend(table_rows)

@@ -112,3 +112,20 @@ def test_infobox_spans_read_only_candidate_names_but_find_the_same(text):
     spans = template_spans(text)
     plain = outermost([s for s in spans if is_infobox_name(s.name)])
     assert [(s.start, s.end) for s in infobox_spans(spans)] == [(s.start, s.end) for s in plain]
+
+
+def test_cell_rows_read_like_dicts_and_convert_like_them():
+    from extractor.schemas.registry import CELL_COLUMNS, CellRow
+    from extractor.sinks import to_arrow
+
+    values = ("d#1", 0, 1, 2, "name", False, 7, 1, 1, "[[A]]", "A", "text", None, None, None,
+              None, None, "untyped", None)
+    row = CellRow(values)
+    as_dict = dict(zip(CELL_COLUMNS, values, strict=True))
+    assert (row["text"], row.get("header"), row.get("missing", "x"), row[1]) == ("A", False, "x", 0)
+    assert dict(row.items()) == as_dict
+    mixed = to_arrow("table_cells", [row, as_dict, {"doc_id": "d#2"}])
+    assert mixed.to_pylist() == [as_dict, as_dict,
+                                 {name: ("d#2" if name == "doc_id" else None)
+                                  for name in CELL_COLUMNS}]
+    assert to_arrow("table_cells", [as_dict]).equals(to_arrow("table_cells", [row]))
