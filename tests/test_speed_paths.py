@@ -129,3 +129,15 @@ def test_cell_rows_read_like_dicts_and_convert_like_them():
                                  {name: ("d#2" if name == "doc_id" else None)
                                   for name in CELL_COLUMNS}]
     assert to_arrow("table_cells", [as_dict]).equals(to_arrow("table_cells", [row]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="[]|'&;#ltab:/ \n\ue000\ue0011Fil", max_size=40))
+def test_fast_render_without_templates_or_tags_skips_the_renderer(text):
+    from extractor.templates import _MARKUP, fast_render
+
+    if "{{" in text or not _MARKUP.search(text):  # text without markup has its own early return
+        return
+    short = fast_render(text, keep_unknown=True)
+    full = fast_render(text + "<!---->", keep_unknown=True)  # a comment: the renderer's path
+    assert (short.text, short.hints, short.unknown) == (full.text, full.hints, full.unknown)

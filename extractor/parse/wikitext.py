@@ -515,6 +515,8 @@ class BodyReader:
         if not masked:  # most common: the blank line between paragraphs
             self.flush()
             return i + 1
+        if not self.prose and masked[0] not in "{=:":
+            return i + 1  # prose or a bullet, not read without prose; no table, heading or block
         if masked.lstrip(":").startswith("{|"):  # `:{|` indents a table; it is still one
             self.flush()
             return self.read_table(lines, i)
