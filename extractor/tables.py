@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from extractor.gcpause import gc_paused
 from extractor.keys import canonical_key
 from extractor.model import Cell, Table
 from extractor.schemas.registry import TypedTable
@@ -91,6 +92,12 @@ def _unspanned_grid(table: Table) -> tuple[list[list[_Slot]], list[str]]:
 
 def type_table(table: Table, number: int, section: str = "") -> TypedTable:
     """Type one table: `number` is its index in the article, `section` its section's title."""
+    slots = sum(len(row.cells) for row in table.rows)
+    with gc_paused(4 * slots):  # a slot, a typed value, its dict and flags for each cell
+        return _type_table(table, number, section)
+
+
+def _type_table(table: Table, number: int, section: str) -> TypedTable:
     grid, flags = expand_grid(table)
     width = len(grid[0]) if grid else 0
     flat = table.kind == "table"

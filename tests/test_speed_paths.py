@@ -141,3 +141,20 @@ def test_fast_render_without_templates_or_tags_skips_the_renderer(text):
     short = fast_render(text, keep_unknown=True)
     full = fast_render(text + "<!---->", keep_unknown=True)  # a comment: the renderer's path
     assert (short.text, short.hints, short.unknown) == (full.text, full.hints, full.unknown)
+
+
+def test_gc_paused_only_for_bulk_and_always_restored():
+    import gc
+
+    from extractor.gcpause import BULK_OBJECTS, gc_paused
+
+    assert gc.isenabled()
+    with gc_paused(10):
+        assert gc.isenabled()
+    try:
+        with gc_paused(BULK_OBJECTS):
+            assert not gc.isenabled()
+            raise ValueError
+    except ValueError:
+        pass
+    assert gc.isenabled()

@@ -21,6 +21,7 @@ from functools import lru_cache
 import mwparserfromhell
 from mwparserfromhell.nodes import Tag, Template
 
+from extractor.gcpause import gc_paused
 from extractor.model import (
     Article,
     BulletItem,
@@ -628,7 +629,8 @@ class BodyReader:
             j += 1
         j = min(j, len(lines) - 1)
         body = [(line.number, line.text) for line in lines[i:j + 1]]
-        tables, problems = read_table(body, self.section)
+        with gc_paused(5 * len(body)):  # a cell, its dict and strings for each line, about
+            tables, problems = read_table(body, self.section)
         if not closed and not any(p.code == "TABLE_UNCLOSED" for p in problems):
             problems.append(Problem(code="TABLE_UNCLOSED", line=lines[i].number,
                                     message="table has no closing |}"))

@@ -14,6 +14,7 @@ import re
 from pydantic import BaseModel, Field
 
 from extractor.contract import SCHEMAS
+from extractor.gcpause import gc_paused
 from extractor.keys import canonical_key
 from extractor.model import Article, Infobox
 from extractor.schemas.election import Election, build_election
@@ -213,8 +214,9 @@ def records_to_rows(doc_id: str, records: Records) -> Rows:
             "doc_id": doc_id, "infobox": f.infobox, "template": f.template,
             "position": f.position, "line": f.line, "key_raw": f.key_raw, "key": f.key,
             "index": f.index, **typed_columns(f.value)})
-    for table in records.tables:
-        _table_rows(doc_id, table, rows)
+    with gc_paused(sum(len(row) for table in records.tables for row in table.cells)):
+        for table in records.tables:
+            _table_rows(doc_id, table, rows)
     for election in records.elections:
         _election_rows(doc_id, election, rows)
     for body in records.legislatures:
