@@ -171,11 +171,14 @@ def _fast(raw: str, key: str | None, text: str) -> Val | None:
 LONGEST_VALUE = 4000
 
 
-def type_value(raw: str, key: str | None, text: str | None, hints: dict[str, str]) -> Val:
-    """The whole of `parse_value`, uncached."""
+def type_value(raw: str, key: str | None, text: str | None, hints: dict[str, str],
+               fast_tried: bool = False) -> Val:
+    """The whole of `parse_value`, uncached. `fast_tried`: the caller already knows `_fast`
+    gives None for these arguments."""
     if len(raw if text is None else text) > LONGEST_VALUE:
         return Val(raw, raw if text is None else text, "text", flags=["untyped", "too_long"])
-    if not hints and (fast := _fast(raw, key, raw if text is None else text)) is not None:
+    if not hints and not fast_tried and (
+            fast := _fast(raw, key, raw if text is None else text)) is not None:
         return fast
     flags: list[str] = []
     source = text

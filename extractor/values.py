@@ -127,17 +127,25 @@ def parse_value(
     if not hints and type(raw) is str and (key is None or type(key) is str):
         source = raw if text is None else text
         if type(source) is str and len(source) <= value_hints.LONGEST_VALUE:
-            fast = value_hints._fast(raw, key, source)
+            try:
+                fast, tried = value_hints._fast(raw, key, source), True
+            except Exception:  # noqa: BLE001 - the guarded path below flags it
+                fast, tried = None, False
             if fast is not None:  # a plain name or integer: cheaper built than cached
                 return _model_of_fast(fast)
-    hint_items = tuple(sorted(hints.items())) if hints else ()
+            return _model(_parse_guarded(raw, key, text, (), tried))
+    return _model(_parse_guarded(raw, key, text, tuple(sorted(hints.items())) if hints else (),
+                                 False))
+
+
+def _parse_guarded(raw: str, key: str | None, text: str | None,
+                   hint_items: tuple[tuple[str, str], ...], fast_tried: bool) -> Frozen:
     try:
-        frozen = _parse_cached(raw, key, text, hint_items)
+        return _parse_cached(raw, key, text, hint_items, fast_tried)
     except TypeError:  # unhashable or non-string input from a careless caller
-        frozen = _kept_as_text(raw, "bad_input")
+        return _kept_as_text(raw, "bad_input")
     except Exception:  # noqa: BLE001 - a bug here must not stop a dump run; flag it instead
-        frozen = _kept_as_text(raw, "internal_error")
-    return _model(frozen)
+        return _kept_as_text(raw, "internal_error")
 
 
 def _kept_as_text(raw: object, flag: str) -> Frozen:
@@ -152,9 +160,10 @@ Frozen = tuple
 
 @lru_cache(maxsize=65536)
 def _parse_cached(
-    raw: str, key: str | None, text: str | None, hint_items: tuple[tuple[str, str], ...]
+    raw: str, key: str | None, text: str | None, hint_items: tuple[tuple[str, str], ...],
+    fast_tried: bool = False,
 ) -> Frozen:
-    return _freeze(value_hints.type_value(raw, key, text, dict(hint_items)))
+    return _freeze(value_hints.type_value(raw, key, text, dict(hint_items), fast_tried))
 
 
 def _freeze(value: value_rules.Val) -> Frozen:
