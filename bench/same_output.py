@@ -34,8 +34,11 @@ DEFAULT_INPUTS = [
 def unpack(rev: str, into: Path) -> Path:
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], check=True,
                              capture_output=True).stdout
+    def no_links(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
+        return None if member.issym() or member.islnk() else tarfile.data_filter(member, path)
+
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
+        tar.extractall(into, filter=no_links)
     return into
 
 
