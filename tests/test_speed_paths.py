@@ -158,3 +158,11 @@ def test_gc_paused_only_for_bulk_and_always_restored():
     except ValueError:
         pass
     assert gc.isenabled()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=30))
+def test_ascii_keys_take_the_short_path_to_the_same_words(raw):
+    from extractor.keys import _unicode_words, _words
+
+    assert _words(raw) == _unicode_words(raw)
