@@ -46,13 +46,14 @@ def merge_csv(out_dir: str | Path, table: str, parts: list[int]) -> Path:
 
 def to_arrow(table: str, rows: list) -> pa.Table:
     """Rows to an Arrow table of the table's fixed schema (missing keys become nulls). A row is
-    a dict, or a tuple of every column in the schema's order (`registry.CellRow`): a list with
-    tuples is built column by column, its dicts put in the same order first."""
+    a dict, or a mapping with a `values_tuple` of every column in the schema's order
+    (`registry.CellRow`): a list with those is built column by column, its dicts put in the
+    same order first."""
     schema = SCHEMAS[table]
-    if not any(isinstance(row, tuple) for row in rows):
+    if not any(hasattr(row, "values_tuple") for row in rows):
         return pa.Table.from_pylist(rows, schema=schema)
     names = schema.names
-    tuples = [row if isinstance(row, tuple) else tuple(row.get(n) for n in names)
+    tuples = [row.values_tuple if hasattr(row, "values_tuple") else tuple(row.get(n) for n in names)
               for row in rows]
     columns = zip(*tuples, strict=True)
     return pa.Table.from_arrays([pa.array(column, type=field.type)

@@ -115,6 +115,8 @@ def test_infobox_spans_read_only_candidate_names_but_find_the_same(text):
 
 
 def test_cell_rows_read_like_dicts_and_convert_like_them():
+    import pickle
+
     from extractor.schemas.registry import CELL_COLUMNS, CellRow
     from extractor.sinks import to_arrow
 
@@ -122,8 +124,9 @@ def test_cell_rows_read_like_dicts_and_convert_like_them():
               None, None, "untyped", None)
     row = CellRow(values)
     as_dict = dict(zip(CELL_COLUMNS, values, strict=True))
-    assert (row["text"], row.get("header"), row.get("missing", "x"), row[1]) == ("A", False, "x", 0)
-    assert dict(row.items()) == as_dict
+    assert (row["text"], row.get("header"), row.get("missing", "x")) == ("A", False, "x")
+    assert row == as_dict and as_dict == row and dict(row) == as_dict and set(row) == set(as_dict)
+    assert pickle.loads(pickle.dumps(row)) == row
     mixed = to_arrow("table_cells", [row, as_dict, {"doc_id": "d#2"}])
     assert mixed.to_pylist() == [as_dict, as_dict,
                                  {name: ("d#2" if name == "doc_id" else None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 
 from pydantic import BaseModel, Field
 
@@ -200,7 +201,7 @@ def _header_name(infobox: Infobox) -> TypedValue | None:
 
 # --- rows for the output contract ---------------------------------------------------------
 
-Rows = dict[str, list]  # dicts, and CellRow tuples for table_cells
+Rows = dict[str, list]  # dicts, and CellRow mappings for table_cells
 ROW_TABLES = ("infobox_fields", "tables", "table_cells", "elections", "election_results",
               "legislatures", "legislature_groups", "legislature_leaders")
 
@@ -245,29 +246,29 @@ def _parts(parts: list[TypedValue]) -> list[dict]:
     return out
 
 
-class CellRow(tuple):
-    """One `table_cells` row: a tuple of the contract's columns in their order, read like a
-    dict (`row["text"]`, `row.get("header")`, `keys()`, `items()`). The commonest row of a
-    dump, so it is kept small: ~210 bytes where a dict of its 19 columns takes ~1.1 kB (a page
-    with a 100,000-row table has 200,000 of them). `extractor.sinks.to_arrow` reads tuples by
-    position."""
+class CellRow(Mapping):
+    """One `table_cells` row: a read-only mapping over a tuple of the contract's columns in
+    their order. The commonest row of a dump, so it is kept small: ~260 bytes where a dict of
+    its 19 columns takes ~1.1 kB (a page with a 100,000-row table has 200,000 of them). It
+    reads, iterates and compares like a dict; `extractor.sinks.to_arrow` takes `.values_tuple`
+    column by column."""
 
-    __slots__ = ()
+    __slots__ = ("values_tuple",)
 
-    def __getitem__(self, key):  # type: ignore[override]
-        if isinstance(key, str):
-            return tuple.__getitem__(self, CELL_INDEX[key])
-        return tuple.__getitem__(self, key)
+    def __init__(self, values_tuple: tuple) -> None:
+        self.values_tuple = values_tuple
 
-    def get(self, key: str, default=None):
-        at = CELL_INDEX.get(key)
-        return default if at is None else tuple.__getitem__(self, at)
+    def __getitem__(self, key: str):
+        return self.values_tuple[CELL_INDEX[key]]
 
-    def keys(self) -> tuple[str, ...]:
-        return CELL_COLUMNS
+    def __iter__(self):
+        return iter(CELL_COLUMNS)
 
-    def items(self):
-        return zip(CELL_COLUMNS, self, strict=True)
+    def __len__(self) -> int:
+        return len(CELL_COLUMNS)
+
+    def __repr__(self) -> str:
+        return f"CellRow({dict(zip(CELL_COLUMNS, self.values_tuple, strict=True))!r})"
 
 
 CELL_COLUMNS: tuple[str, ...] = tuple(SCHEMAS["table_cells"].names)
