@@ -43,8 +43,17 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or unicodedata.category(ch)[0] == "M"
 
 
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
 def _words(raw: str) -> str:
     """Lower-cased key with every run of non-word characters collapsed to one `_`."""
+    if raw.isascii():  # NFKC keeps ASCII as it is, and its word characters are [a-z0-9]
+        return "_".join(_ASCII_WORD.findall(raw.lower()))
+    return _unicode_words(raw)
+
+
+def _unicode_words(raw: str) -> str:
     text = unicodedata.normalize("NFKC", raw).lower()
     out: list[str] = []
     pending_sep = False

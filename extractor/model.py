@@ -147,3 +147,37 @@ class Article(BaseModel):
         parts = [p.text for p in self.paragraphs]
         parts += [item.text for lst in self.lists for item in lst.items]
         return "\n".join(parts)
+
+
+# --- unvalidated construction for the per-cell hot path --------------------------------------
+# Table reading makes one Cell per source cell and one Row per row: on a page with a 100,000-row
+# table, pydantic's validation and a fresh `__pydantic_fields_set__` per object (~500 bytes) are
+# a large share of the time and memory. These builders do what `model_construct` does with every
+# field given: the instance `__dict__`, and a fields-set naming every field. That set is shared
+# by all instances: pydantic only ever adds to it the name of a field being assigned, which is
+# already in it, and `model_copy` copies it. Callers pass values of the declared types.
+
+_object_setattr = object.__setattr__
+_CELL_FIELDS = set(Cell.model_fields)
+_ROW_FIELDS = set(Row.model_fields)
+
+
+def new_cell(text: str, raw: str | None, hints: dict[str, str], header: bool, rowspan: int,
+             colspan: int) -> Cell:
+    cell = Cell.__new__(Cell)
+    _object_setattr(cell, "__dict__", {"text": text, "raw": raw, "hints": hints,
+                                       "header": header, "rowspan": rowspan,
+                                       "colspan": colspan})
+    _object_setattr(cell, "__pydantic_fields_set__", _CELL_FIELDS)
+    _object_setattr(cell, "__pydantic_extra__", None)
+    _object_setattr(cell, "__pydantic_private__", None)
+    return cell
+
+
+def new_row(cells: list[Cell], line: int) -> Row:
+    row = Row.__new__(Row)
+    _object_setattr(row, "__dict__", {"cells": cells, "line": line})
+    _object_setattr(row, "__pydantic_fields_set__", _ROW_FIELDS)
+    _object_setattr(row, "__pydantic_extra__", None)
+    _object_setattr(row, "__pydantic_private__", None)
+    return row

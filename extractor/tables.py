@@ -19,11 +19,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from extractor.gcpause import gc_paused
 from extractor.keys import canonical_key
 from extractor.model import Cell, Table
 from extractor.schemas.registry import TypedTable
 from extractor.templates import lone_file_name
-from extractor.values import TypedValue, parse_value
+from extractor.values import TypedValue, missing_value, parse_value
 
 # Flags (stable codes).
 RAGGED = "ragged"
@@ -47,6 +48,8 @@ class _Slot:
 
 def expand_grid(table: Table) -> tuple[list[list[_Slot]], list[str]]:
     """Place every cell on a rectangular grid, copying spans into the slots they cover."""
+    if all(cell.rowspan == 1 and cell.colspan == 1 for row in table.rows for cell in row.cells):
+        return _unspanned_grid(table)
     flags: list[str] = []
     n_rows = len(table.rows)
     taken: dict[tuple[int, int], _Slot] = {}
@@ -76,8 +79,25 @@ def expand_grid(table: Table) -> tuple[list[list[_Slot]], list[str]]:
     return grid, sorted(set(flags))
 
 
+def _unspanned_grid(table: Table) -> tuple[list[list[_Slot]], list[str]]:
+    """`expand_grid` for a table without spans (most): each cell in its own slot, short rows
+    padded with empty slots."""
+    widths = [len(row.cells) for row in table.rows]
+    width = max(widths, default=0)
+    grid = [[_Slot(cell, (r, c)) for c, cell in enumerate(row.cells)]
+            + [_Slot(None, (r, c)) for c in range(len(row.cells), width)]
+            for r, row in enumerate(table.rows)]
+    return grid, [RAGGED] if len(set(widths)) > 1 else []
+
+
 def type_table(table: Table, number: int, section: str = "") -> TypedTable:
     """Type one table: `number` is its index in the article, `section` its section's title."""
+    slots = sum(len(row.cells) for row in table.rows)
+    with gc_paused(4 * slots):  # a slot, a typed value, its dict and flags for each cell
+        return _type_table(table, number, section)
+
+
+def _type_table(table: Table, number: int, section: str) -> TypedTable:
     grid, flags = expand_grid(table)
     width = len(grid[0]) if grid else 0
     flat = table.kind == "table"
@@ -120,8 +140,7 @@ def type_table(table: Table, number: int, section: str = "") -> TypedTable:
 
 def _type_cell(cell: Cell | None, key: str | None) -> TypedValue:
     if cell is None:
-        return TypedValue.model_construct(raw="", text="", kind="empty", flags=[MISSING_CELL],
-                                          parts=[])
+        return missing_value(MISSING_CELL)
     if cell.raw is not None:
         text = cell.text or lone_file_name(cell.raw) or cell.text  # an image: its file name
         return parse_value(cell.raw, key, text=text, hints=cell.hints or None)
@@ -135,12 +154,17 @@ def _type_grid(grid: list[list[_Slot]], header_marks: list[bool],
     out = []
     for r, row in enumerate(grid):
         typed_row = []
+        row_keys = [None] * len(row) if header_marks[r] else keys
         for c, slot in enumerate(row):
-            value = done.get(slot.origin) if slot.cell is not None else None
-            if value is None:
-                value = _type_cell(slot.cell, None if header_marks[r] else keys[c])
-                if slot.cell is not None:
-                    done[slot.origin] = value
+            cell = slot.cell
+            if cell is None:
+                value = missing_value(MISSING_CELL)
+            elif cell.rowspan == 1 and cell.colspan == 1:  # in this slot only
+                value = _type_cell(cell, row_keys[c])
+            elif slot.origin in done:
+                value = done[slot.origin]
+            else:
+                value = done[slot.origin] = _type_cell(cell, row_keys[c])
             typed_row.append(value)
         out.append(typed_row)
     return out

@@ -744,6 +744,8 @@ def fast_render(wikitext: str, *, keep_unknown: bool = False, notes: bool = True
     `<ref>`s unread (prose paragraphs keep no hints; references are much of their bytes)."""
     if not _MARKUP.search(wikitext):
         return Rendered(clean_text(wikitext), {}, [])
+    if "{{" not in wikitext and "<" not in wikitext:
+        return Rendered(clean_text(_plain_markup(wikitext)), {}, [])
     renderer = Renderer(keep_unknown=keep_unknown)
     held: list[str] = []  # unknown templates kept verbatim, restored at the end
     text = wikitext
@@ -774,6 +776,18 @@ def fast_render(wikitext: str, *, keep_unknown: bool = False, notes: bool = True
     if "&" in text:
         text = html.unescape(text)
     return Rendered(clean_text(_restore(text, held)), finish_hints(renderer), renderer.unknown)
+
+
+def _plain_markup(text: str) -> str:
+    """`fast_render`'s passes for text with no template and no tag (links, quotes, entities
+    only): no renderer, nothing held, no hint."""
+    if "[" in text:
+        text = _fast_links(text)
+    if "''" in text:
+        text = _QUOTES.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return _restore(text, [])
 
 
 def _restore(text: str, held: list[str]) -> str:

@@ -144,8 +144,10 @@ def _apply_hints(value: Val, hints: dict[str, str], key: str | None, written_sig
 
 # The two commonest shapes, a plain name and a plain English integer, settled before the general
 # path: together they are most of the values in a dump, and the general path costs them 2-3x.
-_FAST_NAME = re.compile(r"[^\W\d_](?:[^\W\d_ '’-]*[^\W\d_])?")
-_FAST_INTEGER = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,3}|0")
+# A name: words of letters joined by single spaces, apostrophes or hyphens (`New York`,
+# `People's Party`). Digits stop at 15 (longer runs are integers on the general path too).
+_FAST_NAME = re.compile(r"[^\W\d_]+(?:[ '’-][^\W\d_]+)*")
+_FAST_INTEGER = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,14}|0")
 
 
 def _fast(raw: str, key: str | None, text: str) -> Val | None:
@@ -169,11 +171,14 @@ def _fast(raw: str, key: str | None, text: str) -> Val | None:
 LONGEST_VALUE = 4000
 
 
-def type_value(raw: str, key: str | None, text: str | None, hints: dict[str, str]) -> Val:
-    """The whole of `parse_value`, uncached."""
+def type_value(raw: str, key: str | None, text: str | None, hints: dict[str, str],
+               fast_tried: bool = False) -> Val:
+    """The whole of `parse_value`, uncached. `fast_tried`: the caller already knows `_fast`
+    gives None for these arguments."""
     if len(raw if text is None else text) > LONGEST_VALUE:
         return Val(raw, raw if text is None else text, "text", flags=["untyped", "too_long"])
-    if not hints and (fast := _fast(raw, key, raw if text is None else text)) is not None:
+    if not hints and not fast_tried and (
+            fast := _fast(raw, key, raw if text is None else text)) is not None:
         return fast
     flags: list[str] = []
     source = text

@@ -124,14 +124,28 @@ def parse_value(
     """Type one value. `key` is the canonical key (context), `text` a plain-text rendering of
     `raw` made by the wikitext parser (parsed instead of `raw` when given), `hints` what template
     rendering learned (see the module docstring). Never raises."""
-    hint_items = tuple(sorted(hints.items())) if hints else ()
+    if not hints and type(raw) is str and (key is None or type(key) is str):
+        source = raw if text is None else text
+        if type(source) is str and len(source) <= value_hints.LONGEST_VALUE:
+            try:
+                fast, tried = value_hints._fast(raw, key, source), True
+            except Exception:  # noqa: BLE001 - the guarded path below flags it
+                fast, tried = None, False
+            if fast is not None:  # a plain name or integer: cheaper built than cached
+                return _model_of_fast(fast)
+            return _model(_parse_guarded(raw, key, text, (), tried))
+    return _model(_parse_guarded(raw, key, text, tuple(sorted(hints.items())) if hints else (),
+                                 False))
+
+
+def _parse_guarded(raw: str, key: str | None, text: str | None,
+                   hint_items: tuple[tuple[str, str], ...], fast_tried: bool) -> Frozen:
     try:
-        frozen = _parse_cached(raw, key, text, hint_items)
+        return _parse_cached(raw, key, text, hint_items, fast_tried)
     except TypeError:  # unhashable or non-string input from a careless caller
-        frozen = _kept_as_text(raw, "bad_input")
+        return _kept_as_text(raw, "bad_input")
     except Exception:  # noqa: BLE001 - a bug here must not stop a dump run; flag it instead
-        frozen = _kept_as_text(raw, "internal_error")
-    return _model(frozen)
+        return _kept_as_text(raw, "internal_error")
 
 
 def _kept_as_text(raw: object, flag: str) -> Frozen:
@@ -146,9 +160,10 @@ Frozen = tuple
 
 @lru_cache(maxsize=65536)
 def _parse_cached(
-    raw: str, key: str | None, text: str | None, hint_items: tuple[tuple[str, str], ...]
+    raw: str, key: str | None, text: str | None, hint_items: tuple[tuple[str, str], ...],
+    fast_tried: bool = False,
 ) -> Frozen:
-    return _freeze(value_hints.type_value(raw, key, text, dict(hint_items)))
+    return _freeze(value_hints.type_value(raw, key, text, dict(hint_items), fast_tried))
 
 
 def _freeze(value: value_rules.Val) -> Frozen:
@@ -179,6 +194,10 @@ def _model(frozen: Frozen) -> TypedValue:
     pydantic slots), without its per-call default inspection: a quarter of the cost of
     validation, which matters at dump scale. Every field is already of its declared type here;
     `tests/test_values.py` checks the result equals a validated model.
+
+    The fields-set (every field) is one set shared by all these models, not a copy each (~700
+    bytes a value, a table cell's value included): pydantic only adds to it the name of a field
+    being assigned, already in it, and `model_copy` copies it.
     """
     raw, text, kind, number, total, unit, date, precision, flags, parts, decimals = frozen
     fields = {
@@ -196,7 +215,29 @@ def _model(frozen: Frozen) -> TypedValue:
     }
     model = _new_model(TypedValue)
     _set(model, "__dict__", fields)
-    _set(model, "__pydantic_fields_set__", _FIELDS.copy())
+    _set(model, "__pydantic_fields_set__", _FIELDS)  # shared: see above
     _set(model, "__pydantic_extra__", None)
     _set(model, "__pydantic_private__", None)
     return model
+
+
+def _model_of_fast(value: value_rules.Val) -> TypedValue:
+    """`_model(_freeze(value))` for a value of `value_hints._fast` (no parts; its flags list is
+    its own, fresh from the call)."""
+    model = _new_model(TypedValue)
+    _set(model, "__dict__", {
+        "raw": value.raw, "text": value.text, "kind": value.kind, "number": value.number,
+        "total": value.total, "unit": value.unit, "date": value.date,
+        "date_precision": value.date_precision, "flags": value.flags, "parts": [],
+        "decimals": value.decimals,
+    })
+    _set(model, "__pydantic_fields_set__", _FIELDS)
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
+
+
+def missing_value(flag: str) -> TypedValue:
+    """An `empty` value standing for no source value (a table slot no cell covers), flagged
+    `flag`; fresh at every call, like `parse_value`'s."""
+    return _model(("", "", "empty", None, None, None, None, None, (flag,), (), None))

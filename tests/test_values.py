@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.keys import canonical_key
@@ -649,19 +649,24 @@ def test_formatted_months_and_years_parse_back(day):
 
 _KEYS = st.one_of(
     st.none(),
-    st.sampled_from(["swing", "colour", "image", "next_election", "calling_code", "seats", "pct"]),
+    st.sampled_from(["swing", "colour", "image", "next_election", "calling_code", "seats", "pct",
+                     "founded", "year", "change", "isbn", "percentage", "party_colour"]),
 )
 
 
 @given(
     st.one_of(
-        st.from_regex(r"[A-Za-zÄäŞşДд' -]{1,20}", fullmatch=True),
+        st.from_regex(r"[A-Za-zÄäŞşДд'’ -]{1,20}", fullmatch=True),
+        st.from_regex(r"[A-Za-zÄä]{1,8}(?:[ '’-][A-Za-zÄä]{1,8}){1,3}", fullmatch=True),
         st.integers(min_value=0, max_value=10**9).map(lambda n: f"{n:,}"),
         st.integers(min_value=0, max_value=9999).map(str),
-        st.sampled_from(["New", "NA", "n/a", "White", "Nur Otan ", "People's Party", "''x''"]),
+        st.integers(min_value=0, max_value=10**16).map(str),
+        st.sampled_from(["New", "NA", "n/a", "White", "Nur Otan ", "People's Party", "''x''",
+                         "new york", "Na Na", "White-Blue", "O’Neil", "px", "Rock 'n' Roll"]),
     ),
     _KEYS,
 )
+@settings(max_examples=600)
 def test_fast_path_agrees_with_the_general_path(raw, key):
     fast = parse_value(raw, key)
     general = parse_value(raw, key, hints={"unused": "1"})  # any hint skips the fast path

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractor.model import Cell, Problem, Row, Table
+from extractor.model import Cell, Problem, Row, Table, new_cell, new_row
 from extractor.templates import Call, fast_render, normalise_name
 
 _SPAN = re.compile(r"""\b(rowspan|colspan)\s*=\s*["']?\s*(\d+)""", re.IGNORECASE)
@@ -73,9 +73,12 @@ def make_cell(piece: str, header: bool) -> Cell:
 
 def content_cell(content: str, header: bool = False, attributes: str = "") -> Cell:
     rendered = fast_render(content, keep_unknown=True)
-    hints = dict(rendered.hints)
-    spans = {name.lower(): int(value) for name, value in _SPAN.findall(attributes)}
+    hints = dict(rendered.hints) if rendered.hints else {}
+    rowspan = colspan = 1
     if attributes:
+        spans = {name.lower(): int(value) for name, value in _SPAN.findall(attributes)}
+        rowspan = min(max(spans.get("rowspan", 1), 1), MAX_SPAN)
+        colspan = min(max(spans.get("colspan", 1), 1), MAX_SPAN)
         colour = _BACKGROUND.search(attributes)
         if colour:
             hints.setdefault("colour", colour.group(1).lower())
@@ -84,14 +87,8 @@ def content_cell(content: str, header: bool = False, attributes: str = "") -> Ce
                 if key in ("colour", "colour_party"):
                     hints.setdefault(key, value)
     raw = content.strip()
-    return Cell(
-        text=rendered.text,
-        raw=raw if raw != rendered.text else None,
-        hints=hints,
-        header=header,
-        rowspan=min(max(spans.get("rowspan", 1), 1), MAX_SPAN),
-        colspan=min(max(spans.get("colspan", 1), 1), MAX_SPAN),
-    )
+    text = rendered.text
+    return new_cell(text, raw if raw != text else None, hints, header, rowspan, colspan)
 
 
 @dataclass
@@ -122,11 +119,10 @@ class _Builder:
 
     def end_row(self, next_line: int | None) -> None:
         if self.pending:
-            cells = [make_cell(p, h) for p, h in zip(self.pending, self.pending_header,
-                                                     strict=True)]
+            cells = list(map(make_cell, self.pending, self.pending_header))
             for piece, nested in self.pending_nested.items():
                 cells[piece].hints["nested_table"] = str(nested)
-            self.rows.append(Row(cells=cells, line=self.row_line or self.line))
+            self.rows.append(new_row(cells, self.row_line or self.line))
         self.pending, self.pending_header, self.pending_nested = [], [], {}
         self.row_line = next_line
         self.in_caption = False

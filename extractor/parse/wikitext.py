@@ -16,10 +16,12 @@ import bisect
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import mwparserfromhell
 from mwparserfromhell.nodes import Tag, Template
 
+from extractor.gcpause import gc_paused
 from extractor.model import (
     Article,
     BulletItem,
@@ -63,8 +65,10 @@ _INFOBOX_NAME = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def is_infobox_name(name: str) -> bool:
-    """True for a template name that is an infobox under the rule above."""
+    """True for a template name that is an infobox under the rule above. Cached: every
+    template of a page is asked, and a few names (cite web, convert…) are most of them."""
     return _INFOBOX_NAME.search(name) is not None
 
 
@@ -88,7 +92,7 @@ def mask_opaque(text: str) -> str:
     return _OPAQUE.sub(blank, text) if ("<" in text) else text
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     start: int
     end: int  # exclusive
@@ -99,19 +103,37 @@ class Span:
 def template_spans(masked: str, unclosed: list[int] | None = None) -> list[Span]:
     """Every matched `{{ ... }}` pair, in order of start. An opener never closed is text (as
     in MediaWiki), its offset added to `unclosed` if given; a stray `}}` is text too."""
+    # One scan finds each opener and its name: a name holds no brace, so the scan for the next
+    # `{{` never starts inside one, and a run of braces is read in twos from its left.
+    names = {match.start(): match.group(1) for match in _NAME.finditer(masked)}
+    pairs = brace_pairs(masked, list(names), unclosed)
+    pairs.sort()  # starts are distinct: in order of start
+    return [Span(start, end, names[start].strip()) for start, end in pairs]
+
+
+_CLOSER = re.compile(r"\}\}")
+
+
+def brace_pairs(masked: str, opens: list[int],
+                unclosed: list[int] | None = None) -> list[tuple[int, int]]:
+    """(start, end) of every matched `{{ ... }}`, in order of end, from the openers' offsets
+    (in order): each `}}` (read in twos from the left of a run) takes the nearest opener
+    before it that is still open."""
     stack: list[int] = []
-    spans: list[Span] = []
-    for match in _BRACES.finditer(masked):
-        if match.group() == "{{":
-            stack.append(match.start())
-        elif stack:
-            start = stack.pop()
-            name = _NAME.match(masked, start)
-            spans.append(Span(start, match.end(), name.group(1).strip() if name else ""))
-    spans.sort(key=lambda s: s.start)
+    pairs: list[tuple[int, int]] = []
+    if opens:
+        taken = 0  # openers before this index are on the stack or matched
+        for close in [match.start() for match in _CLOSER.finditer(masked, opens[0])]:
+            reached = bisect.bisect_left(opens, close, taken)
+            if reached > taken:
+                stack += opens[taken:reached]
+                taken = reached
+            if stack:
+                pairs.append((stack.pop(), close + 2))
+        stack += opens[taken:]
     if unclosed is not None:
         unclosed += stack
-    return spans
+    return pairs
 
 
 def outermost(spans: list[Span]) -> list[Span]:
@@ -125,10 +147,29 @@ def outermost(spans: list[Span]) -> list[Span]:
 
 
 class LineIndex:
+    """Line numbers (1-based) of offsets in a text. Lazy: an infoboxes-only read asks for a
+    few lines near the top of the page, counted from the last offset asked; the table of line
+    starts is built only when asked for (the body reader needs it) or when an offset comes
+    before the last one."""
+
     def __init__(self, text: str):
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.text = text
+        self._starts: list[int] | None = None
+        self._offset = 0  # the newlines before this offset are counted in self._line
+        self._line = 1
+
+    @property
+    def starts(self) -> list[int]:
+        """Offset of the start of every line."""
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        return self._starts
 
     def line(self, offset: int) -> int:
+        if self._starts is None and offset >= self._offset:
+            self._line += self.text.count("\n", self._offset, offset)
+            self._offset = offset
+            return self._line
         return bisect.bisect_right(self.starts, offset)
 
 
@@ -407,34 +448,49 @@ def logical_lines(text: str, masked: str, spans: list[Span],
                   starts: list[int] | None = None) -> list[LogicalLine]:
     """Physical lines, joined where a template opened on one line closes on a later one.
     `starts` are the offsets where lines start (LineIndex.starts), computed if not given."""
-    reach: dict[int, int] = {}  # start offset of a line → end offset of a span opened there
     if starts is None:
         starts = LineIndex(text).starts
+    ends = [start - 1 for start in starts[1:]]  # each line ends at the next one's "\n"
+    ends.append(len(text))
     ranges = [(span.start, span.end) for span in spans]
     if "<ref" in masked or "<REF" in masked:  # a reference written over several lines
         ranges += multiline_refs(masked)
+    # line index -> end offset of the furthest-reaching span opened on it that runs past it
+    reach: dict[int, int] = {}
     for begin, finish in ranges:
         i = bisect.bisect_right(starts, begin) - 1
-        reach[starts[i]] = max(reach.get(starts[i], 0), finish)
+        if finish > ends[i] and finish > reach.get(i, -1):
+            reach[i] = finish
+    texts = text.split("\n")
+    maskeds = texts if masked is text else masked.split("\n")
     out: list[LogicalLine] = []
     i = 0
-    while i < len(starts):
-        j, end = i, _line_end(text, starts[i])
-        k = i
-        while k <= j:  # any span opened on lines i..j may push the end further
-            if reach.get(starts[k], -1) > end:
-                j = bisect.bisect_right(starts, reach[starts[k]] - 1) - 1
-                end = _line_end(text, starts[j])
+    for first in sorted(reach):
+        if first < i:
+            continue  # already inside a joined line
+        _single_lines(out, i, first, texts, maskeds, starts)
+        j, end = first, ends[first]
+        k = first
+        while k <= j:  # any span opened on lines first..j may push the end further
+            if reach.get(k, -1) > end:
+                j = bisect.bisect_right(starts, reach[k] - 1) - 1
+                end = ends[j]
             k += 1
-        begin = starts[i]
-        out.append(LogicalLine(i + 1, j + 1, text[begin:end], masked[begin:end], begin))
+        joined = "\n".join(texts[first:j + 1])
+        out.append(LogicalLine(first + 1, j + 1, joined,
+                               joined if maskeds is texts else "\n".join(maskeds[first:j + 1]),
+                               starts[first]))
         i = j + 1
+    _single_lines(out, i, len(starts), texts, maskeds, starts)
     return out
 
 
-def _line_end(text: str, begin: int) -> int:
-    end = text.find("\n", begin)
-    return len(text) if end < 0 else end
+def _single_lines(out: list[LogicalLine], first: int, stop: int, texts: list[str],
+                  maskeds: list[str], starts: list[int]) -> None:
+    """Physical lines first..stop-1, each a logical line of its own."""
+    numbers = range(first + 1, stop + 1)
+    out.extend(map(LogicalLine, numbers, numbers, texts[first:stop], maskeds[first:stop],
+                   starts[first:stop]))
 
 
 class BodyReader:
@@ -460,6 +516,8 @@ class BodyReader:
         if not masked:  # most common: the blank line between paragraphs
             self.flush()
             return i + 1
+        if not self.prose and masked[0] not in "{=:":
+            return i + 1  # prose or a bullet, not read without prose; no table, heading or block
         if masked.lstrip(":").startswith("{|"):  # `:{|` indents a table; it is still one
             self.flush()
             return self.read_table(lines, i)
@@ -571,7 +629,8 @@ class BodyReader:
             j += 1
         j = min(j, len(lines) - 1)
         body = [(line.number, line.text) for line in lines[i:j + 1]]
-        tables, problems = read_table(body, self.section)
+        with gc_paused(5 * len(body)):  # a cell, its dict and strings for each line, about
+            tables, problems = read_table(body, self.section)
         if not closed and not any(p.code == "TABLE_UNCLOSED" for p in problems):
             problems.append(Problem(code="TABLE_UNCLOSED", line=lines[i].number,
                                     message="table has no closing |}"))
@@ -660,7 +719,7 @@ def parse_wikitext(text: str, *, title: str, doc_id: str, source: str,
     sections and tables but paragraphs and bullets are skipped: rendering prose is the largest
     cost of a page, and only reconciliation's witnesses read it."""
     article = Article(doc_id=doc_id, title=title, source=source, format="wikitext",
-                      page_id=page_id, bytes=len(text.encode("utf-8", "replace")))
+                      page_id=page_id, bytes=utf8_length(text))
     article.end_line = text.count("\n") + 1
     if not text.strip():
         article.problems.append(Problem(code="PAGE_EMPTY", severity="fatal",
@@ -686,6 +745,11 @@ def parse_wikitext(text: str, *, title: str, doc_id: str, source: str,
         article.problems.append(Problem(code="PARSE_INTERNAL", severity="error",
                                         message=f"{type(exc).__name__}: {exc}"[:300]))
     return article
+
+
+def utf8_length(text: str) -> int:
+    """Bytes of `text` in UTF-8; an ASCII string (known without a scan) is not encoded."""
+    return len(text) if text.isascii() else len(text.encode("utf-8", "replace"))
 
 
 _HEADING_LINE = re.compile(r"^=+[^\n]*=+[ \t]*$", re.MULTILINE)

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 
 from pydantic import BaseModel, Field
 
+from extractor.contract import SCHEMAS
+from extractor.gcpause import gc_paused
 from extractor.keys import canonical_key
 from extractor.model import Article, Infobox
 from extractor.schemas.election import Election, build_election
@@ -139,9 +142,8 @@ def _add_infobox(records: Records, number: int, infobox: Infobox) -> None:
         value = parse_value(field.value, key, text=text, hints=field.hints or None)
         if field.hints and "unknown_templates" in field.hints:
             value = _with_unknown_templates(value, field.hints["unknown_templates"])
-        records.fields.append(TypedField.model_construct(
-            infobox=number, template=template, position=position, line=field.line,
-            key_raw=field.key, key=key, index=key_index, value=value))
+        records.fields.append(_typed_field(number, template, position, field.line, field.key,
+                                           key, key_index, value))
         refs.append(FieldRef(key, key_index, field.key, field.line, value, field.hints))
     index = FieldIndex(refs)
     if index.duplicates:
@@ -157,6 +159,24 @@ def _add_infobox(records: Records, number: int, infobox: Infobox) -> None:
         records.legislatures.append(build_legislature(number, index, _header_name(infobox)))
     else:
         records.generics.append(build_generic(number, template, index))
+
+
+_TYPED_FIELD_FIELDS = set(TypedField.model_fields)
+_object_setattr = object.__setattr__
+
+
+def _typed_field(infobox: int, template: str | None, position: int, line: int, key_raw: str,
+                 key: str, index: int | None, value: TypedValue) -> TypedField:
+    """`TypedField.model_construct` with every field given, without its per-call inspection
+    (one per infobox field of the dump). The fields-set is shared, as `values._model`'s."""
+    typed = TypedField.__new__(TypedField)
+    _object_setattr(typed, "__dict__", {
+        "infobox": infobox, "template": template, "position": position, "line": line,
+        "key_raw": key_raw, "key": key, "index": index, "value": value})
+    _object_setattr(typed, "__pydantic_fields_set__", _TYPED_FIELD_FIELDS)
+    _object_setattr(typed, "__pydantic_extra__", None)
+    _object_setattr(typed, "__pydantic_private__", None)
+    return typed
 
 
 def _with_unknown_templates(value: TypedValue, names_json: str) -> TypedValue:
@@ -181,7 +201,7 @@ def _header_name(infobox: Infobox) -> TypedValue | None:
 
 # --- rows for the output contract ---------------------------------------------------------
 
-Rows = dict[str, list[dict]]
+Rows = dict[str, list]  # dicts, and CellRow mappings for table_cells
 ROW_TABLES = ("infobox_fields", "tables", "table_cells", "elections", "election_results",
               "legislatures", "legislature_groups", "legislature_leaders")
 
@@ -195,8 +215,9 @@ def records_to_rows(doc_id: str, records: Records) -> Rows:
             "doc_id": doc_id, "infobox": f.infobox, "template": f.template,
             "position": f.position, "line": f.line, "key_raw": f.key_raw, "key": f.key,
             "index": f.index, **typed_columns(f.value)})
-    for table in records.tables:
-        _table_rows(doc_id, table, rows)
+    with gc_paused(sum(len(row) for table in records.tables for row in table.cells)):
+        for table in records.tables:
+            _table_rows(doc_id, table, rows)
     for election in records.elections:
         _election_rows(doc_id, election, rows)
     for body in records.legislatures:
@@ -225,6 +246,35 @@ def _parts(parts: list[TypedValue]) -> list[dict]:
     return out
 
 
+class CellRow(Mapping):
+    """One `table_cells` row: a read-only mapping over a tuple of the contract's columns in
+    their order. The commonest row of a dump, so it is kept small: ~260 bytes where a dict of
+    its 19 columns takes ~1.1 kB (a page with a 100,000-row table has 200,000 of them). It
+    reads, iterates and compares like a dict; `extractor.sinks.to_arrow` takes `.values_tuple`
+    column by column."""
+
+    __slots__ = ("values_tuple",)
+
+    def __init__(self, values_tuple: tuple) -> None:
+        self.values_tuple = values_tuple
+
+    def __getitem__(self, key: str):
+        return self.values_tuple[CELL_INDEX[key]]
+
+    def __iter__(self):
+        return iter(CELL_COLUMNS)
+
+    def __len__(self) -> int:
+        return len(CELL_COLUMNS)
+
+    def __repr__(self) -> str:
+        return f"CellRow({dict(zip(CELL_COLUMNS, self.values_tuple, strict=True))!r})"
+
+
+CELL_COLUMNS: tuple[str, ...] = tuple(SCHEMAS["table_cells"].names)
+CELL_INDEX = {name: at for at, name in enumerate(CELL_COLUMNS)}
+
+
 def _table_rows(doc_id: str, table: TypedTable, rows: Rows) -> None:
     rows["tables"].append({
         "doc_id": doc_id, "table": table.table, "section": table.section,
@@ -233,15 +283,20 @@ def _table_rows(doc_id: str, table: TypedTable, rows: Rows) -> None:
         "columns": json.dumps(table.columns, ensure_ascii=False),
         "column_kinds": json.dumps(table.column_kinds), "flags": ";".join(table.flags) or None})
     cells = rows["table_cells"]
+    doc, number, dumps = doc_id, table.table, json.dumps
     for r, row in enumerate(table.cells):
         line = table.row_lines[r] if r < len(table.row_lines) else None
+        names = table.cell_columns[r]
+        headers = table.header_cells[r] if table.header_cells else [False] * len(row)
+        spans = table.spans[r] if table.spans else [(1, 1)] * len(row)
         for c, value in enumerate(row):
-            rowspan, colspan = table.spans[r][c] if table.spans else (1, 1)
-            cells.append({
-                "doc_id": doc_id, "table": table.table, "row": r, "col": c,
-                "column": table.cell_columns[r][c] or None,
-                "header": table.header_cells[r][c] if table.header_cells else False,
-                "line": line, "rowspan": rowspan, "colspan": colspan, **typed_columns(value)})
+            rowspan, colspan = spans[c]
+            # typed_columns(value), written out in CELL_COLUMNS order: the per-cell hot path
+            cells.append(CellRow((
+                doc, number, r, c, names[c] or None, headers[c], line, rowspan, colspan,
+                value.raw, value.text, value.kind, value.number, value.total, value.unit,
+                value.date, value.date_precision, ";".join(value.flags) or None,
+                dumps(_parts(value.parts), ensure_ascii=False) if value.parts else None)))
 
 
 def _election_rows(doc_id: str, e: Election, rows: Rows) -> None:

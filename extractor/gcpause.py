@@ -1,0 +1,30 @@
+"""Pausing the cyclic garbage collector around bulk work that builds only acyclic objects.
+
+Reading or typing one huge table (a 100,000-row wikitable: 200,000 cells, each a few objects)
+allocates millions of objects that live until the page is written. Each allocation burst
+triggers collections that scan everything alive, so without a pause a third of the time of such
+a page is spent proving that cells hold no cycles. The objects built here cannot form cycles,
+and the collector runs again as soon as the block ends.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+BULK_OBJECTS = 20_000  # below this, a block's collections cost nothing worth pausing for
+
+
+@contextmanager
+def gc_paused(objects: int) -> Iterator[None]:
+    """Pause the collector for the block when it will build at least BULK_OBJECTS objects (and
+    the collector is on); restore it after, whatever happens."""
+    if objects < BULK_OBJECTS or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

@@ -1,0 +1,171 @@
+"""The fast paths of the hot loops agree with the plain algorithms they replace."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractor.model import Cell, Row, new_cell, new_row
+from extractor.parse.wikitext import (
+    LineIndex,
+    infobox_spans,
+    is_infobox_name,
+    logical_lines,
+    mask_opaque,
+    outermost,
+    template_spans,
+)
+
+_BRACES = re.compile(r"\{\{|\}\}")
+
+
+def plain_pairs(masked: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """One scan for either token, one stack: the reference for `template_spans`."""
+    stack: list[int] = []
+    pairs = []
+    for match in _BRACES.finditer(masked):
+        if match.group() == "{{":
+            stack.append(match.start())
+        elif stack:
+            pairs.append((stack.pop(), match.end()))
+    return sorted(pairs), stack
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="{}|ab \n<", max_size=60))
+def test_brace_pairs_match_one_scan_with_a_stack(text):
+    unclosed: list[int] = []
+    spans = template_spans(text, unclosed)
+    pairs, stack = plain_pairs(text)
+    assert [(s.start, s.end) for s in spans] == pairs
+    assert unclosed == stack
+    names = [re.match(r"\{\{\s*([^|{}<>\[\]]{0,120})", text[start:]) for start, _ in pairs]
+    assert [s.name for s in spans] == [m.group(1).strip() if m else "" for m in names]
+
+
+def plain_logical_lines(text: str, masked: str, spans) -> list[tuple]:
+    """From each line, the end pushed to the end of the line where a span opened before it
+    closes, until no span does: the reference for `logical_lines`."""
+    starts = LineIndex(text).starts
+    out = []
+    i = 0
+    while i < len(starts):
+        end = _line_end(text, starts[i])
+        changed = True
+        while changed:
+            changed = False
+            for span in spans:
+                if starts[i] <= span.start <= end < span.end:
+                    end = _line_end(text, span.end - 1)
+                    changed = True
+        j = text.count("\n", 0, end)
+        out.append((i + 1, j + 1, text[starts[i]:end], masked[starts[i]:end], starts[i]))
+        i = j + 1
+    return out
+
+
+def _line_end(text: str, offset: int) -> int:
+    end = text.find("\n", offset)
+    return len(text) if end < 0 else end
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="{}ab\n<!->", max_size=80))
+def test_logical_lines_join_what_spans_cross(text):
+    masked = mask_opaque(text)
+    top = outermost(template_spans(masked))
+    got = [(ln.number, ln.end, ln.text, ln.masked, ln.start)
+           for ln in logical_lines(text, masked, top)]
+    assert got == plain_logical_lines(text, masked, top)
+
+
+def test_unvalidated_cells_and_rows_equal_validated_ones():
+    cell = new_cell("a", "''a''", {"k": "v"}, True, 2, 1)
+    assert cell == Cell(text="a", raw="''a''", hints={"k": "v"}, header=True, rowspan=2)
+    assert cell.model_dump() == Cell.model_validate(cell.model_dump()).model_dump()
+    row = new_row([cell], 7)
+    assert row == Row(cells=[cell], line=7)
+    copy = cell.model_copy(update={"text": "b"})
+    assert (copy.text, cell.text) == ("b", "a")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab\n", max_size=40), st.lists(st.integers(-2, 45), max_size=12))
+def test_lazy_line_index_agrees_with_the_table(text, offsets):
+    lazy, table = LineIndex(text), LineIndex(text)
+    table.starts  # noqa: B018 - built first: every answer from the table
+    for n, offset in enumerate(offsets):
+        if n == len(offsets) // 2:
+            lazy.starts  # noqa: B018 - built midway: answers before counted, after looked up
+        assert lazy.line(offset) == table.line(offset)
+
+
+_FRAGMENTS = ["{{", "}}", "{", "}", "|", "Infobox", "infobox", " settlement", "Taxobox", "x",
+              "\n", "[", "<", "ficha de", "Ficha_de", " ", "Template:", "信息框", "=", "a" * 50]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=30).map("".join))
+def test_infobox_spans_read_only_candidate_names_but_find_the_same(text):
+    spans = template_spans(text)
+    plain = outermost([s for s in spans if is_infobox_name(s.name)])
+    assert [(s.start, s.end) for s in infobox_spans(spans)] == [(s.start, s.end) for s in plain]
+
+
+def test_cell_rows_read_like_dicts_and_convert_like_them():
+    import pickle
+
+    from extractor.schemas.registry import CELL_COLUMNS, CellRow
+    from extractor.sinks import to_arrow
+
+    values = ("d#1", 0, 1, 2, "name", False, 7, 1, 1, "[[A]]", "A", "text", None, None, None,
+              None, None, "untyped", None)
+    row = CellRow(values)
+    as_dict = dict(zip(CELL_COLUMNS, values, strict=True))
+    assert (row["text"], row.get("header"), row.get("missing", "x")) == ("A", False, "x")
+    assert row == as_dict and as_dict == row and dict(row) == as_dict and set(row) == set(as_dict)
+    assert pickle.loads(pickle.dumps(row)) == row
+    mixed = to_arrow("table_cells", [row, as_dict, {"doc_id": "d#2"}])
+    assert mixed.to_pylist() == [as_dict, as_dict,
+                                 {name: ("d#2" if name == "doc_id" else None)
+                                  for name in CELL_COLUMNS}]
+    assert to_arrow("table_cells", [as_dict]).equals(to_arrow("table_cells", [row]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="[]|'&;#ltab:/ \n\ue000\ue0011Fil", max_size=40))
+def test_fast_render_without_templates_or_tags_skips_the_renderer(text):
+    from extractor.templates import _MARKUP, fast_render
+
+    if "{{" in text or not _MARKUP.search(text):  # text without markup has its own early return
+        return
+    short = fast_render(text, keep_unknown=True)
+    full = fast_render(text + "<!---->", keep_unknown=True)  # a comment: the renderer's path
+    assert (short.text, short.hints, short.unknown) == (full.text, full.hints, full.unknown)
+
+
+def test_gc_paused_only_for_bulk_and_always_restored():
+    import gc
+
+    from extractor.gcpause import BULK_OBJECTS, gc_paused
+
+    assert gc.isenabled()
+    with gc_paused(10):
+        assert gc.isenabled()
+    try:
+        with gc_paused(BULK_OBJECTS):
+            assert not gc.isenabled()
+            raise ValueError
+    except ValueError:
+        pass
+    assert gc.isenabled()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=30))
+def test_ascii_keys_take_the_short_path_to_the_same_words(raw):
+    from extractor.keys import _unicode_words, _words
+
+    assert _words(raw) == _unicode_words(raw)
