@@ -26,6 +26,9 @@ from extractor.limits import (
 )
 from extractor.model import Article, Problem
 from extractor.parse.flat import parse_flat
+from extractor.parse.wikitext import parse_wikitext
+from extractor.reconcile import reconcile
+from extractor.schemas.registry import build_records, records_to_rows
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -49,8 +52,6 @@ def articles_from_unit(
         # over-size because of its last article
         _note_limits(articles[-1], limited, len(unit.text) - len(text))
     else:
-        from extractor.parse.wikitext import parse_wikitext
-
         articles = [
             parse_wikitext(
                 text,
@@ -176,9 +177,6 @@ def process_article(
 def _typed_rows(
     article: Article, only_infoboxes: bool, unit: Any, limits: Limits
 ) -> tuple[Article, Rows]:
-    from extractor.reconcile import reconcile
-    from extractor.schemas.registry import build_records, records_to_rows
-
     records = build_records(article)
     if unit is not None and (records.elections or records.legislatures):
         article = articles_from_unit(unit, body=True, limits=limits)[0]

@@ -123,15 +123,15 @@ def test_parsing_past_the_time_limit_is_a_failed_article():
 
 
 def test_typing_past_the_time_limit_keeps_raw_rows(monkeypatch):
-    from extractor.schemas import registry
+    from extractor import pipeline
 
-    real = registry.build_records
+    real = pipeline.build_records
 
     def slow_build(article):
         time.sleep(0.5)
         return real(article)
 
-    monkeypatch.setattr(registry, "build_records", slow_build)
+    monkeypatch.setattr(pipeline, "build_records", slow_build)
     article, rows = one_article(NEIGHBOUR, Limits(seconds=0.1))
     assert article["status"] == "partial"
     assert article["error"].startswith("LIMIT_TIME")
