@@ -59,6 +59,9 @@ def text_encoding(head: bytes) -> tuple[str, int]:
     return "utf-8", 0
 
 
+_ESCAPED = re.compile("[\udc00-\udcff]")  # bytes the decoder could not read (see _escape)
+
+
 def verdict(head: bytes) -> tuple[str, str] | None:
     """(code, message) when the file whose first bytes are `head` is not text, else None."""
     encoding, bom = text_encoding(head)
@@ -66,7 +69,7 @@ def verdict(head: bytes) -> tuple[str, str] | None:
     if not text:
         return None
     controls = len(_CONTROL.findall(text))
-    undecodable = sum(1 for c in text if "\udc00" <= c <= "\udcff")
+    undecodable = len(_ESCAPED.findall(text)) if not text.isascii() else 0
     if controls > BINARY_SHARE * len(text):
         return "SOURCE_BINARY", (f"binary content, not text: {controls} control bytes in the "
                                  f"first {len(head)} bytes")
