@@ -76,26 +76,11 @@ def cut_at_line(text: str, chars: int) -> str:
     return text[: end + 1 if end > 0 else chars]
 
 
-def nests_deeper(text: str, limit: int) -> bool:
-    """Whether `{{` nest more than `limit` deep in `text`. Linear, and stops at the first
-    brace past the limit; an unmatched `}}` is ignored rather than going below zero."""
-    if text.count("{{") <= limit:
-        return False  # too few to nest that deep
-    depth = 0
-    for brace in _BRACES.findall(text):
-        if brace == "{{":
-            depth += 1
-            if depth > limit:
-                return True
-        elif depth:
-            depth -= 1
-    return False
-
-
 def flatten_deep(text: str, limit: int) -> str:
     """`text` with the braces of templates nested past `limit` written as the entities
     `&#123;`/`&#125;`, so every parser reads those templates as plain text (and renders the
-    braces back). Only pages found by `nests_deeper` come here."""
+    braces back). Only pages whose templates nest past the limit come here (the parser's brace
+    scan measures the depth: `parse.wikitext.brace_pairs`)."""
     pieces: list[str] = []
     stack: list[bool] = []  # per open `{{`: whether it was flattened
     last = 0
@@ -133,10 +118,10 @@ def unflatten(value: object) -> None:
             unflatten(item)
 
 
-def depth_problem(limits: Limits) -> Problem:
+def depth_problem(depth: int) -> Problem:
     return Problem(
         code="LIMIT_DEPTH", severity="error",
-        message=f"templates nest more than {limits.depth} deep (--max-depth); the ones past "
+        message=f"templates nest more than {depth} deep (--max-depth); the ones past "
         "the limit were read as plain text",
     )
 
@@ -169,8 +154,8 @@ def cells_problem(limits: Limits) -> Problem:
 
 
 def within_limits(text: str, fmt: str, limits: Limits) -> tuple[str, list[Problem]]:
-    """`text` cut to the size and table-cell limits, with templates nested past the depth limit
-    flattened to plain text; and the problems that say which limits it met."""
+    """`text` cut to the size and table-cell limits, and the problems that say which limits it
+    met. (The depth limit is the wikitext parser's: it measures nesting as it pairs braces.)"""
     problems: list[Problem] = []
     if len(text) > limits.article_chars:
         start = _last_title(text) if fmt == "flat" else 0
@@ -181,9 +166,6 @@ def within_limits(text: str, fmt: str, limits: Limits) -> tuple[str, list[Proble
     if (cut := cells_cut(text, limits)) is not None:
         problems.append(cells_problem(limits))
         text = cut_at_line(text, cut)
-    if nests_deeper(text, limits.depth):
-        problems.append(depth_problem(limits))
-        text = flatten_deep(text, limits.depth)
     return text, problems
 
 

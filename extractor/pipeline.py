@@ -21,7 +21,6 @@ from extractor.limits import (
     Limits,
     deadline,
     time_problem,
-    unflatten,
     within_limits,
 )
 from extractor.model import Article, Problem
@@ -61,12 +60,11 @@ def articles_from_unit(
                 page_id=unit.page_id,
                 body=body,
                 prose=prose,
+                max_depth=limits.depth,
             )
         ]
         if limited:
             articles[0].bytes = len(unit.text.encode("utf-8", "replace"))
-            if text.find("&#123;&#123;") >= 0:
-                unflatten(articles[0])
         _note_limits(articles[0], limited, 0)
     for article in articles:
         article.problems[:0] = [p for p in unit.problems if p not in article.problems]

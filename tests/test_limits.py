@@ -14,7 +14,6 @@ from extractor.limits import (
     Limits,
     deadline,
     flatten_deep,
-    nests_deeper,
 )
 from extractor.pipeline import process_units
 from extractor.run import extract
@@ -56,10 +55,14 @@ def test_nesting_within_the_limit_is_untouched():
     assert flatten_deep("{{a|{{b}}}}", 5) == "{{a|{{b}}}}"
 
 
-@pytest.mark.parametrize("depth, limit, deeper", [(3, 3, False), (4, 3, True), (0, 1, False)])
-def test_nests_deeper_counts_levels(depth, limit, deeper):
-    text = "}} stray " + "{{t|" * depth + "}}" * depth + " {{flat}} {{flat}} {{flat}} {{flat}}"
-    assert nests_deeper(text, limit) is deeper
+@pytest.mark.parametrize("levels", [0, 1, 3, 25])
+def test_the_parser_measures_how_deep_templates_nest(levels):
+    from extractor.parse.wikitext import template_spans
+
+    text = "}} stray " + "{{t|" * levels + "}}" * levels + " {{flat}} {{flat}} {{unclosed"
+    depth: list[int] = []
+    template_spans(text, [], depth)
+    assert depth == [max(levels, 1)]
 
 
 def test_a_hundred_thousand_row_table_stops_at_the_cell_limit():

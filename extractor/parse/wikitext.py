@@ -17,11 +17,13 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import mwparserfromhell
 from mwparserfromhell.nodes import Tag, Template
 
 from extractor.gcpause import gc_paused
+from extractor.limits import depth_problem, flatten_deep, unflatten
 from extractor.model import (
     Article,
     BulletItem,
@@ -100,13 +102,15 @@ class Span:
     recovered: bool = False  # an unclosed infobox, read up to the next heading
 
 
-def template_spans(masked: str, unclosed: list[int] | None = None) -> list[Span]:
+def template_spans(masked: str, unclosed: list[int] | None = None,
+                   depth: list[int] | None = None) -> list[Span]:
     """Every matched `{{ ... }}` pair, in order of start. An opener never closed is text (as
-    in MediaWiki), its offset added to `unclosed` if given; a stray `}}` is text too."""
+    in MediaWiki), its offset added to `unclosed` if given; a stray `}}` is text too. `depth`,
+    if given, gets how deep the templates nest."""
     # One scan finds each opener and its name: a name holds no brace, so the scan for the next
     # `{{` never starts inside one, and a run of braces is read in twos from its left.
     names = {match.start(): match.group(1) for match in _NAME.finditer(masked)}
-    pairs = brace_pairs(masked, list(names), unclosed)
+    pairs = brace_pairs(masked, list(names), unclosed, depth)
     pairs.sort()  # starts are distinct: in order of start
     return [Span(start, end, names[start].strip()) for start, end in pairs]
 
@@ -114,13 +118,15 @@ def template_spans(masked: str, unclosed: list[int] | None = None) -> list[Span]
 _CLOSER = re.compile(r"\}\}")
 
 
-def brace_pairs(masked: str, opens: list[int],
-                unclosed: list[int] | None = None) -> list[tuple[int, int]]:
+def brace_pairs(masked: str, opens: list[int], unclosed: list[int] | None = None,
+                depth: list[int] | None = None) -> list[tuple[int, int]]:
     """(start, end) of every matched `{{ ... }}`, in order of end, from the openers' offsets
     (in order): each `}}` (read in twos from the left of a run) takes the nearest opener
-    before it that is still open."""
+    before it that is still open. `depth`, if given, gets the deepest the stack of open
+    templates grew (what the per-article depth limit reads, at no extra scan)."""
     stack: list[int] = []
     pairs: list[tuple[int, int]] = []
+    deepest = 0
     if opens:
         taken = 0  # openers before this index are on the stack or matched
         for close in [match.start() for match in _CLOSER.finditer(masked, opens[0])]:
@@ -128,11 +134,16 @@ def brace_pairs(masked: str, opens: list[int],
             if reached > taken:
                 stack += opens[taken:reached]
                 taken = reached
+                if len(stack) > deepest:
+                    deepest = len(stack)
             if stack:
                 pairs.append((stack.pop(), close + 2))
         stack += opens[taken:]
+        deepest = max(deepest, len(stack))
     if unclosed is not None:
         unclosed += stack
+    if depth is not None:
+        depth.append(deepest)
     return pairs
 
 
@@ -711,13 +722,15 @@ def template_call(source: str):
 
 def parse_wikitext(text: str, *, title: str, doc_id: str, source: str,
                    page_id: int | None = None, body: bool = True,
-                   prose: bool = True) -> Article:
+                   prose: bool = True, max_depth: int | None = None) -> Article:
     """One page of wikitext to an Article. Never raises: what fails becomes a Problem.
 
     With `body=False` only the infoboxes are read (sections, prose and tables are left empty):
     the fast path of an infoboxes-only run. With `prose=False` the body is read for its
     sections and tables but paragraphs and bullets are skipped: rendering prose is the largest
-    cost of a page, and only reconciliation's witnesses read it."""
+    cost of a page, and only reconciliation's witnesses read it. Templates nested deeper than
+    `max_depth` make the page be read again with those past the limit as plain text
+    (`limits.flatten_deep`), with a LIMIT_DEPTH problem; values keep their source."""
     article = Article(doc_id=doc_id, title=title, source=source, format="wikitext",
                       page_id=page_id, bytes=utf8_length(text))
     article.end_line = text.count("\n") + 1
@@ -728,7 +741,11 @@ def parse_wikitext(text: str, *, title: str, doc_id: str, source: str,
     try:
         masked = mask_opaque(text)
         unclosed: list[int] = []
-        spans = template_spans(masked, unclosed)
+        depth: list[int] = []
+        spans = template_spans(masked, unclosed, depth)
+        if max_depth is not None and depth[0] > max_depth:
+            return _read_flattened(text, max_depth, title=title, doc_id=doc_id, source=source,
+                                   page_id=page_id, body=body, prose=prose)
         lines = LineIndex(text)
         recovered = recover_unclosed(masked, unclosed, lines, article.problems)
         if recovered:
@@ -744,6 +761,16 @@ def parse_wikitext(text: str, *, title: str, doc_id: str, source: str,
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the dump; it is recorded
         article.problems.append(Problem(code="PARSE_INTERNAL", severity="error",
                                         message=f"{type(exc).__name__}: {exc}"[:300]))
+    return article
+
+
+def _read_flattened(text: str, max_depth: int, **page: Any) -> Article:
+    """The page read with the templates nested past `max_depth` as plain text, and given back
+    its own braces, size and the problem that says so."""
+    article = parse_wikitext(flatten_deep(text, max_depth), **page)
+    unflatten(article)
+    article.bytes = utf8_length(text)
+    article.problems.insert(0, depth_problem(max_depth))
     return article
 
 
