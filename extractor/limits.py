@@ -40,7 +40,6 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
-NO_LIMITS = Limits(article_mb=float("inf"), depth=1 << 30, table_cells=1 << 62, seconds=0)
 
 
 class ArticleTimeout(BaseException):

@@ -25,7 +25,7 @@ from extractor.limits import (
 )
 from extractor.model import Article, Problem
 from extractor.parse.flat import parse_flat
-from extractor.parse.wikitext import parse_wikitext
+from extractor.parse.wikitext import parse_wikitext, utf8_length
 from extractor.reconcile import reconcile
 from extractor.schemas.registry import build_records, records_to_rows
 
@@ -49,7 +49,7 @@ def articles_from_unit(
                               getattr(unit, "first_article", 1))
         # a flat unit is cut before a title line once it is big, so an over-size one is
         # over-size because of its last article
-        _note_limits(articles[-1], limited, len(unit.text) - len(text))
+        _note_limits(articles[-1], limited, unit.text[len(text):])
     else:
         articles = [
             parse_wikitext(
@@ -63,20 +63,18 @@ def articles_from_unit(
                 max_depth=limits.depth,
             )
         ]
-        if limited:
-            articles[0].bytes = len(unit.text.encode("utf-8", "replace"))
-        _note_limits(articles[0], limited, 0)
+        _note_limits(articles[0], limited, unit.text[len(text):])
     for article in articles:
         article.problems[:0] = [p for p in unit.problems if p not in article.problems]
     return articles
 
 
-def _note_limits(article: Article, limited: list[Problem], chars_dropped: int) -> None:
-    """The limits an article met go first (they explain what follows) and its size stays that
-    of its whole text."""
+def _note_limits(article: Article, limited: list[Problem], dropped: str) -> None:
+    """The limits an article met go first (they explain what follows), and its size stays that
+    of its whole text: the limits keep a prefix of it, `dropped` is the rest."""
     if limited:
         article.problems[:0] = limited
-        article.bytes = (article.bytes or 0) + max(0, chars_dropped)
+        article.bytes = (article.bytes or 0) + utf8_length(dropped)
 
 
 def unit_article(unit: Any, problems: list[Problem]) -> Article:

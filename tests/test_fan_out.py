@@ -15,6 +15,7 @@ from extractor.contract import SCHEMAS
 from extractor.run import extract
 
 from .conftest import FIXTURES
+from .test_engine import tables
 
 PAGES = 150
 
@@ -41,14 +42,6 @@ def gz_dump(tmp_path_factory):
     path = tmp_path_factory.mktemp("dump") / "dump.xml.gz"
     path.write_bytes(gzip.compress(dump_xml()))
     return path
-
-
-def tables(out) -> dict[str, pd.DataFrame]:
-    frames = {}
-    for name in SCHEMAS:
-        frame = pd.read_parquet(out / name).astype(str)
-        frames[name] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
-    return frames
 
 
 def run(path, out, jobs):

@@ -25,6 +25,7 @@ from extractor.run import extract
 from extractor.sources import PROLOG_PEEK, SourceStats, iter_units
 
 from .conftest import FIXTURES
+from .test_flat_chunks import BlockStream
 
 HEADER = (
     '<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11" xml:lang="en">\n'
@@ -652,7 +653,7 @@ def test_bad_bytes_mark_exactly_the_articles_holding_them(lines, chunk_chars):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "x.txt"
         path.write_bytes(data)
-        found = list(source_text.read_flat_file(str(path), data[:5], _Blocks(data[5:], 5),
+        found = list(source_text.read_flat_file(str(path), data[:5], BlockStream(data[5:], 5),
                                             SourceStats(), chunk_chars))
     got = [a for unit in found for a in articles_from_unit(unit)]
     whole = parse_flat(readable, str(path))
@@ -664,12 +665,3 @@ def test_bad_bytes_mark_exactly_the_articles_holding_them(lines, chunk_chars):
         holds_bad = any("\ufffd" in line for line in span)
         flagged = any(p.code == "SOURCE_BAD_BYTES" for p in article.problems)
         assert flagged == holds_bad, (article.title, article.line, article.end_line, span)
-
-
-class _Blocks:
-    def __init__(self, data: bytes, size: int) -> None:
-        self.data, self.size, self.error = data, size, None
-
-    def read(self, _size: int = 0) -> bytes:
-        out, self.data = self.data[:self.size], self.data[self.size:]
-        return out

@@ -63,7 +63,7 @@ def test_bad_utf8_after_good_chunks_keeps_them(tmp_path, monkeypatch):
     assert len(units) > 2 and not any(u.problems for u in units[:-1])
 
 
-class _Blocks:
+class BlockStream:
     """A decompressed stream that hands out blocks of a given size (where CR LF may split)."""
 
     def __init__(self, data: bytes, size: int) -> None:
@@ -86,7 +86,7 @@ def test_any_block_split_gives_the_lines_of_one_read(lines, newline, block, chun
     from extractor.parse.flat import normalize_newlines
 
     data = newline.join(lines).encode("utf-8")
-    units = list(source_text.read_flat_file("x.txt", data[:block], _Blocks(data[block:], block),
+    units = list(source_text.read_flat_file("x.txt", data[:block], BlockStream(data[block:], block),
                                         sources.SourceStats(), chunk_chars))
     expected = normalize_newlines(data.decode("utf-8"))
     if expected.strip():
