@@ -279,7 +279,8 @@ class Rendered:
     unknown: list[str]
 
 
-_MARKUP = re.compile(r"[{\[<&']|__")
+MARKUP = re.compile(r"[{\[<&']|__")  # text without it renders to itself, cleaned
+_MARKUP = MARKUP
 
 
 def render(wikitext: str, *, keep_unknown: bool = True) -> Rendered:
