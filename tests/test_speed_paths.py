@@ -205,6 +205,8 @@ def test_reading_only_block_lines_reads_what_reading_every_line_reads(text):
     lines = logical_lines(text, masked, top)
     assert lines.block_starts() == [k for k, line in enumerate(lines)
                                     if line.masked.strip()[:1] in ("{", "=", ":")]
+    assert lines.numbered_texts(0, len(lines) - 1) == [(line.number, line.text) for line in lines]
+    assert [lines.masked_at(k) for k in range(len(lines))] == [line.masked for line in lines]
     articles = []
     for every_line in (False, True):
         article = Article(doc_id="d", title="t", source="s", format="wikitext")

@@ -553,10 +553,16 @@ class PageLines(Sequence[LogicalLine]):
 
     def numbered_texts(self, first: int, last: int) -> list[tuple[int, str]]:
         """(line number, text) of logical lines first..last."""
+        firsts, texts = self.firsts, self.texts
         if not self.joined:
-            return list(zip(range(first + 1, last + 2), self.texts[first:last + 1],
-                            strict=True))
-        return [(line.number, line.text) for line in map(self.line, range(first, last + 1))]
+            return list(zip(range(first + 1, last + 2), texts[first:last + 1], strict=True))
+        out = []
+        for index in range(first, last + 1):
+            start = firsts[index]
+            stop = firsts[index + 1] if index + 1 < len(firsts) else len(self.starts)
+            out.append((start + 1, texts[start] if stop == start + 1 else
+                        "\n".join(texts[start:stop])))
+        return out
 
     def table_end(self, i: int) -> tuple[int, bool]:
         """The last logical line of the table opened on line `i`, and whether its `|}` closes
