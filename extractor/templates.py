@@ -817,7 +817,7 @@ def _fast_links(text: str) -> str:
 
 def _fast_link(match: re.Match) -> str:
     target, bar, label = match.group(1).partition("|")
-    if _FILE_OR_CATEGORY.match(target):
+    if ":" in target and _FILE_OR_CATEGORY.match(target):  # the prefix ends with a colon
         return ""
     return label if bar else target.lstrip(":")
 

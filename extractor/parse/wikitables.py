@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extractor.model import Cell, Problem, Row, Table, new_cell, new_row
 from extractor.templates import MARKUP, Call, clean_text, fast_render, normalise_name
@@ -91,8 +92,12 @@ def content_cell(content: str, header: bool = False, attributes: str = "") -> Ce
         text = clean_text(content)
         raw = content.strip()
         return new_cell(text, raw if raw != text else None, {}, header, 1, 1)
-    rendered = fast_render(content, keep_unknown=True)
-    hints = dict(rendered.hints) if rendered.hints else {}
+    if len(content) <= MAX_CACHED:
+        text, found = rendered_cell(content)
+    else:
+        rendered = fast_render(content, keep_unknown=True)
+        text, found = rendered.text, rendered.hints
+    hints = dict(found) if found else {}  # the cell's own: nested_table is added later
     rowspan = colspan = 1
     if attributes:
         spans = {name.lower(): int(value) for name, value in _SPAN.findall(attributes)}
@@ -106,8 +111,18 @@ def content_cell(content: str, header: bool = False, attributes: str = "") -> Ce
                 if key in ("colour", "colour_party"):
                     hints.setdefault(key, value)
     raw = content.strip()
-    text = rendered.text
     return new_cell(text, raw if raw != text else None, hints, header, rowspan, colspan)
+
+
+MAX_CACHED = 300  # longer cells are rendered each time: a cache must not hold hostile sizes
+
+
+@lru_cache(maxsize=8192)
+def rendered_cell(content: str) -> tuple[str, dict[str, str]]:
+    """A cell's text and hints, cached: tables repeat cells (flags, party names, dashes).
+    The hints are shared by every caller: copy them, never edit them."""
+    rendered = fast_render(content, keep_unknown=True)
+    return rendered.text, rendered.hints
 
 
 @dataclass

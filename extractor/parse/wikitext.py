@@ -697,7 +697,8 @@ class BodyReader:
 
     def add_section(self, line: LogicalLine, heading: re.Match) -> None:
         raw_title = _HEADING.match(line.text.strip())
-        title = fast_render((raw_title or heading).group(2)).text
+        source = (raw_title or heading).group(2)
+        title = heading_text(source) if len(source) <= MAX_CACHED else fast_render(source).text
         self.article.sections.append(Section(title=title, level=len(heading.group(1)),
                                              line=line.number))
         self.section = len(self.article.sections) - 1
@@ -793,6 +794,15 @@ class BodyReader:
             self.article.tables.append(
                 election_box_table(calls, lines[min(j, len(lines) - 1)].end, self.section))
         return j + 1
+
+
+MAX_CACHED = 300  # longer texts are rendered each time: a cache must not hold hostile sizes
+
+
+@lru_cache(maxsize=4096)
+def heading_text(source: str) -> str:
+    """A heading's plain text. Cached: pages repeat their headings (References, Results)."""
+    return fast_render(source).text
 
 
 def tail_line(line: LogicalLine, rest: int) -> LogicalLine:
