@@ -48,7 +48,7 @@ class _Slot:
 
 def expand_grid(table: Table) -> tuple[list[list[_Slot]], list[str]]:
     """Place every cell on a rectangular grid, copying spans into the slots they cover."""
-    if all(cell.rowspan == 1 and cell.colspan == 1 for row in table.rows for cell in row.cells):
+    if not _has_spans(table):
         return _unspanned_grid(table)
     flags: list[str] = []
     n_rows = len(table.rows)
@@ -79,6 +79,11 @@ def expand_grid(table: Table) -> tuple[list[list[_Slot]], list[str]]:
     return grid, sorted(set(flags))
 
 
+def _has_spans(table: Table) -> bool:
+    return not all(cell.rowspan == 1 and cell.colspan == 1
+                   for row in table.rows for cell in row.cells)
+
+
 def _unspanned_grid(table: Table) -> tuple[list[list[_Slot]], list[str]]:
     """`expand_grid` for a table without spans (most): each cell in its own slot, short rows
     padded with empty slots."""
@@ -98,7 +103,8 @@ def type_table(table: Table, number: int, section: str = "") -> TypedTable:
 
 
 def _type_table(table: Table, number: int, section: str) -> TypedTable:
-    grid, flags = expand_grid(table)
+    spanned = _has_spans(table)
+    grid, flags = expand_grid(table) if spanned else _unspanned_grid(table)
     width = len(grid[0]) if grid else 0
     flat = table.kind == "table"
     header_rows, header_marks = _detect_header(grid, flat)
@@ -121,18 +127,22 @@ def _type_table(table: Table, number: int, section: str) -> TypedTable:
             _retype(grid, values, body, columns, labels)
     columns = _unique(columns)
     kinds = [_dominant_kind([values[r][c] for r in body]) for c in range(width)]
-    cell_columns = [["" if header_marks[r] else columns[c] for c in range(width)]
-                    for r in range(len(grid))]
+    # Rows that read alike share one list (nothing edits a typed table's lists).
+    unnamed, names = [""] * width, list(columns)
+    all_header, no_header = [True] * width, [False] * width
+    no_spans = [(1, 1)] * width
     return TypedTable.model_construct(
         table=number, columns=columns, column_kinds=kinds, header_rows=header_rows,
-        flags=sorted(set(flags)), cells=values, cell_columns=cell_columns,
+        flags=sorted(set(flags)), cells=values,
+        cell_columns=[unnamed if mark else names for mark in header_marks],
         section=section, caption=table.caption, kind=table.kind, line=table.line,
         row_lines=[row.line for row in table.rows],
         # the flat parser marks its first row header by convention; the evidence decides here
-        header_cells=[[header_marks[r] or (not flat and s.cell is not None and s.cell.header)
-                       for s in row] for r, row in enumerate(grid)],
+        header_cells=[all_header if header_marks[r] else no_header if flat else
+                      [s.cell is not None and s.cell.header for s in row]
+                      for r, row in enumerate(grid)],
         spans=[[(s.cell.rowspan, s.cell.colspan) if s.cell is not None else (1, 1) for s in row]
-               for row in grid],
+               for row in grid] if spanned else [no_spans] * len(grid),
         n_rows=len(body))
 
 

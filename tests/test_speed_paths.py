@@ -219,3 +219,30 @@ def test_reading_only_block_lines_reads_what_reading_every_line_reads(text):
             reader.read(lines)
         articles.append(article.model_dump())
     assert articles[0] == articles[1]
+
+
+def plain_ref_tags(masked: str) -> tuple[list[int], list[int]]:
+    """Openers and closers by a scan each: the reference for `multiline_refs`' single scan."""
+    openers = [m.start() for m in re.finditer(r"<ref\b[^<>]*(?<!/)>", masked, re.IGNORECASE)]
+    closers = [m.end() for m in re.finditer(r"</ref\s*>", masked, re.IGNORECASE)]
+    return openers, closers
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["<ref>", "</ref>", "<REF name=a>", "<ref/>", "</Ref >", "<",
+                                 "/", ">", "\n", "a", "<refs>", "<ref name=x/>", " "]),
+                max_size=25).map("".join))
+def test_reference_tags_found_in_one_scan(masked):
+    from extractor.parse.wikitext import multiline_refs
+
+    openers, closers = plain_ref_tags(masked)
+    found = []
+    for index, start in enumerate(openers):
+        later = [end for end in closers if end > start]
+        if not later:
+            break
+        if index + 1 < len(openers) and openers[index + 1] < later[0]:
+            continue
+        if "\n" in masked[start:later[0]]:
+            found.append((start, later[0]))
+    assert multiline_refs(masked) == found
