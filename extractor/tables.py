@@ -52,11 +52,14 @@ def expand_grid(table: Table) -> tuple[list[list[_Slot]], list[str]]:
         return _unspanned_grid(table)
     flags: list[str] = []
     n_rows = len(table.rows)
-    taken: dict[tuple[int, int], _Slot] = {}
+    # placed[r][c]: the slot a cell placed there, None for a hole; the first cell to reach a
+    # slot keeps it (overlapping spans), and each row is as wide as its last placed slot
+    placed: list[list[_Slot | None]] = [[] for _ in range(n_rows)]
     for r, row in enumerate(table.rows):
+        line = placed[r]
         c = 0
         for cell in row.cells:
-            while (r, c) in taken:
+            while c < len(line) and line[c] is not None:
                 c += 1
             rowspan = n_rows - r if cell.rowspan == 0 else max(1, cell.rowspan)  # 0: to the end
             colspan = max(1, cell.colspan)
@@ -64,19 +67,26 @@ def expand_grid(table: Table) -> tuple[list[list[_Slot]], list[str]]:
                 flags.append(SPANS_CLIPPED)
                 rowspan, colspan = min(rowspan, _MAX_SPAN), min(colspan, _MAX_SPAN)
             rowspan = max(1, min(rowspan, n_rows - r))
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    taken.setdefault((r + dr, c + dc), _Slot(cell, (r, c)))
-            c += colspan
-    widths = [0] * n_rows
-    for r, c in taken:
-        widths[r] = max(widths[r], c + 1)
+            slot = _Slot(cell, (r, c))  # one for every slot it covers: slots are never edited
+            end = c + colspan
+            for target in placed[r:r + rowspan]:
+                if len(target) < end:
+                    target.extend([None] * (end - len(target)))
+                for at in range(c, end):
+                    if target[at] is None:
+                        target[at] = slot
+            c = end
+    widths = [len(line) for line in placed]
     width = max(widths, default=0)
     if len(set(widths)) > 1:
         flags.append(RAGGED)
-    grid = [[taken.get((r, c)) or _Slot(None, (r, c)) for c in range(width)]
-            for r in range(n_rows)]
+    grid = [[_filled(line, r, c) for c in range(width)] for r, line in enumerate(placed)]
     return grid, sorted(set(flags))
+
+
+def _filled(line: list[_Slot | None], r: int, c: int) -> _Slot:
+    slot = line[c] if c < len(line) else None
+    return slot if slot is not None else _Slot(None, (r, c))  # a hole: no cell covers it
 
 
 def _has_spans(table: Table) -> bool:
