@@ -194,6 +194,30 @@ _BODY_FRAGMENTS = ["\n", "{|", "|}", "|-", "| a", "! b", "||", "== H ==", "{{x|"
                    "</ref>", "*", "=", "{", "<!--", "-->", "{{Election results|party1=A}}"]
 
 
+def plain_table_lines(lines, i: int) -> tuple[list[tuple[int, str]], int, bool]:
+    """A table's lines read from line objects: the reference for `PageLines.table_lines`."""
+    from extractor.parse.wikitext import _HEADING
+
+    depth, j, closed = 0, i, False
+    while j < len(lines):
+        masked = lines[j].masked.lstrip()
+        if j == i:
+            masked = masked.lstrip(":")
+        if masked.startswith("{|"):
+            depth += 1
+        elif masked.startswith("|}"):
+            depth -= 1
+            if depth == 0:
+                closed = True
+                break
+        elif j > i and _HEADING.match(masked.strip()):
+            j -= 1
+            break
+        j += 1
+    j = min(j, len(lines) - 1)
+    return [(line.number, line.text) for line in lines[i:j + 1]], j, closed
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_BODY_FRAGMENTS), max_size=40).map("".join))
 def test_reading_only_block_lines_reads_what_reading_every_line_reads(text):
@@ -205,8 +229,8 @@ def test_reading_only_block_lines_reads_what_reading_every_line_reads(text):
     lines = logical_lines(text, masked, top)
     assert lines.block_starts() == [k for k, line in enumerate(lines)
                                     if line.masked.strip()[:1] in ("{", "=", ":")]
-    assert lines.numbered_texts(0, len(lines) - 1) == [(line.number, line.text) for line in lines]
-    assert [lines.masked_at(k) for k in range(len(lines))] == [line.masked for line in lines]
+    for start in range(len(lines)):
+        assert lines.table_lines(start) == plain_table_lines(lines, start)
     articles = []
     for every_line in (False, True):
         article = Article(doc_id="d", title="t", source="s", format="wikitext")

@@ -549,41 +549,34 @@ class PageLines(Sequence[LogicalLine]):
         masked = text if self.masked is self.text else self.masked[start:end]
         return LogicalLine(first + 1, last + 1, text, masked, start)
 
-    def masked_at(self, index: int) -> str:
-        """The masked text of logical line `index`, without making the line."""
-        _, _, start, end = self.bounds(index)
-        return self.masked[start:end]
-
-    def numbered_texts(self, first: int, last: int) -> list[tuple[int, str]]:
-        """(line number, text) of logical lines first..last."""
-        out = []
-        text = self.text
-        for index in range(first, last + 1):
-            line, _, start, end = self.bounds(index)
-            out.append((line + 1, text[start:end]))
-        return out
-
-    def table_end(self, i: int) -> tuple[int, bool]:
-        """The last logical line of the table opened on line `i`, and whether its `|}` closes
-        it: the table runs to its matching `|}`, or (unclosed) up to the next heading or the
-        end of the page."""
+    def table_lines(self, i: int) -> tuple[list[tuple[int, str]], int, bool]:
+        """The lines (number, text) of the table opened on logical line `i`, the index of its
+        last line, and whether a `|}` closes it: the table runs to its matching `|}`, or
+        (unclosed) up to the next heading or the end of the page. One pass, no line made."""
+        text, masked, starts, firsts = self.text, self.masked, self.starts, self.firsts
+        count, physical, size = len(firsts), len(starts), len(text)
+        same = masked is text
+        body: list[tuple[int, str]] = []
         depth = 0
-        j = i
-        count = len(self.firsts)
-        while j < count:
-            masked = self.masked_at(j).lstrip()
+        for j in range(i, count):
+            first = firsts[j]
+            after = firsts[j + 1] if j + 1 < count else physical
+            start, end = starts[first], (starts[after] - 1 if after < physical else size)
+            line = text[start:end]
+            mark = (line if same else masked[start:end]).lstrip()
             if j == i:
-                masked = masked.lstrip(":")
-            if masked.startswith("{|"):
+                mark = mark.lstrip(":")
+            if mark.startswith("{|"):
                 depth += 1
-            elif masked.startswith("|}"):
+            elif mark.startswith("|}"):
                 depth -= 1
                 if depth == 0:
-                    return j, True
-            elif j > i and masked[:1] == "=" and _HEADING.match(masked.strip()):
-                return j - 1, False  # an unclosed table ends where the next section starts
-            j += 1
-        return count - 1, False
+                    body.append((first + 1, line))
+                    return body, j, True
+            elif j > i and mark[:1] == "=" and _HEADING.match(mark.strip()):
+                return body, j - 1, False  # an unclosed table ends where a section starts
+            body.append((first + 1, line))
+        return body, count - 1, False
 
     def block_starts(self) -> list[int]:
         """The logical lines whose first character after spaces (masked) is `{`, `=` or `:`:
@@ -736,8 +729,7 @@ class BodyReader:
         self.bullets = []
 
     def read_table(self, lines: PageLines, i: int) -> int:
-        j, closed = lines.table_end(i)
-        body = lines.numbered_texts(i, j)
+        body, j, closed = lines.table_lines(i)
         with gc_paused(5 * len(body)):  # a cell, its dict and strings for each line, about
             tables, problems = read_table(body, self.section)
         if not closed and not any(p.code == "TABLE_UNCLOSED" for p in problems):
