@@ -50,6 +50,10 @@ def expand_grid(table: Table) -> tuple[list[list[_Slot]], list[str]]:
     """Place every cell on a rectangular grid, copying spans into the slots they cover."""
     if not _has_spans(table):
         return _unspanned_grid(table)
+    return _spanned_grid(table)
+
+
+def _spanned_grid(table: Table) -> tuple[list[list[_Slot]], list[str]]:
     flags: list[str] = []
     n_rows = len(table.rows)
     # placed[r][c]: the slot a cell placed there, None for a hole; the first cell to reach a
@@ -114,7 +118,7 @@ def type_table(table: Table, number: int, section: str = "") -> TypedTable:
 
 def _type_table(table: Table, number: int, section: str) -> TypedTable:
     spanned = _has_spans(table)
-    grid, flags = expand_grid(table) if spanned else _unspanned_grid(table)
+    grid, flags = _spanned_grid(table) if spanned else _unspanned_grid(table)
     width = len(grid[0]) if grid else 0
     flat = table.kind == "table"
     header_rows, header_marks = _detect_header(grid, flat)

@@ -100,21 +100,34 @@ def content_cell(content: str, header: bool = False, attributes: str = "") -> Ce
     hints = dict(found) if found else {}  # the cell's own: nested_table is added later
     rowspan = colspan = 1
     if attributes:
-        spans = {name.lower(): int(value) for name, value in _SPAN.findall(attributes)}
-        rowspan = min(max(spans.get("rowspan", 1), 1), MAX_SPAN)
-        colspan = min(max(spans.get("colspan", 1), 1), MAX_SPAN)
-        colour = _BACKGROUND.search(attributes)
-        if colour:
-            hints.setdefault("colour", colour.group(1).lower())
-        if "{{" in attributes:
-            for key, value in fast_render(attributes).hints.items():
-                if key in ("colour", "colour_party"):
-                    hints.setdefault(key, value)
+        rowspan, colspan, found_hints = (read_attributes(attributes)
+                                         if len(attributes) <= MAX_CACHED else
+                                         read_attributes.__wrapped__(attributes))
+        for key, value in found_hints:  # what the content says comes first
+            hints.setdefault(key, value)
     raw = content.strip()
     return new_cell(text, raw if raw != text else None, hints, header, rowspan, colspan)
 
 
 MAX_CACHED = 300  # longer cells are rendered each time: a cache must not hold hostile sizes
+
+
+@lru_cache(maxsize=2048)
+def read_attributes(attributes: str) -> tuple[int, int, tuple[tuple[str, str], ...]]:
+    """Rowspan, colspan and the colour hints (in the order they apply) of a cell's attributes.
+    Cached: a table repeats its cells' attributes (`align=right`, a party's background)."""
+    spans = {name.lower(): int(value) for name, value in _SPAN.findall(attributes)}
+    rowspan = min(max(spans.get("rowspan", 1), 1), MAX_SPAN)
+    colspan = min(max(spans.get("colspan", 1), 1), MAX_SPAN)
+    found = []
+    colour = _BACKGROUND.search(attributes)
+    if colour:
+        found.append(("colour", colour.group(1).lower()))
+    if "{{" in attributes:
+        for key, value in fast_render(attributes).hints.items():
+            if key in ("colour", "colour_party"):
+                found.append((key, value))
+    return rowspan, colspan, tuple(found)
 
 
 @lru_cache(maxsize=8192)

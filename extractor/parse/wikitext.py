@@ -741,6 +741,9 @@ class BodyReader:
 
     def add_tables(self, tables: list[Table]) -> None:
         base = len(self.article.tables)
+        if base == 0 or len(tables) == 1:  # no index to shift: the first tables, or no nesting
+            self.article.tables += tables
+            return
         for table in tables:
             for row in table.rows:
                 for cell in row.cells:
