@@ -121,7 +121,8 @@ def _type_table(table: Table, number: int, section: str) -> TypedTable:
     grid, flags = _spanned_grid(table) if spanned else _unspanned_grid(table)
     width = len(grid[0]) if grid else 0
     flat = table.kind == "table"
-    header_rows, header_marks = _detect_header(grid, flat)
+    typed: dict[tuple, TypedValue] = {}  # each distinct cell typed once per key
+    header_rows, header_marks = _detect_header(grid, flat, typed)
     label_rows = [r for r in range(header_rows) if not _title_row(grid[r])]
     labels = _header_labels(grid, label_rows, width)
     if not any(labels):
@@ -130,7 +131,7 @@ def _type_table(table: Table, number: int, section: str) -> TypedTable:
         flags.append(MULTI_ROW_HEADER)
     if any(header_marks[header_rows:]):
         flags.append(SUB_HEADER_ROWS)
-    values = _type_grid(grid, header_marks, [column_key(label) for label in labels])
+    values = _type_grid(grid, header_marks, [column_key(label) for label in labels], typed)
     body = [r for r in range(len(grid)) if not header_marks[r]]
     columns = _naive_names(labels)
     if flat and header_rows == 1:
@@ -171,14 +172,13 @@ def _type_cell(cell: Cell | None, key: str | None) -> TypedValue:
     return parse_value(cell.text, key, hints=cell.hints or None)
 
 
-def _type_grid(grid: list[list[_Slot]], header_marks: list[bool],
-               keys: list[str | None]) -> list[list[TypedValue]]:
+def _type_grid(grid: list[list[_Slot]], header_marks: list[bool], keys: list[str | None],
+               typed: dict[tuple, TypedValue]) -> list[list[TypedValue]]:
     """Type each source cell once (slots a span covers share the value typed at the span's
     first slot), and each distinct cell once: cells of a table that repeat (`–`, a party name,
     a number) under the same column key share one typed value. Sharing is safe: nothing after
     typing edits a table's values."""
     done: dict[tuple[int, int], TypedValue] = {}
-    typed: dict[tuple, TypedValue] = {}
     out = []
     for r, row in enumerate(grid):
         typed_row = []
@@ -206,6 +206,12 @@ def _type_once(typed: dict[tuple, TypedValue], cell: Cell, key: str | None) -> T
     if value is None:
         value = typed[same] = _type_cell(cell, key)
     return value
+
+
+def _type_slot(typed: dict[tuple, TypedValue], slot: _Slot) -> TypedValue:
+    """A slot's cell typed without a key (what a header row's cells get)."""
+    return missing_value(MISSING_CELL) if slot.cell is None else _type_once(typed, slot.cell,
+                                                                            None)
 
 
 def _retype(grid, values, body, columns, labels) -> None:
@@ -239,7 +245,8 @@ def _dominant_kind(cells: list[TypedValue]) -> str:
 
 # --- header -------------------------------------------------------------------------------
 
-def _detect_header(grid: list[list[_Slot]], flat: bool) -> tuple[int, list[bool]]:
+def _detect_header(grid: list[list[_Slot]], flat: bool,
+                   typed: dict[tuple, TypedValue]) -> tuple[int, list[bool]]:
     """Number of leading header rows, and for every row whether it is a header row."""
     marks = [_all_header(row) for row in grid]
     if not flat:
@@ -253,7 +260,7 @@ def _detect_header(grid: list[list[_Slot]], flat: bool) -> tuple[int, list[bool]
         # The flat parser marks its first row as header by convention; wikitables without
         # `!` cells may still open with a label row. Decide both from the values.
         marks = [False] * len(grid)
-        if grid and _looks_like_header(grid):
+        if grid and _looks_like_header(grid, typed):
             marks[0] = True
     leading = 0
     while leading < len(marks) and marks[leading]:
@@ -273,16 +280,16 @@ def _all_header(row: list[_Slot]) -> bool:
     return bool(cells) and all(c.header for c in cells)
 
 
-def _looks_like_header(grid: list[list[_Slot]]) -> bool:
+def _looks_like_header(grid: list[list[_Slot]], typed: dict[tuple, TypedValue]) -> bool:
     """A first row of labels: text where the rows below hold numbers or dates."""
-    first = [_type_cell(s.cell, None) for s in grid[0]]
+    first = [_type_slot(typed, s) for s in grid[0]]
     if not any(v.kind != "empty" for v in first):
         return False
     if len(grid) == 1:
         return all(v.kind in _UNTYPED for v in first)
     score = 0
     for c, head in enumerate(first):
-        below = _dominant_kind([_type_cell(row[c].cell, None) for row in grid[1:]])
+        below = _dominant_kind([_type_slot(typed, row[c]) for row in grid[1:]])
         if below in _UNTYPED or head.kind == "empty":
             continue
         score += 1 if head.kind in _UNTYPED else -1
