@@ -1,0 +1,76 @@
+"""The infoboxes-only page scan (`infobox_only_spans`) finds what the full scan finds."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractor.parse import wikitext as W
+
+_OLD_OPAQUE = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(nowiki|pre|math|source|syntaxhighlight|gallery|timeline|score|ce|chem|"
+    r"hiero|graph|imagemap|templatedata|categorytree|inputbox|section)\b[^<>]*?"
+    r"(?:/>|>.*?(?:</\1\s*>|\Z))",
+    re.DOTALL | re.IGNORECASE,
+)
+
+_TAGS = ["<!--", "-->", "<nowiki>", "</nowiki>", "<pre/>", "<ref>", "</ref>", "<ſource>",
+         "</source >", "<İnputbox", "<Section begin=x/>", "<br>", "<ce>", "</CE>", "<", ">",
+         "<math", "</math>", "<smal>", "\n"]
+_PIECES = _TAGS + ["{{", "}}", "{", "}", "|", "Infobox", "infobox x", "Template:", " ",
+                   "ficha", " de", "Ficha_de", "信息框", "=", "[[", "]]", "a", "b" * 130]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_TAGS + ["a", "ſ", "x y"]), max_size=20).map("".join))
+def test_the_opaque_lookahead_changes_no_match(text):
+    assert ([m.span() for m in W._OPAQUE.finditer(text)]
+            == [m.span() for m in _OLD_OPAQUE.finditer(text)])
+
+
+def full_scan(text: str, max_depth: int | None):
+    """The spans and the reasons for the full scan, as `parse_wikitext` reads a page."""
+    masked = W.mask_opaque(text)
+    unclosed: list[int] = []
+    depth: list[int] = []
+    spans = W.template_spans(masked, unclosed, depth)
+    boxes = W.infobox_spans(spans)
+    too_deep = max_depth is not None and depth[0] > max_depth
+    tangled = any(W.too_tangled(text, span) for span in boxes)
+    return boxes, bool(unclosed) or too_deep or tangled
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join),
+       st.sampled_from([None, 0, 1, 2, 3]))
+def test_infobox_only_spans_agree_with_the_full_scan(text, max_depth):
+    boxes, needs_full = full_scan(text, max_depth)
+    quick = W.infobox_only_spans(text, max_depth)
+    if needs_full:
+        assert quick is None
+    else:
+        assert quick is not None
+        assert [(s.start, s.end, s.name) for s in quick] == \
+            [(s.start, s.end, s.name) for s in boxes]
+
+
+def test_a_comment_inside_the_name_is_read_as_masked():
+    text = "{{<!-- c -->\n Infobox <nowiki>x</nowiki>country\n| a = {{b}} }} {{x}}"
+    assert full_scan(text, 5)[0][0].name == W.infobox_only_spans(text, 5)[0].name
+    assert W.infobox_only_spans(text, 5)[0].name.startswith("Infobox")
+
+
+def test_a_long_comment_before_the_name():
+    text = "{{<!--" + "c" * 3000 + "-->Infobox x|a=1}} {{Infobox y}}"
+    assert [(s.start, s.end, s.name) for s in W.infobox_only_spans(text, None)] == \
+        [(s.start, s.end, s.name) for s in full_scan(text, None)[0]]
+
+
+def test_pages_that_need_the_full_scan():
+    assert W.infobox_only_spans("{{Infobox x|a=1", None) is None  # never closed
+    assert W.infobox_only_spans("{{a|{{b|{{c}}}}}} {{Infobox x}}", 2) is None  # too deep
+    assert W.infobox_only_spans("{{a|{{b|{{c}}}}}} {{Infobox x}}", 3) is not None
+    assert W.infobox_only_spans("}} {{a}} }}", 1) == []  # stray closers are text
+    assert W.infobox_only_spans("no templates", 0) == []
