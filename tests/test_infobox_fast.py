@@ -110,6 +110,9 @@ EDGES = [
     "[[http://x.org]] and [[http://x.org|y]]", "see [http://x.org  title]",
     "{{ubl|a [http://x.org  t]|b [http://x.org\tt2]}}", "https://x.org/p?q=1&r=2\u200a&#8211;",
     "x\n*;y", "[http://x.org [http://x.org t]]", "<br/ >a<BR/  >", "a\n----\nb\n------c",
+    "<center><small>x</small>", "<p style=\"m:0;\"><span>a</span>", "<span>{{x|''y''}}",
+    "<ref name=\"a\">{{cite web |url=u}} |title=t |</ref>", "<small>a</b>c</small>",
+    "<small>''a</b>c''</small>", "<span>a\n| w = 2</span>", "<small>x",
 ]
 
 
@@ -184,6 +187,11 @@ FRAGMENTS = [
     "\n---", "\n----*",
     "<span title=\"a>b\">x</span>", "<small>a</ small>b</small>", "<span\nstyle=\"x\">a</span>",
     "<small >a</small >", "< small>", "a < b > c", "<span title='a>b'>x</span>",
+    # tags that never close, close another tag first, or hold pipes (their body is a context)
+    "<center>", "<p style=\"a:b;\">", "</span>", "</p>", "</center>", "<span>a|b</span>",
+    "<small>a</span>b</small>", "<small>''a</span>b''</small>", "<ref name=x>a", "</ref>",
+    "<small><small>a</small>", "<small>a|b", "'' </b>", "<span>a}}", "</ſmall>", "</SMALL >",
+    "<div>a\n|b=c</div>", "<ref>a|b</ref>", "<ref>{{x}} |y</ref>", "</small\n>", "</s>",
 ]
 # Wrappers put random content inside a construct.
 WRAPPERS = ["{{nowrap|%s}}", "<small>%s</small>", "[[a|%s]]", "<ref>%s</ref>", "''%s''",

@@ -42,6 +42,11 @@ class _GiveUp(Exception):
     """The source holds something whose mwparserfromhell reading is not certain."""
 
 
+class _TagFails(Exception):
+    """A tag's body cannot close (another tag's closing tag ends it, or the source does):
+    mwparserfromhell reads the tag's "<" as text and goes on after it."""
+
+
 MAX_NESTING = 30  # mwparserfromhell's own limit is ~40; deeper input goes the slow way
 
 # Characters that interrupt a run of plain text inside a context.
@@ -68,14 +73,20 @@ _ATTRS = re.compile(r"""(?:\s+[^\s"'=<>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>/]
 _KEY_END = re.compile(r"[=|{}\[\]<&]|''")
 _KEY_LIST_MARKER = re.compile(r"\n[*#:;]")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^<>]*?)(/?)>")
-_REF_CLOSE = re.compile(r"</ref\s*>", re.IGNORECASE)
-_NOWIKI_CLOSE = re.compile(r"</nowiki\s*>", re.IGNORECASE)
+# A closing tag closes when its text, right-stripped and lower-cased, is the tag's name: the
+# ASCII letters in any case (a Unicode case-insensitive match would also take "ſ" for "s").
+_CLOSING = re.IGNORECASE | re.ASCII
+_REF_CLOSE = re.compile(r"</ref\s*>", _CLOSING)
+_NOWIKI_CLOSE = re.compile(r"</nowiki\s*>", _CLOSING)
 _PAIRED_TAGS = frozenset(
     {"small", "sup", "sub", "span", "div", "center", "s", "u", "i", "b", "abbr", "big", "p",
      "font", "code", "del", "ins", "strong", "em", "q", "cite", "kbd", "var", "tt", "bdi",
      "time", "mark", "strike"}
 )
-_CLOSE_TAGS = {name: re.compile(r"</" + name + r"\s*>", re.IGNORECASE) for name in _PAIRED_TAGS}
+_CLOSE_TAGS = {name: re.compile(r"</" + name + r"\s*>", _CLOSING) for name in _PAIRED_TAGS}
+_PLAIN_CLOSING = re.compile(r"</[A-Za-z0-9]+[ \t]*>")  # read as one name: closes or fails
+# (any closing tag that can close a tag starts so, in any case: its absence is certain)
+_CLOSE_PREFIX = {name: re.compile(r"</" + name, re.IGNORECASE) for name in [*_PAIRED_TAGS, "ref"]}
 _BLOCK_TAGS = frozenset({"br", "hr", "p", "div"})  # templates._BLOCK_TAGS that we read
 _NAME_END = re.compile(r"[|]|\}\}")
 _TARGET_END = re.compile(r"\||\]\]")
@@ -112,12 +123,14 @@ class _Parser:
             i = m.start()
             tok = m.group()
             if tok in stops:
-                if tok == "|" and in_tag:
-                    raise _GiveUp
                 break
-            if tok == "<" and close is not None and close.match(s, i):
-                tok = "close"
-                break
+            if tok == "<" and close is not None:
+                if close.match(s, i):
+                    tok = "close"
+                    break
+                if _PLAIN_CLOSING.match(s, i):
+                    check_quotes(quotes)  # (an open quote may hold it in a style's context)
+                    raise _TagFails
             if tok == "{{":
                 node, i = self.template(i)
                 out.append(node)
@@ -144,10 +157,12 @@ class _Parser:
                 out.append("\n")
                 i += 1
                 i = self.line_start(i, out)
-            elif tok == "]" or (tok == "|" and "]]" in stops):
-                out.append(tok)  # plain text here (a link's label may hold pipes)
-                i += 1
-            else:  # "}}", "]]", a pipe in a tag, lone braces: not certain in this context
+            elif tok == "]" or (tok == "|" and ("]]" in stops or in_tag)):
+                out.append(tok)  # plain text here (a link's label or a tag's body may hold
+                i += 1  # pipes: a tag's body is its own context, which no pipe ends)
+            elif close is not None and tok == "}}" and i == len(s) - 2:
+                raise _TagFails  # a tag's body is text up to the end of the source
+            else:  # "}}", "]]", lone braces: not certain in this context
                 raise _GiveUp
         check_quotes(quotes)
         self.depth -= 1
@@ -286,17 +301,37 @@ class _Parser:
         if name == "ref":
             if selfclose:
                 return ("r", None), m.end()
-            nodes, end, tok = self.nodes(m.end(), (), in_tag=True, close=_REF_CLOSE)
-            if tok != "close" or any(isinstance(n, tuple) and n[0] == "r" for n in nodes):
+            body = self.body(m.end(), _REF_CLOSE, name)
+            if body is None:
+                return "<", start + 1
+            nodes, end = body
+            if any(isinstance(n, tuple) and n[0] == "r" for n in nodes):
                 raise _GiveUp
             return ("r", nodes), _end_of(_REF_CLOSE, s, end)
         if name not in _PAIRED_TAGS or selfclose:
             raise _GiveUp
         close = _CLOSE_TAGS[name]
-        nodes, end, tok = self.nodes(m.end(), (), in_tag=True, close=close)
+        body = self.body(m.end(), close, name)
+        if body is None:
+            return "<", start + 1
+        return ("g", name, body[0]), _end_of(close, s, body[1])
+
+    def body(self, i: int, close: re.Pattern, name: str) -> tuple[list, int] | None:
+        """The nodes of a tag's body and where its closing tag starts; None when the tag
+        fails, as mwparserfromhell reads it: no closing tag of its name follows, another
+        tag's closing tag ends the body, or the source does (a tag's body is a context of
+        its own: pipes and braces do not end it)."""
+        if _CLOSE_PREFIX[name].search(self.s, i) is None:
+            return None  # (whatever name mwparserfromhell reads from the tag starts with ours)
+        depth = self.depth
+        try:
+            nodes, end, tok = self.nodes(i, (), in_tag=True, close=close)
+        except _TagFails:
+            self.depth = depth
+            return None
         if tok != "close":
             raise _GiveUp
-        return ("g", name, nodes), _end_of(close, s, end)
+        return nodes, end
 
 
 def _end_of(pattern: re.Pattern, s: str, at: int) -> int:
