@@ -20,6 +20,7 @@ import bisect
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html.entities import name2codepoint
 from typing import Any
 
@@ -29,6 +30,7 @@ from extractor.model import Infobox, InfoboxField, Problem
 from extractor.parse import wikitext as W
 from extractor.templates import (
     _FILE_OR_CATEGORY,
+    Call,
     Renderer,
     clean_text,
     finish_hints,
@@ -410,12 +412,16 @@ def render(nodes: list, renderer: Renderer, source: str) -> str:
     return "".join(parts)
 
 
-def render_template(node: tuple, renderer: Renderer, source: str) -> str:
-    from extractor.templates import Call
+@lru_cache(maxsize=8192)
+def template_handler(raw_name: str) -> tuple[Any, str, str | None]:
+    """`lookup(normalise_name(raw_name))`: a few names (lang, nowrap, convert...) are most
+    templates of a dump."""
+    return lookup(normalise_name(raw_name))
 
+
+def render_template(node: tuple, renderer: Renderer, source: str) -> str:
     _, start, end, name_end, params = node
-    name = normalise_name(source[start + 2:name_end])
-    handler, name, first = lookup(name)
+    handler, name, first = template_handler(source[start + 2:name_end])
     if handler is None:
         if is_silent_template(name):
             return ""
@@ -542,16 +548,18 @@ def build_infobox(node: tuple, source: str, base: int, lines, problems: list[Pro
                                     line=lines.line(start),
                                     message=f"key {key!r} repeated; the last value wins"))
         seen.add(key)
-        if all(isinstance(n, str) for n in nodes):  # plain text: no renderer needed
+        if (len(nodes) == 1 and nodes[0].__class__ is str) or all(
+                isinstance(n, str) for n in nodes):  # plain text: no renderer needed
             rendered, hints = clean_text("".join(nodes)), {}
         else:
             renderer = Renderer(keep_unknown=True)
             rendered = clean_text(render(nodes, renderer, source))
             hints = finish_hints(renderer)
-            for child in embedded_infoboxes(nodes, source):
-                if not family.nested:
-                    raise _GiveUp
-                children.append((child, embedded_offset(raw, source, child, start)))
+            if "{{" in raw:  # (an embedded infobox is a template)
+                for child in embedded_infoboxes(nodes, source):
+                    if not family.nested:
+                        raise _GiveUp
+                    children.append((child, embedded_offset(raw, source, child, start)))
         infobox.fields.append(finish_field(key, value, rendered, hints, lines.line(start)))
     for child, offset in children:
         build_infobox(child, source, offset - child[1], lines, problems, family, index)
@@ -588,10 +596,30 @@ def finish_field(key: str, value: str, text: str, hints: dict[str, str],
                  line: int) -> InfoboxField:
     """`wikitext.make_field` after rendering: the political groups' tree, and items of a value
     that bullets or <br> make a list."""
-    if _KEY_SPACES.sub("_", key.lower()).rstrip("0123456789") == "political_groups" and value:
+    lower = key.lower()
+    if "political" in lower and value and \
+            _KEY_SPACES.sub("_", lower).rstrip("0123456789") == "political_groups":
         hints["tree"] = json.dumps(W.group_tree(value), ensure_ascii=False)
     if "list" not in hints and "\n" in text and W._ITEMISED.search(value):
         items = [item.lstrip("*#: ") for item in text.split("\n")]
         hints["list"] = json.dumps([item for item in items if item], ensure_ascii=False)
         text = "\n".join(items)
-    return InfoboxField(key=key, value=value, line=line, text=text, hints=hints)
+    return new_field(key, value, line, text, hints)
+
+
+_FIELD_FIELDS = {"key", "value", "line", "text", "hints"}
+_object_setattr = object.__setattr__
+
+
+def new_field(key: str, value: str, line: int, text: str, hints: dict[str, str]
+              ) -> InfoboxField:
+    """`InfoboxField(key=..., value=..., line=..., text=..., hints=...)` without validation
+    (one per infobox field of a dump): the values are a str, an int and a fresh dict of str
+    already, as validation would leave them. The fields-set is shared, as `model.new_cell`'s."""
+    field = InfoboxField.__new__(InfoboxField)
+    _object_setattr(field, "__dict__", {"key": key, "value": value, "line": line,
+                                        "text": text, "hints": hints})
+    _object_setattr(field, "__pydantic_fields_set__", _FIELD_FIELDS)
+    _object_setattr(field, "__pydantic_extra__", None)
+    _object_setattr(field, "__pydantic_private__", None)
+    return field
