@@ -149,8 +149,12 @@ def _type_cell(cell: Cell | None, key: str | None) -> TypedValue:
 
 def _type_grid(grid: list[list[_Slot]], header_marks: list[bool],
                keys: list[str | None]) -> list[list[TypedValue]]:
-    """Type each source cell once; slots a span covers share the typed value."""
+    """Type each source cell once (slots a span covers share the value typed at the span's
+    first slot), and each distinct cell once: cells of a table that repeat (`–`, a party name,
+    a number) under the same column key share one typed value. Sharing is safe: nothing after
+    typing edits a table's values."""
     done: dict[tuple[int, int], TypedValue] = {}
+    typed: dict[tuple, TypedValue] = {}
     out = []
     for r, row in enumerate(grid):
         typed_row = []
@@ -160,14 +164,24 @@ def _type_grid(grid: list[list[_Slot]], header_marks: list[bool],
             if cell is None:
                 value = missing_value(MISSING_CELL)
             elif cell.rowspan == 1 and cell.colspan == 1:  # in this slot only
-                value = _type_cell(cell, row_keys[c])
+                value = _type_once(typed, cell, row_keys[c])
             elif slot.origin in done:
                 value = done[slot.origin]
             else:
-                value = done[slot.origin] = _type_cell(cell, row_keys[c])
+                value = done[slot.origin] = _type_once(typed, cell, row_keys[c])
             typed_row.append(value)
         out.append(typed_row)
     return out
+
+
+def _type_once(typed: dict[tuple, TypedValue], cell: Cell, key: str | None) -> TypedValue:
+    """`_type_cell`, remembered in `typed` by all that typing reads: text, raw, hints, key."""
+    hints = cell.hints
+    same = (cell.text, cell.raw, key, *hints.items()) if hints else (cell.text, cell.raw, key)
+    value = typed.get(same)
+    if value is None:
+        value = typed[same] = _type_cell(cell, key)
+    return value
 
 
 def _retype(grid, values, body, columns, labels) -> None:

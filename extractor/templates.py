@@ -279,7 +279,8 @@ class Rendered:
     unknown: list[str]
 
 
-_MARKUP = re.compile(r"[{\[<&']|__")
+MARKUP = re.compile(r"[{\[<&']|__")  # text without it renders to itself, cleaned
+_MARKUP = MARKUP
 
 
 def render(wikitext: str, *, keep_unknown: bool = True) -> Rendered:
@@ -816,7 +817,7 @@ def _fast_links(text: str) -> str:
 
 def _fast_link(match: re.Match) -> str:
     target, bar, label = match.group(1).partition("|")
-    if _FILE_OR_CATEGORY.match(target):
+    if ":" in target and _FILE_OR_CATEGORY.match(target):  # the prefix ends with a colon
         return ""
     return label if bar else target.lstrip(":")
 

@@ -169,3 +169,53 @@ def test_ascii_keys_take_the_short_path_to_the_same_words(raw):
     from extractor.keys import _unicode_words, _words
 
     assert _words(raw) == _unicode_words(raw)
+
+
+_CELL_TEXT = st.text(alphabet="[]{}|!ab =", max_size=30)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_CELL_TEXT)
+def test_cell_splits_agree_with_the_bracket_scan(text):
+    from extractor.parse.wikitables import (
+        split_attributes,
+        split_attributes_scan,
+        split_outside,
+        split_outside_scan,
+    )
+
+    for separators in (("||",), ("!!", "||")):
+        assert split_outside(text, separators) == split_outside_scan(text, separators)
+    assert split_attributes(text) == split_attributes_scan(text)
+
+
+_BODY_FRAGMENTS = ["\n", "{|", "|}", "|-", "| a", "! b", "||", "== H ==", "{{x|", "}}", ":",
+                   " ", "text", "{{Election box begin}}", "{{Election box end}}", "<ref>",
+                   "</ref>", "*", "=", "{", "<!--", "-->", "{{Election results|party1=A}}"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_BODY_FRAGMENTS), max_size=40).map("".join))
+def test_reading_only_block_lines_reads_what_reading_every_line_reads(text):
+    from extractor.model import Article
+    from extractor.parse.wikitext import BodyReader
+
+    masked = mask_opaque(text)
+    top = outermost(template_spans(masked))
+    lines = logical_lines(text, masked, top)
+    assert lines.block_starts() == [k for k, line in enumerate(lines)
+                                    if line.masked.strip()[:1] in ("{", "=", ":")]
+    assert lines.numbered_texts(0, len(lines) - 1) == [(line.number, line.text) for line in lines]
+    assert [lines.masked_at(k) for k in range(len(lines))] == [line.masked for line in lines]
+    articles = []
+    for every_line in (False, True):
+        article = Article(doc_id="d", title="t", source="s", format="wikitext")
+        reader = BodyReader(article, top, prose=False)
+        if every_line:
+            i = 0
+            while i < len(lines):
+                i = reader.read_one(lines, i)
+        else:
+            reader.read(lines)
+        articles.append(article.model_dump())
+    assert articles[0] == articles[1]

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extractor.model import Cell, Problem, Row, Table, new_cell, new_row
-from extractor.templates import Call, fast_render, normalise_name
+from extractor.templates import MARKUP, Call, clean_text, fast_render, normalise_name
 
 _SPAN = re.compile(r"""\b(rowspan|colspan)\s*=\s*["']?\s*(\d+)""", re.IGNORECASE)
 _BACKGROUND = re.compile(r"background(?:-color)?\s*:\s*(#[0-9a-fA-F]{3,6}|[a-zA-Z]+)")
@@ -24,11 +25,18 @@ _SPLIT_TOKENS = re.compile(r"\[\[|\]\]|\{\{|\}\}|\|\||!!")
 
 def split_outside(text: str, separators: tuple[str, ...]) -> list[str]:
     """Split at any separator (`||`, `!!`) that is not inside `[[...]]` or `{{...}}`."""
+    if not any(sep in text for sep in separators):  # one cell on the line: the commonest
+        return [text]
     if "[[" not in text and "{{" not in text:
         parts = [text]
         for sep in separators:
             parts = [piece for part in parts for piece in part.split(sep)]
         return parts
+    return split_outside_scan(text, separators)
+
+
+def split_outside_scan(text: str, separators: tuple[str, ...]) -> list[str]:
+    """`split_outside` by a scan of the link and template brackets: the general case."""
     parts, depth, start = [], 0, 0
     for match in _SPLIT_TOKENS.finditer(text):
         token = match.group()
@@ -48,11 +56,17 @@ _ATTRIBUTE_TOKENS = re.compile(r"\[\[|\]\]|\{\{|\}\}|\|")
 
 def split_attributes(piece: str) -> tuple[str, str]:
     """`style="..." rowspan=2 | text` → (attributes, content); no single pipe → ("", piece)."""
-    if "|" not in piece:
+    bar = piece.find("|")
+    if bar < 0:
         return "", piece
-    if "[[" not in piece and "{{" not in piece:
-        attributes, _, content = piece.partition("|")
-        return attributes, content
+    head = piece[:bar]
+    if "[[" not in head and "{{" not in head:  # no bracket opens before it: the pipe is outside
+        return head, piece[bar + 1:]
+    return split_attributes_scan(piece)
+
+
+def split_attributes_scan(piece: str) -> tuple[str, str]:
+    """`split_attributes` by a scan of the link and template brackets: the general case."""
     depth = 0
     for match in _ATTRIBUTE_TOKENS.finditer(piece):
         token = match.group()
@@ -67,13 +81,23 @@ def split_attributes(piece: str) -> tuple[str, str]:
 
 def make_cell(piece: str, header: bool) -> Cell:
     """A cell from its source piece (`attributes | content` or just content)."""
+    if "|" not in piece:
+        return content_cell(piece, header)
     attributes, content = split_attributes(piece)
     return content_cell(content, header, attributes)
 
 
 def content_cell(content: str, header: bool = False, attributes: str = "") -> Cell:
-    rendered = fast_render(content, keep_unknown=True)
-    hints = dict(rendered.hints) if rendered.hints else {}
+    if not attributes and not MARKUP.search(content):  # plain text: most cells
+        text = clean_text(content)
+        raw = content.strip()
+        return new_cell(text, raw if raw != text else None, {}, header, 1, 1)
+    if len(content) <= MAX_CACHED:
+        text, found = rendered_cell(content)
+    else:
+        rendered = fast_render(content, keep_unknown=True)
+        text, found = rendered.text, rendered.hints
+    hints = dict(found) if found else {}  # the cell's own: nested_table is added later
     rowspan = colspan = 1
     if attributes:
         spans = {name.lower(): int(value) for name, value in _SPAN.findall(attributes)}
@@ -87,8 +111,18 @@ def content_cell(content: str, header: bool = False, attributes: str = "") -> Ce
                 if key in ("colour", "colour_party"):
                     hints.setdefault(key, value)
     raw = content.strip()
-    text = rendered.text
     return new_cell(text, raw if raw != text else None, hints, header, rowspan, colspan)
+
+
+MAX_CACHED = 300  # longer cells are rendered each time: a cache must not hold hostile sizes
+
+
+@lru_cache(maxsize=8192)
+def rendered_cell(content: str) -> tuple[str, dict[str, str]]:
+    """A cell's text and hints, cached: tables repeat cells (flags, party names, dashes).
+    The hints are shared by every caller: copy them, never edit them."""
+    rendered = fast_render(content, keep_unknown=True)
+    return rendered.text, rendered.hints
 
 
 @dataclass
@@ -104,11 +138,11 @@ class _Builder:
     caption: str | None = None
     in_caption: bool = False
 
-    def add_piece(self, piece: str, header: bool, line: int) -> None:
+    def add_pieces(self, pieces: list[str], header: bool, line: int) -> None:
         if self.row_line is None:
             self.row_line = line
-        self.pending.append(piece)
-        self.pending_header.append(header)
+        self.pending += pieces
+        self.pending_header += [header] * len(pieces)
         self.in_caption = False
 
     def continue_piece(self, text: str) -> None:
@@ -123,7 +157,9 @@ class _Builder:
             for piece, nested in self.pending_nested.items():
                 cells[piece].hints["nested_table"] = str(nested)
             self.rows.append(new_row(cells, self.row_line or self.line))
-        self.pending, self.pending_header, self.pending_nested = [], [], {}
+            self.pending, self.pending_header = [], []
+            if self.pending_nested:
+                self.pending_nested = {}
         self.row_line = next_line
         self.in_caption = False
 
@@ -144,32 +180,43 @@ def read_table(lines: list[tuple[int, str]], section: int = 0,
     problems: list[Problem] = []
     builder = _Builder(line=lines[0][0])
     closed = False
-    index = 1
-    while index < len(lines):
+    index, count = 1, len(lines)
+    while index < count:
         number, text = lines[index]
         stripped = text.lstrip()
-        if stripped.startswith("{|") and depth >= MAX_TABLE_DEPTH:
-            problems.append(Problem(code="TABLE_TOO_DEEP", line=number,
-                                    message=f"tables nested over {MAX_TABLE_DEPTH} deep are "
-                                            "kept as cell text"))
+        first = stripped[:1]  # the markup is told by its first one or two characters
+        if first == "|":
+            second = stripped[1:2]
+            if second == "}":
+                closed = True
+                tables[0].end_line = number
+                break
+            if second == "-":
+                builder.end_row(number)
+            elif second == "+":
+                builder.caption = split_attributes(stripped[2:])[1].strip()
+                builder.in_caption = True
+            else:
+                builder.add_pieces(split_outside(stripped[1:], _CELL_SEPARATORS), False, number)
+        elif first == "!":
+            builder.add_pieces(split_outside(stripped[1:], _HEADER_SEPARATORS), True, number)
+        elif first == "{" and stripped.startswith("{|"):
             end = _matching_end(lines, index)
-            for _, nested_text in lines[index:end + 1]:
-                builder.continue_piece(nested_text)
+            if depth >= MAX_TABLE_DEPTH:
+                problems.append(Problem(code="TABLE_TOO_DEEP", line=number,
+                                        message=f"tables nested over {MAX_TABLE_DEPTH} deep "
+                                                "are kept as cell text"))
+                for _, nested_text in lines[index:end + 1]:
+                    builder.continue_piece(nested_text)
+            else:
+                nested, nested_problems = read_table(lines[index:end + 1], section, depth + 1)
+                _note_nested(builder, len(tables))
+                tables += nested
+                problems += nested_problems
             index = end + 1
             continue
-        if stripped.startswith("{|"):
-            end = _matching_end(lines, index)
-            nested, nested_problems = read_table(lines[index:end + 1], section, depth + 1)
-            _note_nested(builder, len(tables))
-            tables += nested
-            problems += nested_problems
-            index = end + 1
-            continue
-        if stripped.startswith("|}"):
-            closed = True
-            tables[0].end_line = number
-            break
-        _read_line(builder, stripped, number, text)
+        else:
+            builder.continue_piece(text)
         index += 1
     builder.end_row(None)
     tables[0].rows = builder.rows
@@ -180,20 +227,8 @@ def read_table(lines: list[tuple[int, str]], section: int = 0,
     return tables, problems
 
 
-def _read_line(builder: _Builder, stripped: str, number: int, text: str) -> None:
-    if stripped.startswith("|+"):
-        builder.caption = split_attributes(stripped[2:])[1].strip()
-        builder.in_caption = True
-    elif stripped.startswith("|-"):
-        builder.end_row(number)
-    elif stripped.startswith("|"):
-        for piece in split_outside(stripped[1:], ("||",)):
-            builder.add_piece(piece, False, number)
-    elif stripped.startswith("!"):
-        for piece in split_outside(stripped[1:], ("!!", "||")):
-            builder.add_piece(piece, True, number)
-    else:
-        builder.continue_piece(text)
+_CELL_SEPARATORS = ("||",)
+_HEADER_SEPARATORS = ("!!", "||")
 
 
 def _note_nested(builder: _Builder, relative_index: int) -> None:

@@ -16,10 +16,11 @@ import bisect
 import json
 import operator
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress
-from typing import Any
+from typing import Any, overload
 
 import mwparserfromhell
 from mwparserfromhell.nodes import Tag, Template
@@ -564,7 +565,7 @@ class LogicalLine:
 
 
 def logical_lines(text: str, masked: str, spans: list[Span],
-                  starts: list[int] | None = None) -> list[LogicalLine]:
+                  starts: list[int] | None = None) -> PageLines:
     """Physical lines, joined where a template opened on one line closes on a later one.
     `starts` are the offsets where lines start (LineIndex.starts), computed if not given."""
     if starts is None:
@@ -580,14 +581,12 @@ def logical_lines(text: str, masked: str, spans: list[Span],
         i = bisect.bisect_right(starts, begin) - 1
         if finish > ends[i] and finish > reach.get(i, -1):
             reach[i] = finish
-    texts = text.split("\n")
-    maskeds = texts if masked is text else masked.split("\n")
-    out: list[LogicalLine] = []
+    firsts: list[int] = []  # the first physical line of each logical line
     i = 0
     for first in sorted(reach):
         if first < i:
             continue  # already inside a joined line
-        _single_lines(out, i, first, texts, maskeds, starts)
+        firsts += range(i, first)  # lines first..j-1, each a logical line of its own
         j, end = first, ends[first]
         k = first
         while k <= j:  # any span opened on lines first..j may push the end further
@@ -595,21 +594,125 @@ def logical_lines(text: str, masked: str, spans: list[Span],
                 j = bisect.bisect_right(starts, reach[k] - 1) - 1
                 end = ends[j]
             k += 1
-        joined = "\n".join(texts[first:j + 1])
-        out.append(LogicalLine(first + 1, j + 1, joined,
-                               joined if maskeds is texts else "\n".join(maskeds[first:j + 1]),
-                               starts[first]))
+        firsts.append(first)
         i = j + 1
-    _single_lines(out, i, len(starts), texts, maskeds, starts)
-    return out
+    firsts += range(i, len(starts))
+    return PageLines(text, masked, starts, firsts)
 
 
-def _single_lines(out: list[LogicalLine], first: int, stop: int, texts: list[str],
-                  maskeds: list[str], starts: list[int]) -> None:
-    """Physical lines first..stop-1, each a logical line of its own."""
-    numbers = range(first + 1, stop + 1)
-    out.extend(map(LogicalLine, numbers, numbers, texts[first:stop], maskeds[first:stop],
-                   starts[first:stop]))
+_OPENS_BLOCK = re.compile(r"\n[^\S\n]*[{=:]")  # after a line break: maybe a table, heading…
+
+
+class PageLines(Sequence[LogicalLine]):
+    """The logical lines of a page, each made when asked for: a reader that skips prose never
+    builds the lines it skips (most of a page)."""
+
+    def __init__(self, text: str, masked: str, starts: list[int], firsts: list[int]):
+        self.masked = masked
+        self.texts = text.split("\n")
+        self.maskeds = self.texts if masked is text else masked.split("\n")
+        self.starts = starts
+        self.firsts = firsts
+        self.joined = len(firsts) < len(starts)  # some logical line spans several
+
+    def __len__(self) -> int:
+        return len(self.firsts)
+
+    @overload
+    def __getitem__(self, index: int) -> LogicalLine: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[LogicalLine]: ...
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.line(i) for i in range(*index.indices(len(self.firsts)))]
+        if index < 0:
+            index += len(self.firsts)
+        if not 0 <= index < len(self.firsts):
+            raise IndexError(index)
+        return self.line(index)
+
+    def __iter__(self) -> Iterator[LogicalLine]:
+        return map(self.line, range(len(self.firsts)))
+
+    def line(self, index: int) -> LogicalLine:
+        """Logical line `index` (0 <= index < len)."""
+        first = self.firsts[index]
+        if not self.joined:
+            return LogicalLine(first + 1, first + 1, self.texts[first], self.maskeds[first],
+                               self.starts[first])
+        stop = self.firsts[index + 1] if index + 1 < len(self.firsts) else len(self.starts)
+        if stop == first + 1:
+            return LogicalLine(first + 1, first + 1, self.texts[first], self.maskeds[first],
+                               self.starts[first])
+        text = "\n".join(self.texts[first:stop])
+        masked = text if self.maskeds is self.texts else "\n".join(self.maskeds[first:stop])
+        return LogicalLine(first + 1, stop, text, masked, self.starts[first])
+
+    def masked_at(self, index: int) -> str:
+        """The masked text of logical line `index`, without making the line."""
+        first = self.firsts[index]
+        if self.joined:
+            stop = self.firsts[index + 1] if index + 1 < len(self.firsts) else len(self.starts)
+            if stop > first + 1:
+                return "\n".join(self.maskeds[first:stop])
+        return self.maskeds[first]
+
+    def numbered_texts(self, first: int, last: int) -> list[tuple[int, str]]:
+        """(line number, text) of logical lines first..last."""
+        firsts, texts = self.firsts, self.texts
+        if not self.joined:
+            return list(zip(range(first + 1, last + 2), texts[first:last + 1], strict=True))
+        out = []
+        for index in range(first, last + 1):
+            start = firsts[index]
+            stop = firsts[index + 1] if index + 1 < len(firsts) else len(self.starts)
+            out.append((start + 1, texts[start] if stop == start + 1 else
+                        "\n".join(texts[start:stop])))
+        return out
+
+    def table_end(self, i: int) -> tuple[int, bool]:
+        """The last logical line of the table opened on line `i`, and whether its `|}` closes
+        it: the table runs to its matching `|}`, or (unclosed) up to the next heading or the
+        end of the page."""
+        depth = 0
+        j = i
+        count = len(self.firsts)
+        while j < count:
+            masked = self.masked_at(j).lstrip()
+            if j == i:
+                masked = masked.lstrip(":")
+            if masked.startswith("{|"):
+                depth += 1
+            elif masked.startswith("|}"):
+                depth -= 1
+                if depth == 0:
+                    return j, True
+            elif j > i and masked[:1] == "=" and _HEADING.match(masked.strip()):
+                return j - 1, False  # an unclosed table ends where the next section starts
+            j += 1
+        return count - 1, False
+
+    def block_starts(self) -> list[int]:
+        """The logical lines whose first character after spaces (masked) is `{`, `=` or `:`:
+        every line that may open a table, a heading or a template block, in order."""
+        physical = [] if self.maskeds[0].lstrip()[:1] not in _BLOCK_MARKS else [0]
+        starts = self.starts
+        physical += [bisect.bisect_right(starts, m.start()) for m in
+                     _OPENS_BLOCK.finditer(self.masked)]
+        if not self.joined:
+            return physical
+        found = []
+        firsts = self.firsts
+        for line in physical:  # a line inside a joined one opens nothing
+            k = bisect.bisect_left(firsts, line)
+            if k < len(firsts) and firsts[k] == line:
+                found.append(k)
+        return found
+
+
+_BLOCK_MARKS = ("{", "=", ":")
 
 
 class BodyReader:
@@ -623,13 +726,26 @@ class BodyReader:
         self.paragraph: list[LogicalLine] = []
         self.bullets: list[BulletItem] = []
 
-    def read(self, lines: list[LogicalLine]) -> None:
+    def read(self, lines: PageLines) -> None:
+        if not self.prose:
+            self.read_blocks(lines)
+            return
         i = 0
         while i < len(lines):
             i = self.read_one(lines, i)
         self.flush()
 
-    def read_one(self, lines: list[LogicalLine], i: int) -> int:
+    def read_blocks(self, lines: PageLines) -> None:
+        """Without prose only the lines that open a table, a heading or a template block do
+        anything (a blank line flushes nothing, a paragraph is dropped unread): read from each
+        of those the lines it takes, the others are skipped unmade."""
+        i = 0
+        for start in lines.block_starts():
+            if start >= i:  # not taken by a table or a block read before
+                i = self.read_one(lines, start)
+        self.flush()
+
+    def read_one(self, lines: PageLines, i: int) -> int:
         line = lines[i]
         masked = line.masked.strip()
         if not masked:  # most common: the blank line between paragraphs
@@ -689,7 +805,8 @@ class BodyReader:
 
     def add_section(self, line: LogicalLine, heading: re.Match) -> None:
         raw_title = _HEADING.match(line.text.strip())
-        title = fast_render((raw_title or heading).group(2)).text
+        source = (raw_title or heading).group(2)
+        title = heading_text(source) if len(source) <= MAX_CACHED else fast_render(source).text
         self.article.sections.append(Section(title=title, level=len(heading.group(1)),
                                              line=line.number))
         self.section = len(self.article.sections) - 1
@@ -728,26 +845,9 @@ class BodyReader:
             self.article.lists.append(BulletList(items=self.bullets, section=self.section))
         self.bullets = []
 
-    def read_table(self, lines: list[LogicalLine], i: int) -> int:
-        depth, j = 0, i
-        closed = False
-        while j < len(lines):
-            masked = lines[j].masked.lstrip()
-            if j == i:
-                masked = masked.lstrip(":")
-            if masked.startswith("{|"):
-                depth += 1
-            elif masked.startswith("|}"):
-                depth -= 1
-                if depth == 0:
-                    closed = True
-                    break
-            elif j > i and _HEADING.match(masked.strip()):
-                j -= 1  # an unclosed table ends where the next section starts
-                break
-            j += 1
-        j = min(j, len(lines) - 1)
-        body = [(line.number, line.text) for line in lines[i:j + 1]]
+    def read_table(self, lines: PageLines, i: int) -> int:
+        j, closed = lines.table_end(i)
+        body = lines.numbered_texts(i, j)
         with gc_paused(5 * len(body)):  # a cell, its dict and strings for each line, about
             tables, problems = read_table(body, self.section)
         if not closed and not any(p.code == "TABLE_UNCLOSED" for p in problems):
@@ -766,7 +866,7 @@ class BodyReader:
                         cell.hints["nested_table"] = str(base + int(cell.hints["nested_table"]))
         self.article.tables += tables
 
-    def read_block(self, lines: list[LogicalLine], i: int, spans: list[Span]) -> int:
+    def read_block(self, lines: PageLines, i: int, spans: list[Span]) -> int:
         """Block templates: results templates become tables; the others are not prose."""
         line = lines[i]
         first = normalise_name(spans[0].name)
@@ -780,21 +880,21 @@ class BodyReader:
                     self.article.tables.append(table)
         return i + 1
 
-    def read_election_box(self, lines: list[LogicalLine], i: int) -> int:
+    def read_election_box(self, lines: PageLines, i: int) -> int:
         calls = []
         j = i
         while j < len(lines):
-            block = self.block_templates(lines[j])
+            line = lines[j]
+            block = self.block_templates(line)
             if block is None:
-                if lines[j].masked.strip():
+                if line.masked.strip():
                     break
                 j += 1
                 continue
             for span in block:
-                text = lines[j].text[span.start - lines[j].start:span.end - lines[j].start]
-                call = template_call(text)
+                call = template_call(line.text[span.start - line.start:span.end - line.start])
                 if call is not None and call.name.startswith("election box"):
-                    calls.append((call, lines[j].number))
+                    calls.append((call, line.number))
             if normalise_name(block[-1].name).startswith("election box end"):
                 break
             j += 1
@@ -802,6 +902,15 @@ class BodyReader:
             self.article.tables.append(
                 election_box_table(calls, lines[min(j, len(lines) - 1)].end, self.section))
         return j + 1
+
+
+MAX_CACHED = 300  # longer texts are rendered each time: a cache must not hold hostile sizes
+
+
+@lru_cache(maxsize=4096)
+def heading_text(source: str) -> str:
+    """A heading's plain text. Cached: pages repeat their headings (References, Results)."""
+    return fast_render(source).text
 
 
 def tail_line(line: LogicalLine, rest: int) -> LogicalLine:
