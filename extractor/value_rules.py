@@ -52,7 +52,7 @@ make = Val
 
 
 def untyped(raw: str, text: str, flag: str = "untyped") -> Val:
-    return make(raw, text, "text", flags=[flag])
+    return Val(raw, text, "text", None, None, None, None, None, [flag])  # positional: hot
 
 
 def _is_untyped(value: Val | None) -> bool:
@@ -165,7 +165,9 @@ _MONEY = re.compile(
     r"(?:\s+(?:\((.*)\)|(.*)))?",
     re.I | re.S,
 )
-_WITH_UNIT = re.compile(rf"({NUM})\s?({_UNITS})(?:\s+(.*))?", re.I | re.S)
+# The number is atomic: no unit starts with a digit or a separator, so a shorter reading of the
+# number can never be followed by a unit, and the long alternation is tried once, not per digit.
+_WITH_UNIT = re.compile(rf"((?>{NUM}))\s?({_UNITS})(?:\s+(.*))?", re.I | re.S)
 _SEAT_WORDS = frozenset(
     "seats seat members deputies mandates mps councillors senators places".split()
 )
@@ -311,9 +313,10 @@ def _wordy(raw: str, text: str, key: str | None) -> Val:
         return make(raw, text, "new")
     if lowered in _PLACEHOLDERS:
         return make(raw, text, "empty", flags=["placeholder"])
-    colour = _colour(raw, text, key)
-    if colour is not None:
-        return colour
+    if text.startswith("#") or atoms.is_colour_key(key):  # (as `_colour` asks)
+        colour = _colour(raw, text, key)
+        if colour is not None:
+            return colour
     if "." in text[-6:] and (file := _FILE.fullmatch(text)):
         return make(raw, file.group(1).strip(), "file")
     return untyped(raw, text)
@@ -382,7 +385,8 @@ _COUNT_ITEM = re.compile(  # `Amanat (25)`, `Amanat [25 seats]`, `Amanat: 25`, `
 )
 _LONGEST_ITEM = 200  # a count item is a name and a number; longer text is prose
 _LETTER = re.compile(r"[^\W\d_]")
-_TRAILING_CHANGE = re.compile(r"(\S.*?)\s+([+\-–▲▼△▽↑↓]\s?\d.*)", re.S)
+_TRAILING_CHANGE = re.compile(r"(\S.*?)\s+([+\-–▲▼△▽↑↓]\s?\d.*)", re.S)  # `41.7% ▼3.2 pp`
+_SPACE_SIGN = re.compile(r"\s[+\-–▲▼△▽↑↓]")  # what it needs: one scan, no backtracking
 _SEPARATOR = re.compile(r"[,;\n•·]")
 _ANNOTATED = re.compile(r"(.+?)\s*\(([^()]+)\)", re.S)
 
@@ -465,7 +469,7 @@ def composite(raw: str, text: str, key: str | None) -> Val | None:
         return None
     if len(text) > LONGEST_SCALAR:
         return None  # prose: neither a value with its change nor a value with a note
-    if match := _TRAILING_CHANGE.fullmatch(text):  # `41.7% ▼3.2 pp`, `29 ▲5`
+    if _SPACE_SIGN.search(text) and (match := _TRAILING_CHANGE.fullmatch(text)):  # `29 ▲5`
         scalars = [scalar(piece, piece, key) for piece in match.groups()]
         typed = [part for part in scalars if part is not None and not _is_untyped(part)]
         minus = match.group(2)[0] in "-–"  # `35 - 39` is a range, `41.7% -3.2 pp` a change
