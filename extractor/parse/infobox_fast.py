@@ -94,6 +94,7 @@ _NAME_END = re.compile(r"[|]|\}\}")
 _TARGET_END = re.compile(r"\||\]\]")
 _TEMPLATE_NAME = re.compile(r"\s*[^\n{}\[\]<>|&]*?\s*")
 _LINK_TARGET = re.compile(r"[^\n{}\[\]<>|]*")
+_PLAIN_LABEL = re.compile(r"[^\[\]{}|<&'\n]*")  # a label that is one text node
 
 # Parsed nodes: a str is text; tuples are ("t", start, end, name_end, params) templates (params
 # as (start, eq or -1, end, nodes)), ("l", raw_target, nodes | None) wikilinks, ("e", nodes | None)
@@ -228,6 +229,10 @@ class _Parser:
                 return (start, eq, end, [plain.group()])  # most values: no markup at all
             nodes, end, _ = self.nodes(eq + 1, ("|", "}}"))
         else:
+            plain = _PLAIN_VALUE.match(s, start)  # (stops before the markup m found: no "=")
+            end = plain.end() if plain else start
+            if (s.startswith("|", end) or s.startswith("}}", end)) and self.depth < MAX_NESTING:
+                return (start, eq, end, [s[start:end]] if end > start else [])
             nodes, end, _ = self.nodes(start, ("|", "}}"))
             if any(isinstance(n, str) and "=" in n for n in nodes):
                 raise _GiveUp  # an "=" after markup: where the key ends is not certain
@@ -245,6 +250,9 @@ class _Parser:
             raise _GiveUp  # mwparserfromhell reads `[[http://...]]` as an external link
         if m.group() == "]]":
             return ("l", target, None), m.end()
+        label = _PLAIN_LABEL.match(s, m.end())  # most labels: plain text
+        if label and s.startswith("]]", label.end()) and self.depth < MAX_NESTING:
+            return ("l", target, [label.group()] if label.end() > m.end() else []), label.end() + 2
         nodes, end, _ = self.nodes(m.end(), ("]]",))
         if any(n[0] == "e" if isinstance(n, tuple) else "\n" in n for n in nodes):
             raise _GiveUp
