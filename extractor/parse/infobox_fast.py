@@ -113,56 +113,58 @@ class _Parser:
         of the stop and the stop itself."""
         s = self.s
         out: list = []
+        append = out.append
+        search = _SPECIAL.search
         quotes: list[int] = []  # quote runs of the current line
         self.depth += 1
         if self.depth > MAX_NESTING:
             raise _GiveUp
-        while True:
-            m = _SPECIAL.search(s, i)
+        while True:  # (the branches in order of how often the corpus takes them)
+            m = search(s, i)
             if m is None:
                 raise _GiveUp  # the context never closes
-            if m.start() > i:
-                out.append(s[i:m.start()])
-            i = m.start()
+            at = m.start()
+            if at > i:
+                append(s[i:at])
+            i = at
             tok = m.group()
             if tok in stops:
                 break
-            if tok == "<" and close is not None:
-                if close.match(s, i):
-                    tok = "close"
-                    break
-                if _PLAIN_CLOSING.match(s, i):
-                    check_quotes(quotes)  # (an open quote may hold it in a style's context)
-                    raise _TagFails
-            if tok == "{{":
-                node, i = self.template(i)
-                out.append(node)
-            elif tok == "[[":
+            if tok == "[[":
                 node, i = self.wikilink(i)
-                out.append(node)
-            elif tok == "[":
-                node, i = self.external(i)
-                out.append(node)
-            elif tok == "<":
-                node, i = self.tag(i)
-                if node is not None:
-                    out.append(node)
-            elif tok == "&":
-                e = _ENTITY.match(s, i)
-                out.append(entity(e) if e else "&")
-                i = e.end() if e else i + 1
-            elif tok[0] == "'":
-                quotes.append(len(tok))
-                i += len(tok)
+                append(node)
             elif tok == "\n":
                 check_quotes(quotes)
                 quotes = []
-                out.append("\n")
-                i += 1
-                i = self.line_start(i, out)
+                append("\n")
+                i = self.line_start(i + 1, out)
+            elif tok == "<":
+                if close is not None:
+                    if close.match(s, i):
+                        tok = "close"
+                        break
+                    if _PLAIN_CLOSING.match(s, i):
+                        check_quotes(quotes)  # (an open quote may hold it in a style's context)
+                        raise _TagFails
+                node, i = self.tag(i)
+                if node is not None:
+                    append(node)
+            elif tok == "{{":
+                node, i = self.template(i)
+                append(node)
+            elif tok[0] == "'":
+                quotes.append(len(tok))
+                i += len(tok)
+            elif tok == "&":
+                e = _ENTITY.match(s, i)
+                append(entity(e) if e else "&")
+                i = e.end() if e else i + 1
+            elif tok == "[":
+                node, i = self.external(i)
+                append(node)
             elif tok == "]" or (tok == "|" and ("]]" in stops or in_tag)):
-                out.append(tok)  # plain text here (a link's label or a tag's body may hold
-                i += 1  # pipes: a tag's body is its own context, which no pipe ends)
+                append(tok)  # plain text here (a link's label or a tag's body may hold pipes:
+                i += 1  # a tag's body is its own context, which no pipe ends)
             elif close is not None and tok == "}}" and i == len(s) - 2:
                 raise _TagFails  # a tag's body is text up to the end of the source
             else:  # "}}", "]]", lone braces: not certain in this context
