@@ -16,7 +16,7 @@ import bisect
 import json
 import operator
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress
 from typing import Any
@@ -104,6 +104,8 @@ class Span:
     end: int  # exclusive
     name: str
     recovered: bool = False  # an unclosed infobox, read up to the next heading
+    # `too_tangled`, once known (asked by the page scan, the reader and its fast path)
+    tangled: bool | None = field(default=None, compare=False, repr=False)
 
 
 def template_spans(masked: str, unclosed: list[int] | None = None,
@@ -353,7 +355,9 @@ MAX_UNCLOSED = 200  # mwparserfromhell backtracks once per unclosed construct: c
 
 
 def too_tangled(text: str, span: Span) -> bool:
-    return tangled(text[span.start:span.end])
+    if span.tangled is None:
+        span.tangled = tangled(text[span.start:span.end])
+    return span.tangled
 
 
 def tangled(source: str) -> bool:
