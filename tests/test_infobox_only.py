@@ -74,3 +74,18 @@ def test_pages_that_need_the_full_scan():
     assert W.infobox_only_spans("{{a|{{b|{{c}}}}}} {{Infobox x}}", 3) is not None
     assert W.infobox_only_spans("}} {{a}} }}", 1) == []  # stray closers are text
     assert W.infobox_only_spans("no templates", 0) == []
+
+
+def test_many_regions_and_nested_infoboxes_cost_in_proportion():
+    import time
+
+    pages = ["<!--{{-->" * 50_000 + "{{Infobox a|b=1}}",
+             "{{Infobox x|a=" * 20_000 + "}}" * 20_000,
+             "{{Infobox x|a=1}}\n" * 20_000]
+    for page in pages:
+        clock = time.process_time()
+        spans = W.infobox_only_spans(page, None)
+        assert spans is not None
+        assert time.process_time() - clock < 5  # quadratic would be minutes
+        assert [(s.start, s.end) for s in spans] == \
+            [(s.start, s.end) for s in full_scan(page, None)[0]]

@@ -560,7 +560,7 @@ def build_infobox(node: tuple, source: str, base: int, lines, problems: list[Pro
         seen.add(key)
         if (len(nodes) == 1 and nodes[0].__class__ is str) or all(
                 isinstance(n, str) for n in nodes):  # plain text: no renderer needed
-            rendered, hints = clean_text("".join(nodes)), {}
+            rendered, hints = clean_plain("".join(nodes)), {}
         else:
             renderer = Renderer(keep_unknown=True)
             rendered = clean_text(render(nodes, renderer, source))
@@ -573,6 +573,14 @@ def build_infobox(node: tuple, source: str, base: int, lines, problems: list[Pro
         infobox.fields.append(finish_field(key, value, rendered, hints, lines.line(start)))
     for child, offset in children:
         build_infobox(child, source, offset - child[1], lines, problems, family, index)
+
+
+def clean_plain(text: str) -> str:
+    """`clean_text(text)`, sooner for the common value whose words are on one line between
+    the blank lines around it (`| name = Testland\n`): those words joined by single spaces."""
+    if "\n" in text and "\n" not in text.strip():
+        return " ".join(text.split())
+    return clean_text(text)
 
 
 def embedded_offset(raw: str, source: str, child: tuple, start: int) -> int:

@@ -174,11 +174,8 @@ def infobox_only_spans(text: str, max_depth: int | None) -> list[Span] | None:
     tokens = [start << 1 for start in opens]  # an opener's code is even, a closer's odd
     tokens += [(match.start() << 1) | 1 for match in _CLOSER.finditer(text, opens[0])]
     tokens.sort()
-    for start, end in regions:  # tokens inside comments and opaque tags are text
-        first = bisect.bisect_left(tokens, start << 1)
-        last = bisect.bisect_left(tokens, end << 1, first)
-        if last > first:
-            del tokens[first:last]
+    if regions:
+        tokens = outside_regions(tokens, regions)
     levels = list(accumulate([1 - ((code & 1) << 1) for code in tokens], initial=0))
     lowest = min(levels)
     if levels[-1] != lowest:
@@ -186,14 +183,31 @@ def infobox_only_spans(text: str, max_depth: int | None) -> list[Span] | None:
     if max_depth is not None and max(levels) - lowest > max_depth \
             and nesting_depth(levels) > max_depth:
         return None
-    spans = []
+    spans: list[Span] = []
+    reach = -1
     for start, name in infobox_openers(text, opens, [match.group(1) for match in found],
                                        regions):
+        if start < reach:
+            continue  # inside the last outermost infobox (read with it): its end is not sought
         at = bisect.bisect_left(tokens, start << 1)  # levels[at + 1] is the level inside it
         close = tokens[levels.index(levels[at + 1] - 1, at + 2) - 1] >> 1
         spans.append(Span(start, close + 2, name))
-    spans = outermost(spans)
+        reach = close + 2
     return None if any(too_tangled(text, span) for span in spans) else spans
+
+
+def outside_regions(tokens: list[int], regions: list[tuple[int, int]]) -> list[int]:
+    """The tokens (codes of offsets, sorted) outside the regions: comments and opaque tags are
+    text. Kept in slices, one pass: a page of many regions costs no more than its tokens."""
+    kept: list[int] = []
+    taken = 0
+    for start, end in regions:
+        first = bisect.bisect_left(tokens, start << 1, taken)
+        last = bisect.bisect_left(tokens, end << 1, first)
+        if last > first:
+            kept += tokens[taken:first]
+            taken = last
+    return kept + tokens[taken:] if taken else tokens
 
 
 def nesting_depth(levels: list[int]) -> int:
