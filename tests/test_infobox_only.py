@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -89,3 +90,40 @@ def test_many_regions_and_nested_infoboxes_cost_in_proportion():
         assert time.process_time() - clock < 5  # quadratic would be minutes
         assert [(s.start, s.end) for s in spans] == \
             [(s.start, s.end) for s in full_scan(page, None)[0]]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("max_depth", [None, 20, 3])
+def test_corpus_pages_agree_with_the_full_scan(max_depth):
+    from pathlib import Path
+
+    paths = sorted(Path("/work/shared/corpus/wikitext").glob("*.wiki"))
+    if not paths:
+        pytest.skip("corpus not available")
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        boxes, needs_full = full_scan(text, max_depth)
+        quick = W.infobox_only_spans(text, max_depth)
+        assert (quick is None) == needs_full, path.name
+        if quick is not None:
+            assert [(s.start, s.end, s.name) for s in quick] == \
+                [(s.start, s.end, s.name) for s in boxes], path.name
+
+
+@pytest.mark.slow
+def test_dump_pages_agree_with_the_full_scan():
+    from pathlib import Path
+
+    from extractor.sources import iter_units
+
+    dumps = Path("/work/shared/corpus/dumps")
+    if not dumps.exists():
+        pytest.skip("corpus not available")
+    for unit in iter_units([str(dumps)]):
+        if unit.format == "wikitext" and unit.text:
+            boxes, needs_full = full_scan(unit.text, 20)
+            quick = W.infobox_only_spans(unit.text, 20)
+            assert (quick is None) == needs_full
+            if quick is not None:
+                assert [(s.start, s.end, s.name) for s in quick] == \
+                    [(s.start, s.end, s.name) for s in boxes]
