@@ -7,6 +7,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractor.parse import wikitext as W
 from extractor.parse.infobox_fast import fast_infobox, fast_infoboxes
@@ -268,3 +270,12 @@ def test_corpus_dump_pages():
     for unit in iter_units([str(CORPUS / "dumps"), str(FIXTURES / "dumps")]):
         if unit.format == "wikitext" and unit.text:
             check_page(unit.text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab \n\t\r\u00a0\u2009\x0b\x1c\u2028", max_size=16))
+def test_plain_values_clean_as_clean_text_cleans_them(text):
+    from extractor.parse.infobox_fast import clean_plain
+    from extractor.templates import clean_text
+
+    assert clean_plain(text) == clean_text(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -74,3 +75,55 @@ def test_pages_that_need_the_full_scan():
     assert W.infobox_only_spans("{{a|{{b|{{c}}}}}} {{Infobox x}}", 3) is not None
     assert W.infobox_only_spans("}} {{a}} }}", 1) == []  # stray closers are text
     assert W.infobox_only_spans("no templates", 0) == []
+
+
+def test_many_regions_and_nested_infoboxes_cost_in_proportion():
+    import time
+
+    pages = ["<!--{{-->" * 50_000 + "{{Infobox a|b=1}}",
+             "{{Infobox x|a=" * 20_000 + "}}" * 20_000,
+             "{{Infobox x|a=1}}\n" * 20_000]
+    for page in pages:
+        clock = time.process_time()
+        spans = W.infobox_only_spans(page, None)
+        assert spans is not None
+        assert time.process_time() - clock < 5  # quadratic would be minutes
+        assert [(s.start, s.end) for s in spans] == \
+            [(s.start, s.end) for s in full_scan(page, None)[0]]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("max_depth", [None, 20, 3])
+def test_corpus_pages_agree_with_the_full_scan(max_depth):
+    from pathlib import Path
+
+    paths = sorted(Path("/work/shared/corpus/wikitext").glob("*.wiki"))
+    if not paths:
+        pytest.skip("corpus not available")
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        boxes, needs_full = full_scan(text, max_depth)
+        quick = W.infobox_only_spans(text, max_depth)
+        assert (quick is None) == needs_full, path.name
+        if quick is not None:
+            assert [(s.start, s.end, s.name) for s in quick] == \
+                [(s.start, s.end, s.name) for s in boxes], path.name
+
+
+@pytest.mark.slow
+def test_dump_pages_agree_with_the_full_scan():
+    from pathlib import Path
+
+    from extractor.sources import iter_units
+
+    dumps = Path("/work/shared/corpus/dumps")
+    if not dumps.exists():
+        pytest.skip("corpus not available")
+    for unit in iter_units([str(dumps)]):
+        if unit.format == "wikitext" and unit.text:
+            boxes, needs_full = full_scan(unit.text, 20)
+            quick = W.infobox_only_spans(unit.text, 20)
+            assert (quick is None) == needs_full
+            if quick is not None:
+                assert [(s.start, s.end, s.name) for s in quick] == \
+                    [(s.start, s.end, s.name) for s in boxes]

@@ -25,6 +25,7 @@ from html.entities import name2codepoint
 from typing import Any
 
 from mwparserfromhell.definitions import URI_SCHEMES
+from pydantic import BaseModel
 
 from extractor.model import Infobox, InfoboxField, Problem
 from extractor.parse import wikitext as W
@@ -94,6 +95,7 @@ _NAME_END = re.compile(r"[|]|\}\}")
 _TARGET_END = re.compile(r"\||\]\]")
 _TEMPLATE_NAME = re.compile(r"\s*[^\n{}\[\]<>|&]*?\s*")
 _LINK_TARGET = re.compile(r"[^\n{}\[\]<>|]*")
+_PLAIN_LABEL = re.compile(r"[^\[\]{}|<&'\n]*")  # a label that is one text node
 
 # Parsed nodes: a str is text; tuples are ("t", start, end, name_end, params) templates (params
 # as (start, eq or -1, end, nodes)), ("l", raw_target, nodes | None) wikilinks, ("e", nodes | None)
@@ -112,56 +114,58 @@ class _Parser:
         of the stop and the stop itself."""
         s = self.s
         out: list = []
+        append = out.append
+        search = _SPECIAL.search
         quotes: list[int] = []  # quote runs of the current line
         self.depth += 1
         if self.depth > MAX_NESTING:
             raise _GiveUp
-        while True:
-            m = _SPECIAL.search(s, i)
+        while True:  # (the branches in order of how often the corpus takes them)
+            m = search(s, i)
             if m is None:
                 raise _GiveUp  # the context never closes
-            if m.start() > i:
-                out.append(s[i:m.start()])
-            i = m.start()
+            at = m.start()
+            if at > i:
+                append(s[i:at])
+            i = at
             tok = m.group()
             if tok in stops:
                 break
-            if tok == "<" and close is not None:
-                if close.match(s, i):
-                    tok = "close"
-                    break
-                if _PLAIN_CLOSING.match(s, i):
-                    check_quotes(quotes)  # (an open quote may hold it in a style's context)
-                    raise _TagFails
-            if tok == "{{":
-                node, i = self.template(i)
-                out.append(node)
-            elif tok == "[[":
+            if tok == "[[":
                 node, i = self.wikilink(i)
-                out.append(node)
-            elif tok == "[":
-                node, i = self.external(i)
-                out.append(node)
-            elif tok == "<":
-                node, i = self.tag(i)
-                if node is not None:
-                    out.append(node)
-            elif tok == "&":
-                e = _ENTITY.match(s, i)
-                out.append(entity(e) if e else "&")
-                i = e.end() if e else i + 1
-            elif tok[0] == "'":
-                quotes.append(len(tok))
-                i += len(tok)
+                append(node)
             elif tok == "\n":
                 check_quotes(quotes)
                 quotes = []
-                out.append("\n")
-                i += 1
-                i = self.line_start(i, out)
+                append("\n")
+                i = self.line_start(i + 1, out)
+            elif tok == "<":
+                if close is not None:
+                    if close.match(s, i):
+                        tok = "close"
+                        break
+                    if _PLAIN_CLOSING.match(s, i):
+                        check_quotes(quotes)  # (an open quote may hold it in a style's context)
+                        raise _TagFails
+                node, i = self.tag(i)
+                if node is not None:
+                    append(node)
+            elif tok == "{{":
+                node, i = self.template(i)
+                append(node)
+            elif tok[0] == "'":
+                quotes.append(len(tok))
+                i += len(tok)
+            elif tok == "&":
+                e = _ENTITY.match(s, i)
+                append(entity(e) if e else "&")
+                i = e.end() if e else i + 1
+            elif tok == "[":
+                node, i = self.external(i)
+                append(node)
             elif tok == "]" or (tok == "|" and ("]]" in stops or in_tag)):
-                out.append(tok)  # plain text here (a link's label or a tag's body may hold
-                i += 1  # pipes: a tag's body is its own context, which no pipe ends)
+                append(tok)  # plain text here (a link's label or a tag's body may hold pipes:
+                i += 1  # a tag's body is its own context, which no pipe ends)
             elif close is not None and tok == "}}" and i == len(s) - 2:
                 raise _TagFails  # a tag's body is text up to the end of the source
             else:  # "}}", "]]", lone braces: not certain in this context
@@ -228,6 +232,10 @@ class _Parser:
                 return (start, eq, end, [plain.group()])  # most values: no markup at all
             nodes, end, _ = self.nodes(eq + 1, ("|", "}}"))
         else:
+            plain = _PLAIN_VALUE.match(s, start)  # (stops before the markup m found: no "=")
+            end = plain.end() if plain else start
+            if (s.startswith("|", end) or s.startswith("}}", end)) and self.depth < MAX_NESTING:
+                return (start, eq, end, [s[start:end]] if end > start else [])
             nodes, end, _ = self.nodes(start, ("|", "}}"))
             if any(isinstance(n, str) and "=" in n for n in nodes):
                 raise _GiveUp  # an "=" after markup: where the key ends is not certain
@@ -245,6 +253,9 @@ class _Parser:
             raise _GiveUp  # mwparserfromhell reads `[[http://...]]` as an external link
         if m.group() == "]]":
             return ("l", target, None), m.end()
+        label = _PLAIN_LABEL.match(s, m.end())  # most labels: plain text
+        if label and s.startswith("]]", label.end()) and self.depth < MAX_NESTING:
+            return ("l", target, [label.group()] if label.end() > m.end() else []), label.end() + 2
         nodes, end, _ = self.nodes(m.end(), ("]]",))
         if any(n[0] == "e" if isinstance(n, tuple) else "\n" in n for n in nodes):
             raise _GiveUp
@@ -550,7 +561,7 @@ def build_infobox(node: tuple, source: str, base: int, lines, problems: list[Pro
         seen.add(key)
         if (len(nodes) == 1 and nodes[0].__class__ is str) or all(
                 isinstance(n, str) for n in nodes):  # plain text: no renderer needed
-            rendered, hints = clean_text("".join(nodes)), {}
+            rendered, hints = clean_plain("".join(nodes)), {}
         else:
             renderer = Renderer(keep_unknown=True)
             rendered = clean_text(render(nodes, renderer, source))
@@ -563,6 +574,14 @@ def build_infobox(node: tuple, source: str, base: int, lines, problems: list[Pro
         infobox.fields.append(finish_field(key, value, rendered, hints, lines.line(start)))
     for child, offset in children:
         build_infobox(child, source, offset - child[1], lines, problems, family, index)
+
+
+def clean_plain(text: str) -> str:
+    """`clean_text(text)`, sooner for the common value whose words are on one line between
+    the blank lines around it (`| name = Testland\n`): those words joined by single spaces."""
+    if "\n" in text and "\n" not in text.strip():
+        return " ".join(text.split())
+    return clean_text(text)
 
 
 def embedded_offset(raw: str, source: str, child: tuple, start: int) -> int:
@@ -608,7 +627,13 @@ def finish_field(key: str, value: str, text: str, hints: dict[str, str],
 
 
 _FIELD_FIELDS = {"key", "value", "line", "text", "hints"}
-_object_setattr = object.__setattr__
+# The slots every pydantic model has, set through their descriptors (a third faster than
+# `object.__setattr__`, which looks each one up by name).
+_SLOTS = BaseModel.__dict__
+_set_dict = _SLOTS["__dict__"].__set__
+_set_fields_set = _SLOTS["__pydantic_fields_set__"].__set__
+_set_extra = _SLOTS["__pydantic_extra__"].__set__
+_set_private = _SLOTS["__pydantic_private__"].__set__
 
 
 def new_field(key: str, value: str, line: int, text: str, hints: dict[str, str]
@@ -617,9 +642,8 @@ def new_field(key: str, value: str, line: int, text: str, hints: dict[str, str]
     (one per infobox field of a dump): the values are a str, an int and a fresh dict of str
     already, as validation would leave them. The fields-set is shared, as `model.new_cell`'s."""
     field = InfoboxField.__new__(InfoboxField)
-    _object_setattr(field, "__dict__", {"key": key, "value": value, "line": line,
-                                        "text": text, "hints": hints})
-    _object_setattr(field, "__pydantic_fields_set__", _FIELD_FIELDS)
-    _object_setattr(field, "__pydantic_extra__", None)
-    _object_setattr(field, "__pydantic_private__", None)
+    _set_dict(field, {"key": key, "value": value, "line": line, "text": text, "hints": hints})
+    _set_fields_set(field, _FIELD_FIELDS)
+    _set_extra(field, None)
+    _set_private(field, None)
     return field

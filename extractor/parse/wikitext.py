@@ -17,7 +17,7 @@ import json
 import operator
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress
 from typing import Any, overload
@@ -105,6 +105,8 @@ class Span:
     end: int  # exclusive
     name: str
     recovered: bool = False  # an unclosed infobox, read up to the next heading
+    # `too_tangled`, once known (asked by the page scan, the reader and its fast path)
+    tangled: bool | None = field(default=None, compare=False, repr=False)
 
 
 def template_spans(masked: str, unclosed: list[int] | None = None,
@@ -173,11 +175,8 @@ def infobox_only_spans(text: str, max_depth: int | None) -> list[Span] | None:
     tokens = [start << 1 for start in opens]  # an opener's code is even, a closer's odd
     tokens += [(match.start() << 1) | 1 for match in _CLOSER.finditer(text, opens[0])]
     tokens.sort()
-    for start, end in regions:  # tokens inside comments and opaque tags are text
-        first = bisect.bisect_left(tokens, start << 1)
-        last = bisect.bisect_left(tokens, end << 1, first)
-        if last > first:
-            del tokens[first:last]
+    if regions:
+        tokens = outside_regions(tokens, regions)
     levels = list(accumulate([1 - ((code & 1) << 1) for code in tokens], initial=0))
     lowest = min(levels)
     if levels[-1] != lowest:
@@ -185,14 +184,31 @@ def infobox_only_spans(text: str, max_depth: int | None) -> list[Span] | None:
     if max_depth is not None and max(levels) - lowest > max_depth \
             and nesting_depth(levels) > max_depth:
         return None
-    spans = []
+    spans: list[Span] = []
+    reach = -1
     for start, name in infobox_openers(text, opens, [match.group(1) for match in found],
                                        regions):
+        if start < reach:
+            continue  # inside the last outermost infobox (read with it): its end is not sought
         at = bisect.bisect_left(tokens, start << 1)  # levels[at + 1] is the level inside it
         close = tokens[levels.index(levels[at + 1] - 1, at + 2) - 1] >> 1
         spans.append(Span(start, close + 2, name))
-    spans = outermost(spans)
+        reach = close + 2
     return None if any(too_tangled(text, span) for span in spans) else spans
+
+
+def outside_regions(tokens: list[int], regions: list[tuple[int, int]]) -> list[int]:
+    """The tokens (codes of offsets, sorted) outside the regions: comments and opaque tags are
+    text. Kept in slices, one pass: a page of many regions costs no more than its tokens."""
+    kept: list[int] = []
+    taken = 0
+    for start, end in regions:
+        first = bisect.bisect_left(tokens, start << 1, taken)
+        last = bisect.bisect_left(tokens, end << 1, first)
+        if last > first:
+            kept += tokens[taken:first]
+            taken = last
+    return kept + tokens[taken:] if taken else tokens
 
 
 def nesting_depth(levels: list[int]) -> int:
@@ -354,7 +370,9 @@ MAX_UNCLOSED = 200  # mwparserfromhell backtracks once per unclosed construct: c
 
 
 def too_tangled(text: str, span: Span) -> bool:
-    return tangled(text[span.start:span.end])
+    if span.tangled is None:
+        span.tangled = tangled(text[span.start:span.end])
+    return span.tangled
 
 
 def tangled(source: str) -> bool:
