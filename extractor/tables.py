@@ -48,15 +48,18 @@ class _Slot:
 
 def expand_grid(table: Table) -> tuple[list[list[_Slot]], list[str]]:
     """Place every cell on a rectangular grid, copying spans into the slots they cover."""
-    if all(cell.rowspan == 1 and cell.colspan == 1 for row in table.rows for cell in row.cells):
+    if not _has_spans(table):
         return _unspanned_grid(table)
     flags: list[str] = []
     n_rows = len(table.rows)
-    taken: dict[tuple[int, int], _Slot] = {}
+    # placed[r][c]: the slot a cell placed there, None for a hole; the first cell to reach a
+    # slot keeps it (overlapping spans), and each row is as wide as its last placed slot
+    placed: list[list[_Slot | None]] = [[] for _ in range(n_rows)]
     for r, row in enumerate(table.rows):
+        line = placed[r]
         c = 0
         for cell in row.cells:
-            while (r, c) in taken:
+            while c < len(line) and line[c] is not None:
                 c += 1
             rowspan = n_rows - r if cell.rowspan == 0 else max(1, cell.rowspan)  # 0: to the end
             colspan = max(1, cell.colspan)
@@ -64,19 +67,31 @@ def expand_grid(table: Table) -> tuple[list[list[_Slot]], list[str]]:
                 flags.append(SPANS_CLIPPED)
                 rowspan, colspan = min(rowspan, _MAX_SPAN), min(colspan, _MAX_SPAN)
             rowspan = max(1, min(rowspan, n_rows - r))
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    taken.setdefault((r + dr, c + dc), _Slot(cell, (r, c)))
-            c += colspan
-    widths = [0] * n_rows
-    for r, c in taken:
-        widths[r] = max(widths[r], c + 1)
+            slot = _Slot(cell, (r, c))  # one for every slot it covers: slots are never edited
+            end = c + colspan
+            for target in placed[r:r + rowspan]:
+                if len(target) < end:
+                    target.extend([None] * (end - len(target)))
+                for at in range(c, end):
+                    if target[at] is None:
+                        target[at] = slot
+            c = end
+    widths = [len(line) for line in placed]
     width = max(widths, default=0)
     if len(set(widths)) > 1:
         flags.append(RAGGED)
-    grid = [[taken.get((r, c)) or _Slot(None, (r, c)) for c in range(width)]
-            for r in range(n_rows)]
+    grid = [[_filled(line, r, c) for c in range(width)] for r, line in enumerate(placed)]
     return grid, sorted(set(flags))
+
+
+def _filled(line: list[_Slot | None], r: int, c: int) -> _Slot:
+    slot = line[c] if c < len(line) else None
+    return slot if slot is not None else _Slot(None, (r, c))  # a hole: no cell covers it
+
+
+def _has_spans(table: Table) -> bool:
+    return not all(cell.rowspan == 1 and cell.colspan == 1
+                   for row in table.rows for cell in row.cells)
 
 
 def _unspanned_grid(table: Table) -> tuple[list[list[_Slot]], list[str]]:
@@ -98,7 +113,8 @@ def type_table(table: Table, number: int, section: str = "") -> TypedTable:
 
 
 def _type_table(table: Table, number: int, section: str) -> TypedTable:
-    grid, flags = expand_grid(table)
+    spanned = _has_spans(table)
+    grid, flags = expand_grid(table) if spanned else _unspanned_grid(table)
     width = len(grid[0]) if grid else 0
     flat = table.kind == "table"
     header_rows, header_marks = _detect_header(grid, flat)
@@ -121,18 +137,22 @@ def _type_table(table: Table, number: int, section: str) -> TypedTable:
             _retype(grid, values, body, columns, labels)
     columns = _unique(columns)
     kinds = [_dominant_kind([values[r][c] for r in body]) for c in range(width)]
-    cell_columns = [["" if header_marks[r] else columns[c] for c in range(width)]
-                    for r in range(len(grid))]
+    # Rows that read alike share one list (nothing edits a typed table's lists).
+    unnamed, names = [""] * width, list(columns)
+    all_header, no_header = [True] * width, [False] * width
+    no_spans = [(1, 1)] * width
     return TypedTable.model_construct(
         table=number, columns=columns, column_kinds=kinds, header_rows=header_rows,
-        flags=sorted(set(flags)), cells=values, cell_columns=cell_columns,
+        flags=sorted(set(flags)), cells=values,
+        cell_columns=[unnamed if mark else names for mark in header_marks],
         section=section, caption=table.caption, kind=table.kind, line=table.line,
         row_lines=[row.line for row in table.rows],
         # the flat parser marks its first row header by convention; the evidence decides here
-        header_cells=[[header_marks[r] or (not flat and s.cell is not None and s.cell.header)
-                       for s in row] for r, row in enumerate(grid)],
+        header_cells=[all_header if header_marks[r] else no_header if flat else
+                      [s.cell is not None and s.cell.header for s in row]
+                      for r, row in enumerate(grid)],
         spans=[[(s.cell.rowspan, s.cell.colspan) if s.cell is not None else (1, 1) for s in row]
-               for row in grid],
+               for row in grid] if spanned else [no_spans] * len(grid),
         n_rows=len(body))
 
 

@@ -32,6 +32,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import mwparserfromhell
 from mwparserfromhell.nodes import (
@@ -88,12 +89,21 @@ _SPACES = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")  # single plain spaces need 
 def normalise_name(name: str) -> str:
     """Template name as MediaWiki compares it, lower-cased: no comments, underscores as spaces,
     runs of whitespace collapsed, no `Template:` prefix."""
+    if len(name) <= 100:  # a real name: pages call the same few templates over and over
+        return _normalised_name(name)
+    return _normalise_name(name)
+
+
+def _normalise_name(name: str) -> str:
     if "<!--" in name:
         name = re.sub(r"<!--.*?(-->|$)", "", name, flags=re.DOTALL)
     name = _SPACES.sub(" ", name.replace("_", " ")).strip().lower()
     if name.startswith("template:"):
         name = name[len("template:"):].strip()
     return name
+
+
+_normalised_name = lru_cache(maxsize=8192)(_normalise_name)
 
 
 @dataclass

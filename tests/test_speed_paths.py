@@ -219,3 +219,67 @@ def test_reading_only_block_lines_reads_what_reading_every_line_reads(text):
             reader.read(lines)
         articles.append(article.model_dump())
     assert articles[0] == articles[1]
+
+
+def plain_ref_tags(masked: str) -> tuple[list[int], list[int]]:
+    """Openers and closers by a scan each: the reference for `multiline_refs`' single scan."""
+    openers = [m.start() for m in re.finditer(r"<ref\b[^<>]*(?<!/)>", masked, re.IGNORECASE)]
+    closers = [m.end() for m in re.finditer(r"</ref\s*>", masked, re.IGNORECASE)]
+    return openers, closers
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["<ref>", "</ref>", "<REF name=a>", "<ref/>", "</Ref >", "<",
+                                 "/", ">", "\n", "a", "<refs>", "<ref name=x/>", " "]),
+                max_size=25).map("".join))
+def test_reference_tags_found_in_one_scan(masked):
+    from extractor.parse.wikitext import multiline_refs
+
+    openers, closers = plain_ref_tags(masked)
+    found = []
+    for index, start in enumerate(openers):
+        later = [end for end in closers if end > start]
+        if not later:
+            break
+        if index + 1 < len(openers) and openers[index + 1] < later[0]:
+            continue
+        if "\n" in masked[start:later[0]]:
+            found.append((start, later[0]))
+    assert multiline_refs(masked) == found
+
+
+def plain_grid(rows) -> tuple[list[list[tuple]], bool]:
+    """Spans placed on a dictionary of grid positions, the first cell to reach a slot keeping
+    it: the reference for `tables.expand_grid` (cells as (rowspan, colspan), spans unclipped)."""
+    taken: dict[tuple[int, int], tuple] = {}
+    for r, row in enumerate(rows):
+        c = 0
+        for k, (rowspan, colspan) in enumerate(row):
+            while (r, c) in taken:
+                c += 1
+            rowspan = len(rows) - r if rowspan == 0 else max(1, min(rowspan, len(rows) - r))
+            for dr in range(rowspan):
+                for dc in range(max(1, colspan)):
+                    taken.setdefault((r + dr, c + dc), ((r, k), (r, c)))
+            c += max(1, colspan)
+    widths = [max((c + 1 for (rr, c) in taken if rr == r), default=0) for r in range(len(rows))]
+    width = max(widths, default=0)
+    return ([[taken.get((r, c), (None, (r, c))) for c in range(width)] for r in range(len(rows))],
+            len(set(widths)) > 1)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=4), max_size=5))
+def test_spans_placed_on_row_lists_as_on_a_dictionary(spans):
+    from extractor.model import Table
+    from extractor.tables import RAGGED, expand_grid
+
+    rows = [Row(cells=[Cell(text=f"{r}.{k}", rowspan=rs, colspan=cs)
+                       for k, (rs, cs) in enumerate(row)], line=r + 1)
+            for r, row in enumerate(spans)]
+    grid, flags = expand_grid(Table(rows=rows, line=1, end_line=1, kind="wikitable"))
+    got = [[(tuple(map(int, s.cell.text.split("."))) if s.cell is not None else None, s.origin)
+            for s in row] for row in grid]
+    expected, ragged = plain_grid(spans)
+    assert got == expected
+    assert (RAGGED in flags) == ragged

@@ -142,7 +142,10 @@ class _Builder:
         if self.row_line is None:
             self.row_line = line
         self.pending += pieces
-        self.pending_header += [header] * len(pieces)
+        if len(pieces) == 1:
+            self.pending_header.append(header)
+        else:
+            self.pending_header += [header] * len(pieces)
         self.in_caption = False
 
     def continue_piece(self, text: str) -> None:
@@ -197,9 +200,13 @@ def read_table(lines: list[tuple[int, str]], section: int = 0,
                 builder.caption = split_attributes(stripped[2:])[1].strip()
                 builder.in_caption = True
             else:
-                builder.add_pieces(split_outside(stripped[1:], _CELL_SEPARATORS), False, number)
+                cells = stripped[1:]
+                builder.add_pieces([cells] if "||" not in cells else
+                                   split_outside(cells, _CELL_SEPARATORS), False, number)
         elif first == "!":
-            builder.add_pieces(split_outside(stripped[1:], _HEADER_SEPARATORS), True, number)
+            cells = stripped[1:]
+            builder.add_pieces([cells] if "!!" not in cells and "||" not in cells else
+                               split_outside(cells, _HEADER_SEPARATORS), True, number)
         elif first == "{" and stripped.startswith("{|"):
             end = _matching_end(lines, index)
             if depth >= MAX_TABLE_DEPTH:

@@ -551,15 +551,19 @@ _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:]?\s*\) ?")
 _ONLY_LINK = re.compile(r"^\s*\[\[[^\]]*\]\]\s*$")
 
 
-_REF_OPEN = re.compile(r"<ref\b[^<>]*(?<!/)>", re.IGNORECASE)
-_REF_CLOSE = re.compile(r"</ref\s*>", re.IGNORECASE)
+# an opening `<ref ...>` (not `<ref/>`) or a closing `</ref>`, any case: one scan finds both
+_REF_TAG = re.compile(r"<(?:(?i:ref)\b[^<>]*(?<!/)>|/(?i:ref)\s*>)")
 
 
 def multiline_refs(masked: str) -> list[tuple[int, int]]:
     """(start, end) of each `<ref>...</ref>` that spans lines. Linear: an opener whose next
     closer comes after another opener is unclosed and ignored (no rescans to the page end)."""
-    openers = [m.start() for m in _REF_OPEN.finditer(masked)]
-    closers = [m.end() for m in _REF_CLOSE.finditer(masked)]
+    openers, closers = [], []
+    for m in _REF_TAG.finditer(masked):
+        if m.group()[1] == "/":
+            closers.append(m.end())
+        else:
+            openers.append(m.start())
     found = []
     for index, start in enumerate(openers):
         k = bisect.bisect_right(closers, start)
@@ -588,34 +592,35 @@ def logical_lines(text: str, masked: str, spans: list[Span],
     `starts` are the offsets where lines start (LineIndex.starts), computed if not given."""
     if starts is None:
         starts = LineIndex(text).starts
-    ends = [start - 1 for start in starts[1:]]  # each line ends at the next one's "\n"
-    ends.append(len(text))
     ranges = [(span.start, span.end) for span in spans]
     if "<ref" in masked or "<REF" in masked:  # a reference written over several lines
         ranges += multiline_refs(masked)
     # line index -> end offset of the furthest-reaching span opened on it that runs past it
     reach: dict[int, int] = {}
+    find = masked.find
     for begin, finish in ranges:
-        i = bisect.bisect_right(starts, begin) - 1
-        if finish > ends[i] and finish > reach.get(i, -1):
-            reach[i] = finish
-    firsts: list[int] = []  # the first physical line of each logical line
+        if find("\n", begin, finish) >= 0:  # it runs past the end of the line it opens on
+            i = bisect.bisect_right(starts, begin) - 1
+            if finish > reach.get(i, -1):
+                reach[i] = finish
+    lines = PageLines(text, masked, starts, [])
+    firsts = lines.firsts  # the first physical line of each logical line
     i = 0
     for first in sorted(reach):
         if first < i:
             continue  # already inside a joined line
         firsts += range(i, first)  # lines first..j-1, each a logical line of its own
-        j, end = first, ends[first]
+        j, end = first, lines.end_of(first)
         k = first
         while k <= j:  # any span opened on lines first..j may push the end further
             if reach.get(k, -1) > end:
                 j = bisect.bisect_right(starts, reach[k] - 1) - 1
-                end = ends[j]
+                end = lines.end_of(j)
             k += 1
         firsts.append(first)
         i = j + 1
     firsts += range(i, len(starts))
-    return PageLines(text, masked, starts, firsts)
+    return lines
 
 
 _OPENS_BLOCK = re.compile(r"\n[^\S\n]*[{=:]")  # after a line break: maybe a table, heading…
@@ -623,15 +628,24 @@ _OPENS_BLOCK = re.compile(r"\n[^\S\n]*[{=:]")  # after a line break: maybe a tab
 
 class PageLines(Sequence[LogicalLine]):
     """The logical lines of a page, each made when asked for: a reader that skips prose never
-    builds the lines it skips (most of a page)."""
+    builds (or even cuts out) the lines it skips, most of a page."""
 
     def __init__(self, text: str, masked: str, starts: list[int], firsts: list[int]):
+        self.text = text
         self.masked = masked
-        self.texts = text.split("\n")
-        self.maskeds = self.texts if masked is text else masked.split("\n")
         self.starts = starts
         self.firsts = firsts
-        self.joined = len(firsts) < len(starts)  # some logical line spans several
+
+    def end_of(self, physical: int) -> int:
+        """Offset of the line break that ends a physical line (the page's length for the last)."""
+        return self.starts[physical + 1] - 1 if physical + 1 < len(self.starts) else len(self.text)
+
+    def bounds(self, index: int) -> tuple[int, int, int, int]:
+        """First and last physical line of logical line `index`, and its start and end offsets."""
+        firsts = self.firsts
+        first = firsts[index]
+        last = firsts[index + 1] - 1 if index + 1 < len(firsts) else len(self.starts) - 1
+        return first, last, self.starts[first], self.end_of(last)
 
     def __len__(self) -> int:
         return len(self.firsts)
@@ -656,38 +670,23 @@ class PageLines(Sequence[LogicalLine]):
 
     def line(self, index: int) -> LogicalLine:
         """Logical line `index` (0 <= index < len)."""
-        first = self.firsts[index]
-        if not self.joined:
-            return LogicalLine(first + 1, first + 1, self.texts[first], self.maskeds[first],
-                               self.starts[first])
-        stop = self.firsts[index + 1] if index + 1 < len(self.firsts) else len(self.starts)
-        if stop == first + 1:
-            return LogicalLine(first + 1, first + 1, self.texts[first], self.maskeds[first],
-                               self.starts[first])
-        text = "\n".join(self.texts[first:stop])
-        masked = text if self.maskeds is self.texts else "\n".join(self.maskeds[first:stop])
-        return LogicalLine(first + 1, stop, text, masked, self.starts[first])
+        first, last, start, end = self.bounds(index)
+        text = self.text[start:end]
+        masked = text if self.masked is self.text else self.masked[start:end]
+        return LogicalLine(first + 1, last + 1, text, masked, start)
 
     def masked_at(self, index: int) -> str:
         """The masked text of logical line `index`, without making the line."""
-        first = self.firsts[index]
-        if self.joined:
-            stop = self.firsts[index + 1] if index + 1 < len(self.firsts) else len(self.starts)
-            if stop > first + 1:
-                return "\n".join(self.maskeds[first:stop])
-        return self.maskeds[first]
+        _, _, start, end = self.bounds(index)
+        return self.masked[start:end]
 
     def numbered_texts(self, first: int, last: int) -> list[tuple[int, str]]:
         """(line number, text) of logical lines first..last."""
-        firsts, texts = self.firsts, self.texts
-        if not self.joined:
-            return list(zip(range(first + 1, last + 2), texts[first:last + 1], strict=True))
         out = []
+        text = self.text
         for index in range(first, last + 1):
-            start = firsts[index]
-            stop = firsts[index + 1] if index + 1 < len(firsts) else len(self.starts)
-            out.append((start + 1, texts[start] if stop == start + 1 else
-                        "\n".join(texts[start:stop])))
+            line, _, start, end = self.bounds(index)
+            out.append((line + 1, text[start:end]))
         return out
 
     def table_end(self, i: int) -> tuple[int, bool]:
@@ -715,14 +714,13 @@ class PageLines(Sequence[LogicalLine]):
     def block_starts(self) -> list[int]:
         """The logical lines whose first character after spaces (masked) is `{`, `=` or `:`:
         every line that may open a table, a heading or a template block, in order."""
-        physical = [] if self.maskeds[0].lstrip()[:1] not in _BLOCK_MARKS else [0]
-        starts = self.starts
+        masked, starts, firsts = self.masked, self.starts, self.firsts
+        physical = [] if masked[:self.end_of(0)].lstrip()[:1] not in _BLOCK_MARKS else [0]
         physical += [bisect.bisect_right(starts, m.start()) for m in
-                     _OPENS_BLOCK.finditer(self.masked)]
-        if not self.joined:
+                     _OPENS_BLOCK.finditer(masked)]
+        if len(firsts) == len(starts):  # no joined line
             return physical
         found = []
-        firsts = self.firsts
         for line in physical:  # a line inside a joined one opens nothing
             k = bisect.bisect_left(firsts, line)
             if k < len(firsts) and firsts[k] == line:
