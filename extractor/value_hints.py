@@ -10,8 +10,10 @@ import re
 from extractor import value_atoms as atoms
 from extractor.value_rules import (
     COLOUR_NAME,
+    DIGIT,
     DOWN,
     HEX,
+    MARKUP_HINT,
     SIGN_CHARS,
     Val,
     core,
@@ -22,6 +24,7 @@ from extractor.value_rules import (
     strip_markup,
     strip_residue,
     typed_item,
+    wordy,
 )
 
 _ISO_HINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -130,6 +133,10 @@ def _apply_colour_hint(value: Val, colour: str, key: str | None) -> Val:
     return make(value.raw, text, "colour", flags=flags)
 
 
+# The hints `_apply_hints` reads; others (`unknown_templates`, `coord`...) change no value.
+READ_HINTS = frozenset({"date", "date_precision", "list", "colour", "sign", "unit", "notes"})
+
+
 def _apply_hints(value: Val, hints: dict[str, str], key: str | None, written_sign: str) -> Val:
     if "date" in hints:
         value = _apply_date_hint(value, hints)
@@ -204,6 +211,18 @@ def fast_fields(key: str | None, text: str) -> Fast | None:
     if _FAST_RANGE.fullmatch(text):
         return _UNTYPED
     return None
+
+
+def fast_wordy(raw: str, key: str | None, source: str, rendered: bool) -> Val | None:
+    """A value without digits, typed as the general path types it (cleaned, then `wordy`), or
+    None. `rendered`: `source` is the parser's rendering, not `raw`. Names with commas, colons,
+    full stops or line breaks: most values the name pattern leaves."""
+    if DIGIT.search(source) or (not rendered and MARKUP_HINT.search(source)):
+        return None
+    cleaned = normalise(source)
+    if cleaned.endswith("]"):
+        return None  # a footnote marker is residue, removed and flagged on the general path
+    return wordy(raw, cleaned, key) if cleaned else Val(raw, cleaned, "empty")
 
 
 def _fast(raw: str, key: str | None, text: str) -> Val | None:

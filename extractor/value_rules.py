@@ -101,7 +101,7 @@ def strip_residue(text: str) -> tuple[str, bool]:
     return text, found
 
 
-_MARKUP_HINT = re.compile(r"\[\[|\{\{|<|''|&[#\w]+;|\[(?:https?:)?//")
+MARKUP_HINT = re.compile(r"\[\[|\{\{|<|''|&[#\w]+;|\[(?:https?:)?//")
 _MARKUP_RULES = (
     (re.compile(r"<!--.*?-->", re.S), ""),
     (re.compile(r"\{\{\s*(?:nowrap|small|nobr|big|nowrap begin)\s*\|([^{}|]*)\}\}", re.I), r"\1"),
@@ -129,7 +129,7 @@ _TEMPLATE_SIGNS = {
 
 def strip_markup(raw: str, hints: dict[str, str]) -> tuple[str, list[str]]:
     """Plain text from raw wikitext when the caller had no rendering. Light: what a value needs."""
-    if not _MARKUP_HINT.search(raw):
+    if not MARKUP_HINT.search(raw):
         return raw, []
     flags = ["markup_stripped"]
     text, removed_refs = _REFS.subn("", raw)
@@ -146,7 +146,7 @@ def strip_markup(raw: str, hints: dict[str, str]) -> tuple[str, list[str]]:
 
 # ---------------------------------------------------------------- scalar forms
 
-_DIGIT = re.compile(r"\d")
+DIGIT = re.compile(r"\d")
 _PLAIN = re.compile(NUM)
 _PERCENT = re.compile(rf"([+\-–▲▼]?)\s?({NUM})\s?%|%\s?({NUM})")
 _PP = re.compile(rf"([+\-–▲▼]?)\s?({NUM})\s?(?:pp|p\.\s?p\.|%p|percentage points?)", re.I)
@@ -306,7 +306,7 @@ def _colour(raw: str, text: str, key: str | None) -> Val | None:
     return None
 
 
-def _wordy(raw: str, text: str, key: str | None) -> Val:
+def wordy(raw: str, text: str, key: str | None) -> Val:
     """A value without digits: a colour, a file, `New`, a placeholder, or text."""
     lowered = text.lower()
     if lowered == "new":
@@ -392,6 +392,7 @@ _ANNOTATED = re.compile(r"(.+?)\s*\(([^()]+)\)", re.S)
 
 
 _FLAT_SPLIT = re.compile(r"[;\n•·]|,(?!\d)")
+_SPLIT_MARKS = re.compile(r"[()\[\];\n•·,]")
 
 
 def split_items(text: str) -> list[str]:
@@ -400,7 +401,8 @@ def split_items(text: str) -> list[str]:
     if "(" not in text and "[" not in text:
         return [item for item in (piece.strip() for piece in _FLAT_SPLIT.split(text)) if item]
     items, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
+    for mark in _SPLIT_MARKS.finditer(text):  # the characters that matter, not every one
+        i, ch = mark.start(), mark.group()
         if ch in "([":
             depth += 1
         elif ch in ")]":
@@ -443,8 +445,8 @@ def _count_list(raw: str, text: str, items: list[str], key: str | None) -> Val |
 
 def typed_item(item: str, key: str | None) -> Val:
     """One item of a composite: a scalar, or text."""
-    if not _DIGIT.search(item):
-        return _wordy(item, item, key)
+    if not DIGIT.search(item):
+        return wordy(item, item, key)
     return scalar(item, item, key) or untyped(item, item)
 
 
@@ -512,8 +514,8 @@ def core(raw: str, text: str, key: str | None) -> Val:
     """The typed value of cleaned text, before hints."""
     if not text:
         return make(raw, text, "empty")
-    if not _DIGIT.search(text):
-        return _wordy(raw, text, key)
+    if not DIGIT.search(text):
+        return wordy(raw, text, key)
     if atoms.is_identifier_key(key) and not atoms.is_colour_key(key):
         return untyped(raw, text, "identifier")
     value = scalar(raw, text, key)

@@ -87,8 +87,9 @@ internal_error          a bug in typing was caught; the value is kept as text
 
 Hint keys read: `sign` (`+`, `-`, `0`), `date` (ISO) with `date_precision`, `unit` (also stripped
 from the end of the text: `12 sqmi`), `colour`, `list` (JSON list of item strings), `notes` (JSON
-list); others are ignored. A sign hint changes the number only where a sign
-means something: pp and change values, and numbers in a swing/change key.
+list); others are ignored (dropped before typing: no part of the cache key either). A sign hint
+changes the number only where a sign means something: pp and change values, and numbers in a
+swing/change key.
 """
 
 from __future__ import annotations
@@ -124,6 +125,8 @@ def parse_value(
     """Type one value. `key` is the canonical key (context), `text` a plain-text rendering of
     `raw` made by the wikitext parser (parsed instead of `raw` when given), `hints` what template
     rendering learned (see the module docstring). Never raises."""
+    if hints and not hints.keys() <= value_hints.READ_HINTS:  # the others change no value:
+        hints = {k: v for k, v in hints.items() if k in value_hints.READ_HINTS}  # no cache key
     source = raw if text is None else text
     if type(source) is not str or type(raw) is not str or not (key is None or type(key) is str):
         return _model(_parse_guarded(raw, key, text, _hint_items(hints), False, raw))  # bad input
@@ -135,6 +138,12 @@ def parse_value(
             fast = None
         if fast is not None:  # a plain name or integer: cheaper built than cached
             return _model_of_fast(raw, source, fast)
+        try:
+            wordy = value_hints.fast_wordy(raw, key, source, text is not None)
+        except Exception:  # noqa: BLE001 - the guarded path below flags it
+            wordy, tried = None, False
+        if wordy is not None:
+            return _model_of_wordy(wordy)
     # The raw text is read only when no rendering is given; otherwise it is no part of the
     # typing, and one cached value serves every raw form of a rendering (bold `1`, plain `1`).
     cache_raw = raw if text is None else ""
@@ -230,6 +239,21 @@ def _model_of_fast(raw: str, text: str, fields: value_hints.Fast) -> TypedValue:
         "raw": raw, "text": text, "kind": kind, "number": number, "total": None, "unit": unit,
         "date": date, "date_precision": precision,
         "flags": ["untyped"] if kind == "text" else [], "parts": [], "decimals": decimals,
+    })
+    _set(model, "__pydantic_fields_set__", _FIELDS)
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
+
+
+def _model_of_wordy(value: value_rules.Val) -> TypedValue:
+    """The model of a value `value_hints.fast_wordy` typed (no parts; its flags are its own)."""
+    model = _new_model(TypedValue)
+    _set(model, "__dict__", {
+        "raw": value.raw, "text": value.text, "kind": value.kind, "number": value.number,
+        "total": value.total, "unit": value.unit, "date": value.date,
+        "date_precision": value.date_precision, "flags": value.flags, "parts": [],
+        "decimals": value.decimals,
     })
     _set(model, "__pydantic_fields_set__", _FIELDS)
     _set(model, "__pydantic_extra__", None)

@@ -672,12 +672,55 @@ _KEYS = st.one_of(
     _KEYS,
     st.booleans(),
 )
-@settings(max_examples=1000)
+@settings(max_examples=500)
 def test_fast_path_agrees_with_the_general_path(raw, key, rendered):
     text, raw = (raw, "[[raw]]") if rendered else (None, raw)  # given a rendering, or not
     fast = parse_value(raw, key, text=text)
-    general = parse_value(raw, key, text=text, hints={"unused": "1"})  # any hint: no fast path
+    general = parse_value(raw, key, text=text, hints={"notes": "[]"})  # a hint: no fast path
     assert repr(fast) == repr(general)  # repr: `-0.0` and `0.0`, `1` and `1.0` differ
+
+
+_WORDY = st.one_of(
+    st.text(alphabet="Ab c,.:;'’()[]#-–—/?…\n\t\u00a0\u200bÄ&<>{}|=*", max_size=30),
+    st.sampled_from(["New", "n/a", "—", "White", "#fff", "0A408A", "x.svg", "A [a]", "[[A]]",
+                     "A [citation needed]", "  ", "\u00a0", "Chicago, Illinois", "a\nb"]),
+)
+
+
+@given(_WORDY, _KEYS, st.booleans())
+@settings(max_examples=400)
+def test_fast_path_agrees_with_the_general_path_on_text_without_digits(raw, key, rendered):
+    text, raw = (raw, "[[raw]]") if rendered else (None, raw)
+    fast = parse_value(raw, key, text=text)
+    general = parse_value(raw, key, text=text, hints={"notes": "[]"})  # a hint: no fast path
+    assert repr(fast) == repr(general)
+
+
+@given(st.text(alphabet="ab1 ,;()[]\n•·", max_size=40))
+def test_split_items_agrees_with_a_scan_of_every_character(text):
+    from extractor.value_rules import split_items
+
+    items, depth, start = [], 0, 0  # the plain reading: one character at a time
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif depth == 0 and (ch in ";\n•·" or (ch == "," and not text[i + 1 : i + 2].isdigit())):
+            items.append(text[start:i].strip())
+            start = i + 1
+    items.append(text[start:].strip())
+    assert split_items(text) == [item for item in items if item]
+
+
+@pytest.mark.parametrize("raw, text", [("{{increase}} 5", None), ("x", "5 (+2)"), ("x", "Nur Otan"),
+                                       ("x", ""), ("x", "1.234")])  # fmt: skip
+def test_hints_typing_does_not_read_change_nothing(raw, text):
+    ignored = {"unknown_templates": '["x"]', "coord": "1,2", "nested_table": "1"}
+    plain = parse_value(raw, "swing", text=text)
+    assert repr(parse_value(raw, "swing", text=text, hints=ignored)) == repr(plain)
+    read = {**ignored, "notes": "[]"}  # read, and changes nothing: the general path
+    assert repr(parse_value(raw, "swing", text=text, hints=read)) == repr(plain)
 
 
 @given(st.text(max_size=60), st.one_of(st.none(), st.sampled_from(["swing", "colour", "image"])))
