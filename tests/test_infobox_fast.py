@@ -115,6 +115,11 @@ EDGES = [
     "<center><small>x</small>", "<p style=\"m:0;\"><span>a</span>", "<span>{{x|''y''}}",
     "<ref name=\"a\">{{cite web |url=u}} |title=t |</ref>", "<small>a</b>c</small>",
     "<small>''a</b>c''</small>", "<span>a\n| w = 2</span>", "<small>x",
+    # closing tags as mwparserfromhell compares them (right-stripped, lower-cased)
+    "<nowiki>b</nowiki\n>c</nowiki>", "<nowiki>b</nowiki\u00a0>c", "<nowiki>b</nowi\u212ai>c",
+    "<nowiki>b</now\u0131ki>c</nowiki>", "<nowiki>b</NOWIKI\t>c", "<small>b</small\n>c",
+    "<small>b</small\u00a0>c", "<mark>b</mar\u212a>c", "<small>b</\u017fmall>c</small>",
+    "<ins>b</\u0131ns>c</ins>", "<ref>b</ref\u00a0>c", "<ref>b</ref\x85>c", "<i>b</\u0130>c</i>",
 ]
 
 

@@ -127,3 +127,39 @@ def test_dump_pages_agree_with_the_full_scan():
             if quick is not None:
                 assert [(s.start, s.end, s.name) for s in quick] == \
                     [(s.start, s.end, s.name) for s in boxes]
+
+
+def _article_of(text: str, quick: bool) -> dict:
+    """`parse_wikitext(..., body=False)` as an infoboxes-only run reads it, through the page
+    scan (`quick`) or through the full scan it replaces."""
+    real = W.infobox_only_spans
+    if not quick:
+        W.infobox_only_spans = lambda text, max_depth: None  # type: ignore[assignment]
+    try:
+        return W.parse_wikitext(text, title="t", doc_id="d", source="s", body=False,
+                                max_depth=6).model_dump()
+    finally:
+        W.infobox_only_spans = real  # type: ignore[assignment]
+
+
+@pytest.mark.slow
+def test_mutated_corpus_pages_read_alike_both_ways():
+    import random
+    from pathlib import Path
+
+    paths = sorted(Path("/work/shared/corpus/wikitext").glob("*.wiki"))[:60]
+    if not paths:
+        pytest.skip("corpus not available")
+    rng = random.Random(7)
+    pieces = ["{{", "}}", "<!--", "-->", "<nowiki>", "</nowiki>", "{{Infobox z|", "|", "\n==h==\n",
+              "<ref>", "</ref>", "[[", "]]", "''", "<small>", "</small>"]
+    for path in paths:
+        lines = path.read_text(encoding="utf-8").split("\n")[:400]
+        for _ in range(3):
+            edited = list(lines)
+            for _ in range(rng.randrange(1, 6)):
+                at = rng.randrange(len(edited))
+                pos = rng.randrange(len(edited[at]) + 1)
+                edited[at] = edited[at][:pos] + rng.choice(pieces) + edited[at][pos:]
+            text = "\n".join(edited)
+            assert _article_of(text, True) == _article_of(text, False), path.name

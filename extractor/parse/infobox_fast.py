@@ -76,17 +76,28 @@ _ATTRS = re.compile(r"""(?:\s+[^\s"'=<>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>/]
 _KEY_END = re.compile(r"[=|{}\[\]<&]|''")
 _KEY_LIST_MARKER = re.compile(r"\n[*#:;]")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^<>]*?)(/?)>")
-# A closing tag closes when its text, right-stripped and lower-cased, is the tag's name: the
-# ASCII letters in any case (a Unicode case-insensitive match would also take "ſ" for "s").
-_CLOSING = re.IGNORECASE | re.ASCII
-_REF_CLOSE = re.compile(r"</ref\s*>", _CLOSING)
-_NOWIKI_CLOSE = re.compile(r"</nowiki\s*>", _CLOSING)
+
+
+def closing_tag(name: str, newline: bool = True) -> re.Pattern:
+    """`</name>` as mwparserfromhell closes a tag: the text up to ">", right-stripped and
+    lower-cased, is the name. Its letters in either case, and the Kelvin sign for "k" (the one
+    other character that lower-cases to an ASCII letter; a case-insensitive match would also
+    take "ſ" for "s" and "ı" for "i"); any whitespace after, a line break only in a parsed
+    tag's closing tag (`</nowiki\n>` closes nothing)."""
+    kelvin = "\u212a"
+    letters = "".join(f"[{c}{c.upper()}{kelvin if c == 'k' else ''}]" for c in name)
+    return re.compile("</" + letters + (r"\s*>" if newline else r"[^\S\n]*>"))
+
+
+_REF_CLOSE = closing_tag("ref")
+_NOWIKI_CLOSE = closing_tag("nowiki", newline=False)
+_NOWIKI_NEAR = re.compile("</nowiki", re.IGNORECASE)  # every closing tag that may close it
 _PAIRED_TAGS = frozenset(
     {"small", "sup", "sub", "span", "div", "center", "s", "u", "i", "b", "abbr", "big", "p",
      "font", "code", "del", "ins", "strong", "em", "q", "cite", "kbd", "var", "tt", "bdi",
      "time", "mark", "strike"}
 )
-_CLOSE_TAGS = {name: re.compile(r"</" + name + r"\s*>", _CLOSING) for name in _PAIRED_TAGS}
+_CLOSE_TAGS = {name: closing_tag(name) for name in _PAIRED_TAGS}
 _PLAIN_CLOSING = re.compile(r"</[A-Za-z0-9]+[ \t]*>")  # read as one name: closes or fails
 # (any closing tag that can close a tag starts so, in any case: its absence is certain)
 _CLOSE_PREFIX = {name: re.compile(r"</" + name, re.IGNORECASE) for name in [*_PAIRED_TAGS, "ref"]}
@@ -308,8 +319,9 @@ class _Parser:
             if selfclose:
                 return ("g", "nowiki", None), m.end()
             closing = _NOWIKI_CLOSE.search(s, m.end())
-            if closing is None:
-                raise _GiveUp
+            near = _NOWIKI_NEAR.search(s, m.end())
+            if closing is None or near is None or near.start() != closing.start():
+                raise _GiveUp  # (a closing tag that looks like it first: not certain)
             return ("n", s[m.end():closing.start()]), closing.end()
         if name == "ref":
             if selfclose:

@@ -5,7 +5,10 @@ matched with a stack on a copy where comments and parser-blacklisted tags such a
 are blanked out); only the infobox spans go to mwparserfromhell, whose own parameters become
 the infobox fields. The rest of the page is read line by line (headings, paragraphs, bullet
 lists, tables; a line whose template continues on the next lines is read as one logical line),
-and only small pieces of text (a paragraph, a cell) are rendered to plain text.
+and only small pieces of text (a paragraph, a cell) are rendered to plain text. An
+infoboxes-only read (`body=False`) makes no span for the other templates and masks no copy of
+the page: `infobox_only_spans` finds the same infobox spans from the page's brace tokens, and
+pages it cannot answer for (a template never closed, nesting past the limit) take the full scan.
 
 Never raises on bad wikitext: problems go to `Article.problems` with stable codes.
 """
