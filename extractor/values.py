@@ -136,13 +136,13 @@ def parse_value(
             fast, tried = value_hints.fast_fields(key, source), True
         except Exception:  # noqa: BLE001 - the guarded path below flags it
             fast = None
-        if fast is not None:  # a plain name or integer: cheaper built than cached
+        if fast is not None:  # one of the commonest shapes: cheaper built than cached
             return _model_of_fast(raw, source, fast)
         try:
             wordy = value_hints.fast_wordy(raw, key, source, text is not None)
         except Exception:  # noqa: BLE001 - the guarded path below flags it
             wordy, tried = None, False
-        if wordy is not None:
+        if wordy is not None:  # no digits: a few checks of a word, cheaper than the cache
             return _model_of_wordy(wordy)
     # The raw text is read only when no rendering is given; otherwise it is no part of the
     # typing, and one cached value serves every raw form of a rendering (bold `1`, plain `1`).
