@@ -277,10 +277,14 @@ def _slash_of(raw: str, text: str, key: str | None, match: re.Match[str]) -> Val
 
 
 _CIRCA_WORDS = frozenset({"c", "ca", "circa"})
+_DATE_INITIALS = frozenset(name[0] for name in atoms.MONTHS) | {"c"}
 
 
 def _date(raw: str, text: str) -> Val | None:
-    if not text[0].isdigit():  # a date that starts with a word starts with a month, or `c.`
+    first = text[0]
+    if not first.isdigit():  # a date that starts with a word starts with a month, or `c.`
+        if first.lower() not in _DATE_INITIALS and not first.isspace():
+            return None  # (the first word's first letter rules most words out)
         word = text.split(None, 1)[0].rstrip(".,").lower()
         if word not in atoms.MONTHS and word[:5] not in _CIRCA_WORDS and word[:2] != "c.":
             return None
@@ -331,14 +335,13 @@ def scalar(raw: str, text: str, key: str | None) -> Val | None:
     """One non-composite value with a digit in it, or None."""
     if len(text) > LONGEST_SCALAR:
         return None
-    if _PLAIN.fullmatch(text):
-        value = (atoms.is_colour_key(key) and _colour(raw, text, key)) or _plain_number(
-            raw, text, key
-        )
+    first, last = text[0], text[-1]
+    colour_key = atoms.is_colour_key(key)
+    if first.isdigit() and _PLAIN.fullmatch(text):  # (`\d` is a digit to `isdigit` too)
+        value = (colour_key and _colour(raw, text, key)) or _plain_number(raw, text, key)
         if value.flags != ["untyped"]:
             return value  # else not a number after all: `10.01.2021` may be a date
-    first, last = text[0], text[-1]
-    if first == "#" or atoms.is_colour_key(key):
+    if first == "#" or colour_key:
         colour = _colour(raw, text, key)
         if colour is not None:
             return colour

@@ -713,6 +713,30 @@ def test_split_items_agrees_with_a_scan_of_every_character(text):
     assert split_items(text) == [item for item in items if item]
 
 
+_DATE_WORDS = st.sampled_from(["March", "mai", "Январь", "c.", "ca", "Circa", "İ", "Σ", "Kx",
+                                "Jan.", "de", "1990", "10", ".,", " ", "x", "ﬀ"])
+
+
+@given(st.one_of(
+    st.lists(_DATE_WORDS, min_size=1, max_size=4).map(" ".join).filter(str.strip),
+    st.sampled_from(["c. 1990", "c 1990", "ca. 1990", "circa 1990", "March 2023", "Mai 2020",
+                     "января 2021", "Sept. 10, 2021", " March 2023", "x 2020"]),
+))
+def test_date_first_letter_guard_agrees_with_the_first_word_test(text):
+    from extractor import value_atoms
+    from extractor.value_rules import _CIRCA_WORDS, _date
+
+    found = _date(text, text)
+    if not text[0].isdigit():  # the plain test: the first word itself
+        words = text.split(None, 1)
+        word = words[0].rstrip(".,").lower() if words else ""
+        if word not in value_atoms.MONTHS and word[:5] not in _CIRCA_WORDS and word[:2] != "c.":
+            assert found is None
+            return
+    iso, _, flags = value_atoms.read_date(text)
+    assert (found is None) == (iso is None and not flags)
+
+
 @pytest.mark.parametrize("raw, text", [("{{increase}} 5", None), ("x", "5 (+2)"), ("x", "Nur Otan"),
                                        ("x", ""), ("x", "1.234")])  # fmt: skip
 def test_hints_typing_does_not_read_change_nothing(raw, text):
