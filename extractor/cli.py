@@ -147,12 +147,15 @@ def main(argv: list[str] | None = None) -> int:
 def _extract(args: argparse.Namespace) -> int:
     import gc
 
-    from extractor.run import extract, write_summary
+    from extractor.gcpause import relax_collector
+    from extractor.run import extract, load_modules, write_summary
 
     # The modules and tables loaded so far live as long as the process: moved out of the
     # collector's sight, its full collections stop walking them (~10% of a run's time), and
     # forked workers inherit them frozen.
+    load_modules()
     gc.freeze()
+    relax_collector()
 
     jobs = args.jobs or os.cpu_count() or 1
     if jobs < 0:

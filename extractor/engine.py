@@ -193,6 +193,15 @@ def _tally_from(data: dict[str, Any]) -> Tally:
     return tally
 
 
+def start_worker() -> None:
+    """A pool worker's set-up: the run's collector thresholds (whether it was forked or
+    spawned), and its end with the process that started it."""
+    from extractor.gcpause import relax_collector
+
+    relax_collector()
+    die_with_parent()
+
+
 def die_with_parent() -> None:
     """Linux: a worker gets SIGKILL when the process that started it dies, so a killed run
     leaves no orphans still writing part files (elsewhere this does nothing)."""
@@ -223,7 +232,7 @@ def run_local(
             result = run_partition(partition, options, partial(on_progress, partition.index))
             on_done(result)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=start_worker) as pool:
         run_pool(pool, todo, options, jobs, on_done, on_progress)
 
 

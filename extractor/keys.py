@@ -88,9 +88,16 @@ _SYMBOLS = {
 }  # fmt: skip
 
 
+# Most keys of a dump are already canonical: lower-case ASCII words joined by single "_" (no
+# digit, no symbol): they are their own key.
+_CANONICAL = re.compile(r"[a-z]+(?:_[a-z]+)*")
+
+
 @lru_cache(maxsize=65536)
 def canonical_key(raw: str) -> tuple[str, int | None]:
     """`Popular Vote1` -> ("popular_vote", 1); `Structure1 Res` -> ("structure_res", 1)."""
+    if _CANONICAL.fullmatch(raw):
+        return raw, None
     symbol = _SYMBOLS.get("".join(raw.split()).lower())
     if symbol is not None:
         return symbol, None

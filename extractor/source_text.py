@@ -15,7 +15,7 @@ from extractor.sources import (
     break_code,
     failed_unit,
 )
-from extractor.textdecode import TextDecoder
+from extractor.textdecode import TextDecoder, decode_clean
 
 # Characters of a flat file parsed at a time (a 20 MB flat dump: 420 MB peak, not 1.3 GB).
 FLAT_CHUNK = 1 << 20
@@ -144,16 +144,20 @@ class _FlatChunk:
 def read_text_file(path: str, peek: bytes, stream, what: str, stats: SourceStats) -> Unit:
     """A `.wiki` page: one unit, read whole; bad bytes make it `partial` (`TextDecoder`)."""
     name = os.path.basename(path)
-    decoder = TextDecoder(peek)
-    parts = [decoder.decode(peek)]
-    stats.uncompressed_bytes += len(peek)
+    blocks = [peek]
     while chunk := stream.read(CHUNK):
-        parts.append(decoder.decode(chunk))
-        stats.uncompressed_bytes += len(chunk)
-    parts.append(decoder.decode(b"", final=True))
+        blocks.append(chunk)
+    data = b"".join(blocks)
+    stats.uncompressed_bytes += len(data)
     if stream.error is not None:
         return failed_unit(path, "DUMP_CORRUPT", f"cannot decompress: {stream.error}")
-    text = "".join(parts).lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    decoder = TextDecoder(peek)
+    text = decode_clean(data, decoder.encoding, decoder.bom)  # the common case, in one call
+    if text is None:  # bad bytes: the careful path notes where each one is
+        text = decoder.decode(data, final=True)
+    text = text.lstrip("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     problems = []
     if decoder.bad_lines:
         problems.append(Problem(code="SOURCE_BAD_BYTES", severity="error",

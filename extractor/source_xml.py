@@ -47,6 +47,15 @@ _PAGE_START = re.compile(rb"<page[\s>]")
 BARE_HEADER = b"<mediawiki>\n"  # to read pages on when the dump's own header is lost
 
 
+# `<!` in UTF-8, `<`, a zero byte, `!` in UTF-16: what every declaration starts with. One
+# regex scan (~2.5 GB/s) where `b"<!" in data` takes ~0.5 GB/s (CPython's two-byte search).
+_MAYBE_DECLARATION = re.compile(b"<\x00?!")
+
+
+def _declares(data: bytes) -> bool:
+    return _MAYBE_DECLARATION.search(data) is not None
+
+
 class DtdGuard:
     """Spots a DOCTYPE or ENTITY declaration anywhere in the bytes fed to the parser (after
     the prolog, inside a page): page text has its `<` escaped, so these are always markup."""
@@ -57,10 +66,11 @@ class DtdGuard:
     def find(self, chunk: bytes) -> int | None:
         """Where in `chunk` a declaration starts (0 when it began in the chunk before). XML
         keywords are case-sensitive: libxml2 takes no `<!doctype`."""
-        data = self.tail + chunk
-        self.tail = chunk[-24:]
-        if b"<!" not in data and b"<\x00!" not in data:  # the common case, two quick scans
+        tail = self.tail
+        self.tail = (tail + chunk[-24:])[-24:]  # the stream's last bytes, however small the chunk
+        if not (_declares(chunk) or _declares(tail + chunk[:24])):  # the common case
             return None
+        data = tail + chunk
         found = [at for word in _DECLARATIONS if (at := data.find(word)) >= 0]
         return max(0, min(found) - (len(data) - len(chunk))) if found else None
 

@@ -37,6 +37,10 @@ codecs.register_error(_ESCAPE, _escape_bytes)
 
 _BAD = re.compile("[\x00\udc00-\udcff]")  # an escaped byte, or a NUL
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")  # C0 controls other than whitespace
+# The same controls as bytes: in UTF-8 each is one byte that is never part of another
+# character (nor of the bytes an undecodable sequence spans), so counting them in the bytes
+# counts them in the text, in C.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0e, 0x20), 0x7f])
 BINARY_SHARE = 0.05  # control bytes in random data: ~11%; in text: none, or a stray few
 LEGACY_SHARE = 0.2  # undecodable bytes in Latin-1/CP1251 prose: most letters; in UTF-8: none
 
@@ -50,6 +54,8 @@ def text_encoding(head: bytes) -> tuple[str, int]:
     if head.startswith(b"\xfe\xff"):
         return "utf-16-be", 2
     sample = head[:4096]
+    if b"\x00" not in sample:  # no zero byte: not UTF-16 (the common case, one scan)
+        return "utf-8", 0
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     least = max(4, len(sample) // 8)  # a few bytes tell nothing
     if odd >= least and even * 10 < odd:  # "a\0b\0": ASCII in UTF-16-LE
@@ -65,11 +71,19 @@ _ESCAPED = re.compile("[\udc00-\udcff]")  # bytes the decoder could not read (se
 def verdict(head: bytes) -> tuple[str, str] | None:
     """(code, message) when the file whose first bytes are `head` is not text, else None."""
     encoding, bom = text_encoding(head)
-    text = codecs.getincrementaldecoder(encoding)(errors=_ESCAPE).decode(head[bom:])
+    body = head[bom:]
+    try:  # most files decode: nothing was escaped, so there is nothing to count
+        text = codecs.getincrementaldecoder(encoding)().decode(body)
+        undecodable = 0
+    except UnicodeDecodeError:
+        text = codecs.getincrementaldecoder(encoding)(errors=_ESCAPE).decode(body)
+        undecodable = len(_ESCAPED.findall(text))
     if not text:
         return None
-    controls = len(_CONTROL.findall(text))
-    undecodable = len(_ESCAPED.findall(text)) if not text.isascii() else 0
+    if encoding == "utf-8":
+        controls = len(body) - len(body.translate(None, _CONTROL_BYTES))
+    else:
+        controls = len(_CONTROL.findall(text))
     if controls > BINARY_SHARE * len(text):
         return "SOURCE_BINARY", (f"binary content, not text: {controls} control bytes in the "
                                  f"first {len(head)} bytes")
@@ -78,6 +92,19 @@ def verdict(head: bytes) -> tuple[str, str] | None:
                                    f"first {len(head)} bytes (a legacy encoding? convert it "
                                    "with iconv)")
     return None
+
+
+def decode_clean(data: bytes, encoding: str, bom: int) -> str | None:
+    """`data` (a whole file, its BOM included) decoded when every byte of it decodes and it
+    holds no NUL: then `TextDecoder` would give the same text with nothing to note. None when
+    it would not (the careful path, which says where each bad byte is, is then needed)."""
+    if encoding == "utf-8" and b"\x00" in data:  # in UTF-8 a zero byte is a NUL, always
+        return None
+    try:
+        text = data[bom:].decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return None if encoding != "utf-8" and "\x00" in text else text
 
 
 class TextDecoder:

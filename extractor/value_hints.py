@@ -10,8 +10,10 @@ import re
 from extractor import value_atoms as atoms
 from extractor.value_rules import (
     COLOUR_NAME,
+    DIGIT,
     DOWN,
     HEX,
+    MARKUP_HINT,
     SIGN_CHARS,
     Val,
     core,
@@ -22,6 +24,7 @@ from extractor.value_rules import (
     strip_markup,
     strip_residue,
     typed_item,
+    wordy,
 )
 
 _ISO_HINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -58,7 +61,12 @@ def _apply_list_hint(value: Val, hints: dict[str, str], key: str | None) -> Val:
     items = [item for item in items if item]
     if not items:
         return value  # an empty {{ubl}} adds nothing
-    counts = [count for item in items if (count := count_item(item, item)) is not None]
+    counts = []
+    for item in items:  # most lists are of names: the first one ends the search
+        count = count_item(item, item)
+        if count is None:
+            break
+        counts.append(count)
     flags = [f for f in value.flags if f != "untyped"] + ["list_from_template"]
     if len(counts) == len(items):  # every item is a count
         return make(value.raw, value.text, "count_list", parts=counts, flags=flags)
@@ -125,6 +133,10 @@ def _apply_colour_hint(value: Val, colour: str, key: str | None) -> Val:
     return make(value.raw, text, "colour", flags=flags)
 
 
+# The hints `_apply_hints` reads; others (`unknown_templates`, `coord`...) change no value.
+READ_HINTS = frozenset({"date", "date_precision", "list", "colour", "sign", "unit", "notes"})
+
+
 def _apply_hints(value: Val, hints: dict[str, str], key: str | None, written_sign: str) -> Val:
     if "date" in hints:
         value = _apply_date_hint(value, hints)
@@ -142,28 +154,84 @@ def _apply_hints(value: Val, hints: dict[str, str], key: str | None, written_sig
     return value
 
 
-# The two commonest shapes, a plain name and a plain English integer, settled before the general
-# path: together they are most of the values in a dump, and the general path costs them 2-3x.
-# A name: words of letters joined by single spaces, apostrophes or hyphens (`New York`,
-# `People's Party`). Digits stop at 15 (longer runs are integers on the general path too).
+# The commonest shapes, settled before the general path, which costs them several times more:
+# together they are most of the values in a dump. Each is typed here as the general path types
+# it (`tests/test_values.py` compares the two on generated values):
+# - a name: words of letters joined by single spaces, apostrophes or hyphens (`New York`,
+#   `People's Party`): no digit, no markup, nothing to clean, so `untyped` text;
+# - a plain integer (`218,003`; a year in a date-like key is a date). Digits stop at 15 (longer
+#   runs are integers on the general path too);
+# - a plain decimal (`25.8`, `14,6`) and a plain percentage (`68.11%`, `89,0 %`), read by the
+#   general path's own number reader;
+# - a score or a range of plain numbers (`48–5`, `1990-1995`): no form reads it, `untyped` text;
+# - nothing at all.
+# Keys that change the reading of digits (colour, change, code keys) go the general way.
 _FAST_NAME = re.compile(r"[^\W\d_]+(?:[ '’-][^\W\d_]+)*")
 _FAST_INTEGER = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,14}|0")
+_FAST_DECIMAL = re.compile(r"[0-9]{1,15}[.,][0-9]{1,15}")
+_FAST_PERCENT = re.compile(r"([0-9]{1,15}(?:[.,][0-9]{1,15})?) ?%")
+_FAST_RANGE = re.compile(r"[0-9]{1,6}[–-][0-9]{1,6}")
+_ASCII_DIGITS = frozenset("0123456789")
+
+# kind, number, unit, date, date_precision, decimals; the flags are `untyped` for `text`, else none
+Fast = tuple[str, float | None, str | None, str | None, str | None, int | None]
+_UNTYPED: Fast = ("text", None, None, None, None, None)
+_EMPTY: Fast = ("empty", None, None, None, None, None)
+
+
+def fast_fields(key: str | None, text: str) -> Fast | None:
+    """The fields of a value of one of the commonest shapes, or None: the value is typed in full.
+    `text` is both the source and the typed text."""
+    if not text:
+        return _EMPTY
+    if text[0] not in _ASCII_DIGITS:
+        if not _FAST_NAME.fullmatch(text) or text.lower() in ("new", "na"):
+            return None  # (a name holds neither `''` nor two spaces: no markup, no cleaning)
+        return None if atoms.is_colour_key(key) else _UNTYPED
+    if atoms.is_colour_key(key) or atoms.is_identifier_key(key):
+        return None
+    if _FAST_INTEGER.fullmatch(text):
+        if len(text) == 4 and looks_like_year(text) and atoms.is_year_key(key):
+            return "date", None, None, text, "year", None
+        if atoms.is_change_key(key):
+            return None
+        return "integer", float(text.replace(",", "") if "," in text else text), None, None, None, 0
+    if atoms.is_change_key(key):
+        return None  # a sign is read, or its absence flagged, on the general path
+    if _FAST_DECIMAL.fullmatch(text):
+        if text[0] == "0" and text[1].isdigit():
+            return None  # `05.3`: a leading zero, flagged on the general path
+        status, number, decimals = atoms.read_number(text)
+        if status != atoms.OK:
+            return None  # `1.234`: ambiguous, flagged on the general path
+        return "integer" if decimals == 0 else "decimal", number, None, None, None, decimals
+    if match := _FAST_PERCENT.fullmatch(text):
+        status, number, decimals = atoms.read_number(match.group(1), True)
+        return ("percent", number, "%", None, None, decimals) if status == atoms.OK else None
+    if _FAST_RANGE.fullmatch(text):
+        return _UNTYPED
+    return None
+
+
+def fast_wordy(raw: str, key: str | None, source: str, rendered: bool) -> Val | None:
+    """A value without digits, typed as the general path types it (cleaned, then `wordy`), or
+    None. `rendered`: `source` is the parser's rendering, not `raw`. Names with commas, colons,
+    full stops or line breaks: most values the name pattern leaves."""
+    if DIGIT.search(source) or (not rendered and MARKUP_HINT.search(source)):
+        return None
+    cleaned = normalise(source)
+    if cleaned.endswith("]"):
+        return None  # a footnote marker is residue, removed and flagged on the general path
+    return wordy(raw, cleaned, key) if cleaned else Val(raw, cleaned, "empty")
 
 
 def _fast(raw: str, key: str | None, text: str) -> Val | None:
-    if _FAST_NAME.fullmatch(text):
-        if "''" in text or "  " in text or text.lower() in ("new", "na"):
-            return None
-        if atoms.is_colour_key(key):
-            return None
-        return Val(raw, text, "text", flags=["untyped"])
-    if _FAST_INTEGER.fullmatch(text):
-        if atoms.is_colour_key(key) or atoms.is_change_key(key) or atoms.is_identifier_key(key):
-            return None
-        if len(text) == 4 and atoms.is_year_key(key) and looks_like_year(text):
-            return None
-        return Val(raw, text, "integer", number=float(text.replace(",", "")), decimals=0)
-    return None
+    fields = fast_fields(key, text)
+    if fields is None:
+        return None
+    kind, number, unit, date, precision, decimals = fields
+    return Val(raw, text, kind, number, None, unit, date, precision,
+               ["untyped"] if kind == "text" else [], None, decimals)
 
 
 # Longer than this is prose or a page fragment, not a value: kept as text, never scanned, so no

@@ -52,7 +52,7 @@ make = Val
 
 
 def untyped(raw: str, text: str, flag: str = "untyped") -> Val:
-    return make(raw, text, "text", flags=[flag])
+    return Val(raw, text, "text", None, None, None, None, None, [flag])  # positional: hot
 
 
 def _is_untyped(value: Val | None) -> bool:
@@ -101,7 +101,7 @@ def strip_residue(text: str) -> tuple[str, bool]:
     return text, found
 
 
-_MARKUP_HINT = re.compile(r"\[\[|\{\{|<|''|&[#\w]+;|\[(?:https?:)?//")
+MARKUP_HINT = re.compile(r"\[\[|\{\{|<|''|&[#\w]+;|\[(?:https?:)?//")
 _MARKUP_RULES = (
     (re.compile(r"<!--.*?-->", re.S), ""),
     (re.compile(r"\{\{\s*(?:nowrap|small|nobr|big|nowrap begin)\s*\|([^{}|]*)\}\}", re.I), r"\1"),
@@ -129,7 +129,7 @@ _TEMPLATE_SIGNS = {
 
 def strip_markup(raw: str, hints: dict[str, str]) -> tuple[str, list[str]]:
     """Plain text from raw wikitext when the caller had no rendering. Light: what a value needs."""
-    if not _MARKUP_HINT.search(raw):
+    if not MARKUP_HINT.search(raw):
         return raw, []
     flags = ["markup_stripped"]
     text, removed_refs = _REFS.subn("", raw)
@@ -146,7 +146,7 @@ def strip_markup(raw: str, hints: dict[str, str]) -> tuple[str, list[str]]:
 
 # ---------------------------------------------------------------- scalar forms
 
-_DIGIT = re.compile(r"\d")
+DIGIT = re.compile(r"\d")
 _PLAIN = re.compile(NUM)
 _PERCENT = re.compile(rf"([+\-–▲▼]?)\s?({NUM})\s?%|%\s?({NUM})")
 _PP = re.compile(rf"([+\-–▲▼]?)\s?({NUM})\s?(?:pp|p\.\s?p\.|%p|percentage points?)", re.I)
@@ -165,7 +165,9 @@ _MONEY = re.compile(
     r"(?:\s+(?:\((.*)\)|(.*)))?",
     re.I | re.S,
 )
-_WITH_UNIT = re.compile(rf"({NUM})\s?({_UNITS})(?:\s+(.*))?", re.I | re.S)
+# The number is atomic: no unit starts with a digit or a separator, so a shorter reading of the
+# number can never be followed by a unit, and the long alternation is tried once, not per digit.
+_WITH_UNIT = re.compile(rf"((?>{NUM}))\s?({_UNITS})(?:\s+(.*))?", re.I | re.S)
 _SEAT_WORDS = frozenset(
     "seats seat members deputies mandates mps councillors senators places".split()
 )
@@ -275,10 +277,14 @@ def _slash_of(raw: str, text: str, key: str | None, match: re.Match[str]) -> Val
 
 
 _CIRCA_WORDS = frozenset({"c", "ca", "circa"})
+_DATE_INITIALS = frozenset(name[0] for name in atoms.MONTHS) | {"c"}
 
 
 def _date(raw: str, text: str) -> Val | None:
-    if not text[0].isdigit():  # a date that starts with a word starts with a month, or `c.`
+    first = text[0]
+    if not first.isdigit():  # a date that starts with a word starts with a month, or `c.`
+        if first.lower() not in _DATE_INITIALS and not first.isspace():
+            return None  # (the first word's first letter rules most words out)
         word = text.split(None, 1)[0].rstrip(".,").lower()
         if word not in atoms.MONTHS and word[:5] not in _CIRCA_WORDS and word[:2] != "c.":
             return None
@@ -304,16 +310,17 @@ def _colour(raw: str, text: str, key: str | None) -> Val | None:
     return None
 
 
-def _wordy(raw: str, text: str, key: str | None) -> Val:
+def wordy(raw: str, text: str, key: str | None) -> Val:
     """A value without digits: a colour, a file, `New`, a placeholder, or text."""
     lowered = text.lower()
     if lowered == "new":
         return make(raw, text, "new")
     if lowered in _PLACEHOLDERS:
         return make(raw, text, "empty", flags=["placeholder"])
-    colour = _colour(raw, text, key)
-    if colour is not None:
-        return colour
+    if text.startswith("#") or atoms.is_colour_key(key):  # (as `_colour` asks)
+        colour = _colour(raw, text, key)
+        if colour is not None:
+            return colour
     if "." in text[-6:] and (file := _FILE.fullmatch(text)):
         return make(raw, file.group(1).strip(), "file")
     return untyped(raw, text)
@@ -328,14 +335,13 @@ def scalar(raw: str, text: str, key: str | None) -> Val | None:
     """One non-composite value with a digit in it, or None."""
     if len(text) > LONGEST_SCALAR:
         return None
-    if _PLAIN.fullmatch(text):
-        value = (atoms.is_colour_key(key) and _colour(raw, text, key)) or _plain_number(
-            raw, text, key
-        )
+    first, last = text[0], text[-1]
+    colour_key = atoms.is_colour_key(key)
+    if first.isdigit() and _PLAIN.fullmatch(text):  # (`\d` is a digit to `isdigit` too)
+        value = (colour_key and _colour(raw, text, key)) or _plain_number(raw, text, key)
         if value.flags != ["untyped"]:
             return value  # else not a number after all: `10.01.2021` may be a date
-    first, last = text[0], text[-1]
-    if first == "#" or atoms.is_colour_key(key):
+    if first == "#" or colour_key:
         colour = _colour(raw, text, key)
         if colour is not None:
             return colour
@@ -382,12 +388,14 @@ _COUNT_ITEM = re.compile(  # `Amanat (25)`, `Amanat [25 seats]`, `Amanat: 25`, `
 )
 _LONGEST_ITEM = 200  # a count item is a name and a number; longer text is prose
 _LETTER = re.compile(r"[^\W\d_]")
-_TRAILING_CHANGE = re.compile(r"(\S.*?)\s+([+\-–▲▼△▽↑↓]\s?\d.*)", re.S)
+_TRAILING_CHANGE = re.compile(r"(\S.*?)\s+([+\-–▲▼△▽↑↓]\s?\d.*)", re.S)  # `41.7% ▼3.2 pp`
+_SPACE_SIGN = re.compile(r"\s[+\-–▲▼△▽↑↓]")  # what it needs: one scan, no backtracking
 _SEPARATOR = re.compile(r"[,;\n•·]")
 _ANNOTATED = re.compile(r"(.+?)\s*\(([^()]+)\)", re.S)
 
 
 _FLAT_SPLIT = re.compile(r"[;\n•·]|,(?!\d)")
+_SPLIT_MARKS = re.compile(r"[()\[\];\n•·,]")
 
 
 def split_items(text: str) -> list[str]:
@@ -396,7 +404,8 @@ def split_items(text: str) -> list[str]:
     if "(" not in text and "[" not in text:
         return [item for item in (piece.strip() for piece in _FLAT_SPLIT.split(text)) if item]
     items, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
+    for mark in _SPLIT_MARKS.finditer(text):  # the characters that matter, not every one
+        i, ch = mark.start(), mark.group()
         if ch in "([":
             depth += 1
         elif ch in ")]":
@@ -439,8 +448,8 @@ def _count_list(raw: str, text: str, items: list[str], key: str | None) -> Val |
 
 def typed_item(item: str, key: str | None) -> Val:
     """One item of a composite: a scalar, or text."""
-    if not _DIGIT.search(item):
-        return _wordy(item, item, key)
+    if not DIGIT.search(item):
+        return wordy(item, item, key)
     return scalar(item, item, key) or untyped(item, item)
 
 
@@ -465,7 +474,7 @@ def composite(raw: str, text: str, key: str | None) -> Val | None:
         return None
     if len(text) > LONGEST_SCALAR:
         return None  # prose: neither a value with its change nor a value with a note
-    if match := _TRAILING_CHANGE.fullmatch(text):  # `41.7% ▼3.2 pp`, `29 ▲5`
+    if _SPACE_SIGN.search(text) and (match := _TRAILING_CHANGE.fullmatch(text)):  # `29 ▲5`
         scalars = [scalar(piece, piece, key) for piece in match.groups()]
         typed = [part for part in scalars if part is not None and not _is_untyped(part)]
         minus = match.group(2)[0] in "-–"  # `35 - 39` is a range, `41.7% -3.2 pp` a change
@@ -508,8 +517,8 @@ def core(raw: str, text: str, key: str | None) -> Val:
     """The typed value of cleaned text, before hints."""
     if not text:
         return make(raw, text, "empty")
-    if not _DIGIT.search(text):
-        return _wordy(raw, text, key)
+    if not DIGIT.search(text):
+        return wordy(raw, text, key)
     if atoms.is_identifier_key(key) and not atoms.is_colour_key(key):
         return untyped(raw, text, "identifier")
     value = scalar(raw, text, key)

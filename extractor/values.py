@@ -87,8 +87,9 @@ internal_error          a bug in typing was caught; the value is kept as text
 
 Hint keys read: `sign` (`+`, `-`, `0`), `date` (ISO) with `date_precision`, `unit` (also stripped
 from the end of the text: `12 sqmi`), `colour`, `list` (JSON list of item strings), `notes` (JSON
-list); others are ignored. A sign hint changes the number only where a sign
-means something: pp and change values, and numbers in a swing/change key.
+list); others are ignored (dropped before typing: no part of the cache key either). A sign hint
+changes the number only where a sign means something: pp and change values, and numbers in a
+swing/change key.
 """
 
 from __future__ import annotations
@@ -124,24 +125,40 @@ def parse_value(
     """Type one value. `key` is the canonical key (context), `text` a plain-text rendering of
     `raw` made by the wikitext parser (parsed instead of `raw` when given), `hints` what template
     rendering learned (see the module docstring). Never raises."""
-    if not hints and type(raw) is str and (key is None or type(key) is str):
-        source = raw if text is None else text
-        if type(source) is str and len(source) <= value_hints.LONGEST_VALUE:
-            try:
-                fast, tried = value_hints._fast(raw, key, source), True
-            except Exception:  # noqa: BLE001 - the guarded path below flags it
-                fast, tried = None, False
-            if fast is not None:  # a plain name or integer: cheaper built than cached
-                return _model_of_fast(fast)
-            return _model(_parse_guarded(raw, key, text, (), tried))
-    return _model(_parse_guarded(raw, key, text, tuple(sorted(hints.items())) if hints else (),
-                                 False))
+    if hints and not hints.keys() <= value_hints.READ_HINTS:  # the others change no value:
+        hints = {k: v for k, v in hints.items() if k in value_hints.READ_HINTS}  # no cache key
+    source = raw if text is None else text
+    if type(source) is not str or type(raw) is not str or not (key is None or type(key) is str):
+        return _model(_parse_guarded(raw, key, text, _hint_items(hints), False, raw))  # bad input
+    tried = False
+    if not hints and len(source) <= value_hints.LONGEST_VALUE:
+        try:
+            fast, tried = value_hints.fast_fields(key, source), True
+        except Exception:  # noqa: BLE001 - the guarded path below flags it
+            fast = None
+        if fast is not None:  # one of the commonest shapes: cheaper built than cached
+            return _model_of_fast(raw, source, fast)
+        try:
+            wordy = value_hints.fast_wordy(raw, key, source, text is not None)
+        except Exception:  # noqa: BLE001 - the guarded path below flags it
+            wordy, tried = None, False
+        if wordy is not None:  # no digits: a few checks of a word, cheaper than the cache
+            return _model_of_wordy(wordy)
+    # The raw text is read only when no rendering is given; otherwise it is no part of the
+    # typing, and one cached value serves every raw form of a rendering (bold `1`, plain `1`).
+    cache_raw = raw if text is None else ""
+    return _model(_parse_guarded(raw, key, text, _hint_items(hints), tried, cache_raw), raw)
+
+
+def _hint_items(hints: dict[str, str] | None) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(hints.items())) if hints else ()
 
 
 def _parse_guarded(raw: str, key: str | None, text: str | None,
-                   hint_items: tuple[tuple[str, str], ...], fast_tried: bool) -> Frozen:
+                   hint_items: tuple[tuple[str, str], ...], fast_tried: bool,
+                   cache_raw: str) -> Frozen:
     try:
-        return _parse_cached(raw, key, text, hint_items, fast_tried)
+        return _parse_cached(cache_raw, key, text, hint_items, fast_tried)
     except TypeError:  # unhashable or non-string input from a careless caller
         return _kept_as_text(raw, "bad_input")
     except Exception:  # noqa: BLE001 - a bug here must not stop a dump run; flag it instead
@@ -184,11 +201,17 @@ def _freeze(value: value_rules.Val) -> Frozen:
 
 _FIELDS = set(TypedValue.model_fields)
 _new_model = TypedValue.__new__
-_set = object.__setattr__
+# The setters of the instance `__dict__` and of pydantic's three slots, called directly: what
+# `object.__setattr__` finds and calls for these names, at a quarter less of a model's cost.
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
-def _model(frozen: Frozen) -> TypedValue:
-    """A fresh TypedValue for every call, so callers may edit it without poisoning the cache.
+def _model(frozen: Frozen, raw: str | None = None) -> TypedValue:
+    """A fresh TypedValue for every call, so callers may edit it without poisoning the cache;
+    `raw`, when given, stands for the frozen value's own (see `parse_value`).
 
     Built the way pydantic's own `model_construct` builds (the instance `__dict__` plus the three
     pydantic slots), without its per-call default inspection: a quarter of the cost of
@@ -199,41 +222,47 @@ def _model(frozen: Frozen) -> TypedValue:
     bytes a value, a table cell's value included): pydantic only adds to it the name of a field
     being assigned, already in it, and `model_copy` copies it.
     """
-    raw, text, kind, number, total, unit, date, precision, flags, parts, decimals = frozen
-    fields = {
-        "raw": raw,
-        "text": text,
-        "kind": kind,
-        "number": number,
-        "total": total,
-        "unit": unit,
-        "date": date,
-        "date_precision": precision,
-        "flags": list(flags),
-        "parts": [_model(part) for part in parts] if parts else [],
-        "decimals": decimals,
-    }
+    own_raw, text, kind, number, total, unit, date, precision, flags, parts, decimals = frozen
     model = _new_model(TypedValue)
-    _set(model, "__dict__", fields)
-    _set(model, "__pydantic_fields_set__", _FIELDS)  # shared: see above
-    _set(model, "__pydantic_extra__", None)
-    _set(model, "__pydantic_private__", None)
+    _set_dict(model, {
+        "raw": own_raw if raw is None else raw, "text": text, "kind": kind, "number": number,
+        "total": total, "unit": unit, "date": date, "date_precision": precision,
+        "flags": list(flags), "parts": [_model(part) for part in parts] if parts else [],
+        "decimals": decimals,
+    })
+    _set_fields_set(model, _FIELDS)  # shared: see above
+    _set_extra(model, None)
+    _set_private(model, None)
     return model
 
 
-def _model_of_fast(value: value_rules.Val) -> TypedValue:
-    """`_model(_freeze(value))` for a value of `value_hints._fast` (no parts; its flags list is
-    its own, fresh from the call)."""
+def _model_of_fast(raw: str, text: str, fields: value_hints.Fast) -> TypedValue:
+    """The model of a value `value_hints.fast_fields` typed: no parts, no flag but `untyped`."""
+    kind, number, unit, date, precision, decimals = fields
     model = _new_model(TypedValue)
-    _set(model, "__dict__", {
+    _set_dict(model, {
+        "raw": raw, "text": text, "kind": kind, "number": number, "total": None, "unit": unit,
+        "date": date, "date_precision": precision,
+        "flags": ["untyped"] if kind == "text" else [], "parts": [], "decimals": decimals,
+    })
+    _set_fields_set(model, _FIELDS)
+    _set_extra(model, None)
+    _set_private(model, None)
+    return model
+
+
+def _model_of_wordy(value: value_rules.Val) -> TypedValue:
+    """The model of a value `value_hints.fast_wordy` typed (no parts; its flags are its own)."""
+    model = _new_model(TypedValue)
+    _set_dict(model, {
         "raw": value.raw, "text": value.text, "kind": value.kind, "number": value.number,
         "total": value.total, "unit": value.unit, "date": value.date,
         "date_precision": value.date_precision, "flags": value.flags, "parts": [],
         "decimals": value.decimals,
     })
-    _set(model, "__pydantic_fields_set__", _FIELDS)
-    _set(model, "__pydantic_extra__", None)
-    _set(model, "__pydantic_private__", None)
+    _set_fields_set(model, _FIELDS)
+    _set_extra(model, None)
+    _set_private(model, None)
     return model
 
 

@@ -7,6 +7,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractor.parse import wikitext as W
 from extractor.parse.infobox_fast import fast_infobox, fast_infoboxes
@@ -110,6 +112,14 @@ EDGES = [
     "[[http://x.org]] and [[http://x.org|y]]", "see [http://x.org  title]",
     "{{ubl|a [http://x.org  t]|b [http://x.org\tt2]}}", "https://x.org/p?q=1&r=2\u200a&#8211;",
     "x\n*;y", "[http://x.org [http://x.org t]]", "<br/ >a<BR/  >", "a\n----\nb\n------c",
+    "<center><small>x</small>", "<p style=\"m:0;\"><span>a</span>", "<span>{{x|''y''}}",
+    "<ref name=\"a\">{{cite web |url=u}} |title=t |</ref>", "<small>a</b>c</small>",
+    "<small>''a</b>c''</small>", "<span>a\n| w = 2</span>", "<small>x",
+    # closing tags as mwparserfromhell compares them (right-stripped, lower-cased)
+    "<nowiki>b</nowiki\n>c</nowiki>", "<nowiki>b</nowiki\u00a0>c", "<nowiki>b</nowi\u212ai>c",
+    "<nowiki>b</now\u0131ki>c</nowiki>", "<nowiki>b</NOWIKI\t>c", "<small>b</small\n>c",
+    "<small>b</small\u00a0>c", "<mark>b</mar\u212a>c", "<small>b</\u017fmall>c</small>",
+    "<ins>b</\u0131ns>c</ins>", "<ref>b</ref\u00a0>c", "<ref>b</ref\x85>c", "<i>b</\u0130>c</i>",
 ]
 
 
@@ -184,6 +194,11 @@ FRAGMENTS = [
     "\n---", "\n----*",
     "<span title=\"a>b\">x</span>", "<small>a</ small>b</small>", "<span\nstyle=\"x\">a</span>",
     "<small >a</small >", "< small>", "a < b > c", "<span title='a>b'>x</span>",
+    # tags that never close, close another tag first, or hold pipes (their body is a context)
+    "<center>", "<p style=\"a:b;\">", "</span>", "</p>", "</center>", "<span>a|b</span>",
+    "<small>a</span>b</small>", "<small>''a</span>b''</small>", "<ref name=x>a", "</ref>",
+    "<small><small>a</small>", "<small>a|b", "'' </b>", "<span>a}}", "</ſmall>", "</SMALL >",
+    "<div>a\n|b=c</div>", "<ref>a|b</ref>", "<ref>{{x}} |y</ref>", "</small\n>", "</s>",
 ]
 # Wrappers put random content inside a construct.
 WRAPPERS = ["{{nowrap|%s}}", "<small>%s</small>", "[[a|%s]]", "<ref>%s</ref>", "''%s''",
@@ -260,3 +275,12 @@ def test_corpus_dump_pages():
     for unit in iter_units([str(CORPUS / "dumps"), str(FIXTURES / "dumps")]):
         if unit.format == "wikitext" and unit.text:
             check_page(unit.text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab \n\t\r\u00a0\u2009\x0b\x1c\u2028", max_size=16))
+def test_plain_values_clean_as_clean_text_cleans_them(text):
+    from extractor.parse.infobox_fast import clean_plain
+    from extractor.templates import clean_text
+
+    assert clean_plain(text) == clean_text(text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.keys import canonical_key
@@ -103,3 +103,26 @@ def test_never_raises_and_is_idempotent(raw):
     assert index is None or index >= 0
     if index is None and key and not key[0].isdigit():
         assert canonical_key(key) == (key, None)
+
+
+def _general(raw: str):
+    """`canonical_key` without its shortcut for keys already canonical."""
+    from extractor import keys as K
+
+    symbol = K._SYMBOLS.get("".join(raw.split()).lower())
+    if symbol is not None:
+        return symbol, None
+    name = K._words(raw)
+    match = K._series_digits(name)
+    if match is None:
+        return name, None
+    left = name[: match.start()].rstrip("_")
+    right = name[match.end():].lstrip("_")
+    return (f"{left}_{right}" if left and right else left or right), int(match.group())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(alphabet="abz_ Z1.-é%", max_size=12),
+                 st.from_regex(r"[a-z_]{1,12}", fullmatch=True)))
+def test_the_shortcut_for_canonical_keys_changes_nothing(raw):
+    assert canonical_key(raw) == _general(raw)

@@ -122,7 +122,8 @@ def test_parsing_past_the_time_limit_is_a_failed_article():
     out, _ = process_units([slow, fine], limits=Limits(seconds=0.001))
     status = {r["title"]: (r["status"], r["error"] or "") for r in out["articles"]}
     assert status["Slow"][0] == "failed" and status["Slow"][1].startswith("LIMIT_TIME")
-    assert status["Fine"][0] in ("ok", "failed")  # a 1 ms budget may stop even a small page
+    # a 1 ms budget may stop even a small page, in parsing (failed) or in typing (partial)
+    assert status["Fine"][0] == "ok" or status["Fine"][1].startswith("LIMIT_TIME")
 
 
 def test_typing_past_the_time_limit_keeps_raw_rows(monkeypatch):

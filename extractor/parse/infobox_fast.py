@@ -20,15 +20,18 @@ import bisect
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html.entities import name2codepoint
 from typing import Any
 
 from mwparserfromhell.definitions import URI_SCHEMES
+from pydantic import BaseModel
 
 from extractor.model import Infobox, InfoboxField, Problem
 from extractor.parse import wikitext as W
 from extractor.templates import (
     _FILE_OR_CATEGORY,
+    Call,
     Renderer,
     clean_text,
     finish_hints,
@@ -40,6 +43,11 @@ from extractor.templates import (
 
 class _GiveUp(Exception):
     """The source holds something whose mwparserfromhell reading is not certain."""
+
+
+class _TagFails(Exception):
+    """A tag's body cannot close (another tag's closing tag ends it, or the source does):
+    mwparserfromhell reads the tag's "<" as text and goes on after it."""
 
 
 MAX_NESTING = 30  # mwparserfromhell's own limit is ~40; deeper input goes the slow way
@@ -68,19 +76,37 @@ _ATTRS = re.compile(r"""(?:\s+[^\s"'=<>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>/]
 _KEY_END = re.compile(r"[=|{}\[\]<&]|''")
 _KEY_LIST_MARKER = re.compile(r"\n[*#:;]")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^<>]*?)(/?)>")
-_REF_CLOSE = re.compile(r"</ref\s*>", re.IGNORECASE)
-_NOWIKI_CLOSE = re.compile(r"</nowiki\s*>", re.IGNORECASE)
+
+
+def closing_tag(name: str, newline: bool = True) -> re.Pattern:
+    """`</name>` as mwparserfromhell closes a tag: the text up to ">", right-stripped and
+    lower-cased, is the name. Its letters in either case, and the Kelvin sign for "k" (the one
+    other character that lower-cases to an ASCII letter; a case-insensitive match would also
+    take "ſ" for "s" and "ı" for "i"); any whitespace after, a line break only in a parsed
+    tag's closing tag (`</nowiki\n>` closes nothing)."""
+    kelvin = "\u212a"
+    letters = "".join(f"[{c}{c.upper()}{kelvin if c == 'k' else ''}]" for c in name)
+    return re.compile("</" + letters + (r"\s*>" if newline else r"[^\S\n]*>"))
+
+
+_REF_CLOSE = closing_tag("ref")
+_NOWIKI_CLOSE = closing_tag("nowiki", newline=False)
+_NOWIKI_NEAR = re.compile("</nowiki", re.IGNORECASE)  # every closing tag that may close it
 _PAIRED_TAGS = frozenset(
     {"small", "sup", "sub", "span", "div", "center", "s", "u", "i", "b", "abbr", "big", "p",
      "font", "code", "del", "ins", "strong", "em", "q", "cite", "kbd", "var", "tt", "bdi",
      "time", "mark", "strike"}
 )
-_CLOSE_TAGS = {name: re.compile(r"</" + name + r"\s*>", re.IGNORECASE) for name in _PAIRED_TAGS}
+_CLOSE_TAGS = {name: closing_tag(name) for name in _PAIRED_TAGS}
+_PLAIN_CLOSING = re.compile(r"</[A-Za-z0-9]+[ \t]*>")  # read as one name: closes or fails
+# (any closing tag that can close a tag starts so, in any case: its absence is certain)
+_CLOSE_PREFIX = {name: re.compile(r"</" + name, re.IGNORECASE) for name in [*_PAIRED_TAGS, "ref"]}
 _BLOCK_TAGS = frozenset({"br", "hr", "p", "div"})  # templates._BLOCK_TAGS that we read
 _NAME_END = re.compile(r"[|]|\}\}")
 _TARGET_END = re.compile(r"\||\]\]")
 _TEMPLATE_NAME = re.compile(r"\s*[^\n{}\[\]<>|&]*?\s*")
 _LINK_TARGET = re.compile(r"[^\n{}\[\]<>|]*")
+_PLAIN_LABEL = re.compile(r"[^\[\]{}|<&'\n]*")  # a label that is one text node
 
 # Parsed nodes: a str is text; tuples are ("t", start, end, name_end, params) templates (params
 # as (start, eq or -1, end, nodes)), ("l", raw_target, nodes | None) wikilinks, ("e", nodes | None)
@@ -99,55 +125,61 @@ class _Parser:
         of the stop and the stop itself."""
         s = self.s
         out: list = []
+        append = out.append
+        search = _SPECIAL.search
         quotes: list[int] = []  # quote runs of the current line
         self.depth += 1
         if self.depth > MAX_NESTING:
             raise _GiveUp
-        while True:
-            m = _SPECIAL.search(s, i)
+        while True:  # (the branches in order of how often the corpus takes them)
+            m = search(s, i)
             if m is None:
                 raise _GiveUp  # the context never closes
-            if m.start() > i:
-                out.append(s[i:m.start()])
-            i = m.start()
+            at = m.start()
+            if at > i:
+                append(s[i:at])
+            i = at
             tok = m.group()
             if tok in stops:
-                if tok == "|" and in_tag:
-                    raise _GiveUp
                 break
-            if tok == "<" and close is not None and close.match(s, i):
-                tok = "close"
-                break
-            if tok == "{{":
-                node, i = self.template(i)
-                out.append(node)
-            elif tok == "[[":
+            if tok == "[[":
                 node, i = self.wikilink(i)
-                out.append(node)
-            elif tok == "[":
-                node, i = self.external(i)
-                out.append(node)
-            elif tok == "<":
-                node, i = self.tag(i)
-                if node is not None:
-                    out.append(node)
-            elif tok == "&":
-                e = _ENTITY.match(s, i)
-                out.append(entity(e) if e else "&")
-                i = e.end() if e else i + 1
-            elif tok[0] == "'":
-                quotes.append(len(tok))
-                i += len(tok)
+                append(node)
             elif tok == "\n":
                 check_quotes(quotes)
                 quotes = []
-                out.append("\n")
-                i += 1
-                i = self.line_start(i, out)
-            elif tok == "]" or (tok == "|" and "]]" in stops):
-                out.append(tok)  # plain text here (a link's label may hold pipes)
-                i += 1
-            else:  # "}}", "]]", a pipe in a tag, lone braces: not certain in this context
+                append("\n")
+                i = self.line_start(i + 1, out)
+            elif tok == "<":
+                if close is not None:
+                    if close.match(s, i):
+                        tok = "close"
+                        break
+                    if _PLAIN_CLOSING.match(s, i):
+                        check_quotes(quotes)  # (an open quote may hold it in a style's context)
+                        raise _TagFails
+                node, i = self.tag(i)
+                if node is not None:
+                    append(node)
+            elif tok == "{{":
+                node, i = self.template(i)
+                append(node)
+            elif tok[0] == "'":
+                quotes.append(len(tok))
+                i += len(tok)
+            elif tok == "&":
+                e = _ENTITY.match(s, i)
+                append(entity(e) if e else "&")
+                i = e.end() if e else i + 1
+            elif tok == "[":
+                node, i = self.external(i)
+                append(node)
+            elif tok == "]" or (tok == "|" and ("]]" in stops or in_tag)):
+                append(tok)  # plain text here (a link's label or a tag's body may hold pipes:
+                i += 1  # a tag's body is its own context, which no pipe ends)
+            elif close is not None and tok == "}}" and i == len(s) - 2:
+                raise _TagFails  # a tag's body is text up to the end of the source
+            else:  # "}}", "]]", lone braces: not certain in this context
                 raise _GiveUp
         check_quotes(quotes)
         self.depth -= 1
@@ -211,6 +243,10 @@ class _Parser:
                 return (start, eq, end, [plain.group()])  # most values: no markup at all
             nodes, end, _ = self.nodes(eq + 1, ("|", "}}"))
         else:
+            plain = _PLAIN_VALUE.match(s, start)  # (stops before the markup m found: no "=")
+            end = plain.end() if plain else start
+            if (s.startswith("|", end) or s.startswith("}}", end)) and self.depth < MAX_NESTING:
+                return (start, eq, end, [s[start:end]] if end > start else [])
             nodes, end, _ = self.nodes(start, ("|", "}}"))
             if any(isinstance(n, str) and "=" in n for n in nodes):
                 raise _GiveUp  # an "=" after markup: where the key ends is not certain
@@ -228,6 +264,9 @@ class _Parser:
             raise _GiveUp  # mwparserfromhell reads `[[http://...]]` as an external link
         if m.group() == "]]":
             return ("l", target, None), m.end()
+        label = _PLAIN_LABEL.match(s, m.end())  # most labels: plain text
+        if label and s.startswith("]]", label.end()) and self.depth < MAX_NESTING:
+            return ("l", target, [label.group()] if label.end() > m.end() else []), label.end() + 2
         nodes, end, _ = self.nodes(m.end(), ("]]",))
         if any(n[0] == "e" if isinstance(n, tuple) else "\n" in n for n in nodes):
             raise _GiveUp
@@ -280,23 +319,44 @@ class _Parser:
             if selfclose:
                 return ("g", "nowiki", None), m.end()
             closing = _NOWIKI_CLOSE.search(s, m.end())
-            if closing is None:
-                raise _GiveUp
+            near = _NOWIKI_NEAR.search(s, m.end())
+            if closing is None or near is None or near.start() != closing.start():
+                raise _GiveUp  # (a closing tag that looks like it first: not certain)
             return ("n", s[m.end():closing.start()]), closing.end()
         if name == "ref":
             if selfclose:
                 return ("r", None), m.end()
-            nodes, end, tok = self.nodes(m.end(), (), in_tag=True, close=_REF_CLOSE)
-            if tok != "close" or any(isinstance(n, tuple) and n[0] == "r" for n in nodes):
+            body = self.body(m.end(), _REF_CLOSE, name)
+            if body is None:
+                return "<", start + 1
+            nodes, end = body
+            if any(isinstance(n, tuple) and n[0] == "r" for n in nodes):
                 raise _GiveUp
             return ("r", nodes), _end_of(_REF_CLOSE, s, end)
         if name not in _PAIRED_TAGS or selfclose:
             raise _GiveUp
         close = _CLOSE_TAGS[name]
-        nodes, end, tok = self.nodes(m.end(), (), in_tag=True, close=close)
+        body = self.body(m.end(), close, name)
+        if body is None:
+            return "<", start + 1
+        return ("g", name, body[0]), _end_of(close, s, body[1])
+
+    def body(self, i: int, close: re.Pattern, name: str) -> tuple[list, int] | None:
+        """The nodes of a tag's body and where its closing tag starts; None when the tag
+        fails, as mwparserfromhell reads it: no closing tag of its name follows, another
+        tag's closing tag ends the body, or the source does (a tag's body is a context of
+        its own: pipes and braces do not end it)."""
+        if _CLOSE_PREFIX[name].search(self.s, i) is None:
+            return None  # (whatever name mwparserfromhell reads from the tag starts with ours)
+        depth = self.depth
+        try:
+            nodes, end, tok = self.nodes(i, (), in_tag=True, close=close)
+        except _TagFails:
+            self.depth = depth
+            return None
         if tok != "close":
             raise _GiveUp
-        return ("g", name, nodes), _end_of(close, s, end)
+        return nodes, end
 
 
 def _end_of(pattern: re.Pattern, s: str, at: int) -> int:
@@ -375,12 +435,16 @@ def render(nodes: list, renderer: Renderer, source: str) -> str:
     return "".join(parts)
 
 
-def render_template(node: tuple, renderer: Renderer, source: str) -> str:
-    from extractor.templates import Call
+@lru_cache(maxsize=8192)
+def template_handler(raw_name: str) -> tuple[Any, str, str | None]:
+    """`lookup(normalise_name(raw_name))`: a few names (lang, nowrap, convert...) are most
+    templates of a dump."""
+    return lookup(normalise_name(raw_name))
 
+
+def render_template(node: tuple, renderer: Renderer, source: str) -> str:
     _, start, end, name_end, params = node
-    name = normalise_name(source[start + 2:name_end])
-    handler, name, first = lookup(name)
+    handler, name, first = template_handler(source[start + 2:name_end])
     if handler is None:
         if is_silent_template(name):
             return ""
@@ -507,19 +571,29 @@ def build_infobox(node: tuple, source: str, base: int, lines, problems: list[Pro
                                     line=lines.line(start),
                                     message=f"key {key!r} repeated; the last value wins"))
         seen.add(key)
-        if all(isinstance(n, str) for n in nodes):  # plain text: no renderer needed
-            rendered, hints = clean_text("".join(nodes)), {}
+        if (len(nodes) == 1 and nodes[0].__class__ is str) or all(
+                isinstance(n, str) for n in nodes):  # plain text: no renderer needed
+            rendered, hints = clean_plain("".join(nodes)), {}
         else:
             renderer = Renderer(keep_unknown=True)
             rendered = clean_text(render(nodes, renderer, source))
             hints = finish_hints(renderer)
-            for child in embedded_infoboxes(nodes, source):
-                if not family.nested:
-                    raise _GiveUp
-                children.append((child, embedded_offset(raw, source, child, start)))
+            if "{{" in raw:  # (an embedded infobox is a template)
+                for child in embedded_infoboxes(nodes, source):
+                    if not family.nested:
+                        raise _GiveUp
+                    children.append((child, embedded_offset(raw, source, child, start)))
         infobox.fields.append(finish_field(key, value, rendered, hints, lines.line(start)))
     for child, offset in children:
         build_infobox(child, source, offset - child[1], lines, problems, family, index)
+
+
+def clean_plain(text: str) -> str:
+    """`clean_text(text)`, sooner for the common value whose words are on one line between
+    the blank lines around it (`| name = Testland\n`): those words joined by single spaces."""
+    if "\n" in text and "\n" not in text.strip():
+        return " ".join(text.split())
+    return clean_text(text)
 
 
 def embedded_offset(raw: str, source: str, child: tuple, start: int) -> int:
@@ -553,10 +627,35 @@ def finish_field(key: str, value: str, text: str, hints: dict[str, str],
                  line: int) -> InfoboxField:
     """`wikitext.make_field` after rendering: the political groups' tree, and items of a value
     that bullets or <br> make a list."""
-    if _KEY_SPACES.sub("_", key.lower()).rstrip("0123456789") == "political_groups" and value:
+    lower = key.lower()
+    if "political" in lower and value and \
+            _KEY_SPACES.sub("_", lower).rstrip("0123456789") == "political_groups":
         hints["tree"] = json.dumps(W.group_tree(value), ensure_ascii=False)
     if "list" not in hints and "\n" in text and W._ITEMISED.search(value):
         items = [item.lstrip("*#: ") for item in text.split("\n")]
         hints["list"] = json.dumps([item for item in items if item], ensure_ascii=False)
         text = "\n".join(items)
-    return InfoboxField(key=key, value=value, line=line, text=text, hints=hints)
+    return new_field(key, value, line, text, hints)
+
+
+_FIELD_FIELDS = {"key", "value", "line", "text", "hints"}
+# The slots every pydantic model has, set through their descriptors (a third faster than
+# `object.__setattr__`, which looks each one up by name).
+_SLOTS = BaseModel.__dict__
+_set_dict = _SLOTS["__dict__"].__set__
+_set_fields_set = _SLOTS["__pydantic_fields_set__"].__set__
+_set_extra = _SLOTS["__pydantic_extra__"].__set__
+_set_private = _SLOTS["__pydantic_private__"].__set__
+
+
+def new_field(key: str, value: str, line: int, text: str, hints: dict[str, str]
+              ) -> InfoboxField:
+    """`InfoboxField(key=..., value=..., line=..., text=..., hints=...)` without validation
+    (one per infobox field of a dump): the values are a str, an int and a fresh dict of str
+    already, as validation would leave them. The fields-set is shared, as `model.new_cell`'s."""
+    field = InfoboxField.__new__(InfoboxField)
+    _set_dict(field, {"key": key, "value": value, "line": line, "text": text, "hints": hints})
+    _set_fields_set(field, _FIELD_FIELDS)
+    _set_extra(field, None)
+    _set_private(field, None)
+    return field

@@ -5,7 +5,10 @@ matched with a stack on a copy where comments and parser-blacklisted tags such a
 are blanked out); only the infobox spans go to mwparserfromhell, whose own parameters become
 the infobox fields. The rest of the page is read line by line (headings, paragraphs, bullet
 lists, tables; a line whose template continues on the next lines is read as one logical line),
-and only small pieces of text (a paragraph, a cell) are rendered to plain text.
+and only small pieces of text (a paragraph, a cell) are rendered to plain text. An
+infoboxes-only read (`body=False`) makes no span for the other templates and masks no copy of
+the page: `infobox_only_spans` finds the same infobox spans from the page's brace tokens, and
+pages it cannot answer for (a template never closed, nesting past the limit) take the full scan.
 
 Never raises on bad wikitext: problems go to `Article.problems` with stable codes.
 """
@@ -14,10 +17,12 @@ from __future__ import annotations
 
 import bisect
 import json
+import operator
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate, compress
 from typing import Any, overload
 
 import mwparserfromhell
@@ -77,10 +82,12 @@ def is_infobox_name(name: str) -> bool:
 
 # --- masking and template spans --------------------------------------------------------------
 # mwparserfromhell does not parse inside these tags (its PARSER_BLACKLIST), nor in comments.
+# The lookahead holds the first character of every alternative: most "<" (ref, br, small,
+# closing tags) fail there, before the seventeen names are tried (half the scan's time).
 _OPAQUE = re.compile(
-    r"<!--.*?(?:-->|\Z)|<(nowiki|pre|math|source|syntaxhighlight|gallery|timeline|score|ce|chem|"
-    r"hiero|graph|imagemap|templatedata|categorytree|inputbox|section)\b[^<>]*?"
-    r"(?:/>|>.*?(?:</\1\s*>|\Z))",
+    r"<(?=[!npmsgtchi])(?:!--.*?(?:-->|\Z)|(nowiki|pre|math|source|syntaxhighlight|gallery|"
+    r"timeline|score|ce|chem|hiero|graph|imagemap|templatedata|categorytree|inputbox|section)"
+    r"\b[^<>]*?(?:/>|>.*?(?:</\1\s*>|\Z)))",
     re.DOTALL | re.IGNORECASE,
 )
 _BRACES = re.compile(r"\{\{|\}\}")
@@ -101,6 +108,8 @@ class Span:
     end: int  # exclusive
     name: str
     recovered: bool = False  # an unclosed infobox, read up to the next heading
+    # `too_tangled`, once known (asked by the page scan, the reader and its fast path)
+    tangled: bool | None = field(default=None, compare=False, repr=False)
 
 
 def template_spans(masked: str, unclosed: list[int] | None = None,
@@ -146,6 +155,124 @@ def brace_pairs(masked: str, opens: list[int], unclosed: list[int] | None = None
     if depth is not None:
         depth.append(deepest)
     return pairs
+
+
+# --- infobox spans without every template's span ---------------------------------------------
+# An infoboxes-only read needs from the page: its infobox spans, whether any template is never
+# closed (TEMPLATE_UNCLOSED) and how deep templates nest (LIMIT_DEPTH). The braces give the
+# last two as prefix sums of +1/-1 per token (in C), and each infobox's closer as the first
+# token after its opener where the sum falls below the level inside it. The text is never
+# copied to mask it: the few brace tokens inside comments and opaque tags are dropped from the
+# token list instead (a run of braces never straddles the edge of such a region: a region
+# starts at "<" and ends at ">" or at the end of the text), and only the names of infobox
+# candidates are read again on masked windows. No Span is made for other templates.
+def infobox_only_spans(text: str, max_depth: int | None) -> list[Span] | None:
+    """`infobox_spans(template_spans(mask_opaque(text)))` for a page whose templates all
+    close and nest at most `max_depth` deep and whose infoboxes are not too tangled; None for
+    any other page, which needs the full scan (recovery, flattening, tangled reading)."""
+    regions = [match.span() for match in _OPAQUE.finditer(text)] if "<" in text else []
+    found = list(_NAME.finditer(text))  # every "{{" with its name, read on the raw text
+    if not found:
+        return []
+    opens = [match.start() for match in found]
+    tokens = [start << 1 for start in opens]  # an opener's code is even, a closer's odd
+    tokens += [(match.start() << 1) | 1 for match in _CLOSER.finditer(text, opens[0])]
+    tokens.sort()
+    if regions:
+        tokens = outside_regions(tokens, regions)
+    levels = list(accumulate([1 - ((code & 1) << 1) for code in tokens], initial=0))
+    lowest = min(levels)
+    if levels[-1] != lowest:
+        return None  # an opener never closed: recovery and its warning read the whole page
+    if max_depth is not None and max(levels) - lowest > max_depth \
+            and nesting_depth(levels) > max_depth:
+        return None
+    spans: list[Span] = []
+    reach = -1
+    for start, name in infobox_openers(text, opens, [match.group(1) for match in found],
+                                       regions):
+        if start < reach:
+            continue  # inside the last outermost infobox (read with it): its end is not sought
+        at = bisect.bisect_left(tokens, start << 1)  # levels[at + 1] is the level inside it
+        close = tokens[levels.index(levels[at + 1] - 1, at + 2) - 1] >> 1
+        spans.append(Span(start, close + 2, name))
+        reach = close + 2
+    return None if any(too_tangled(text, span) for span in spans) else spans
+
+
+def outside_regions(tokens: list[int], regions: list[tuple[int, int]]) -> list[int]:
+    """The tokens (codes of offsets, sorted) outside the regions: comments and opaque tags are
+    text. Kept in slices, one pass: a page of many regions costs no more than its tokens."""
+    kept: list[int] = []
+    taken = 0
+    for start, end in regions:
+        first = bisect.bisect_left(tokens, start << 1, taken)
+        last = bisect.bisect_left(tokens, end << 1, first)
+        if last > first:
+            kept += tokens[taken:first]
+            taken = last
+    return kept + tokens[taken:] if taken else tokens
+
+
+def nesting_depth(levels: list[int]) -> int:
+    """The deepest the stack of open templates grows, from the prefix sums of the tokens: a
+    stray closer (nothing open) is text, so the depth at a token is its level above the
+    lowest level reached before it."""
+    return max(map(operator.sub, levels, accumulate(levels, min)))
+
+
+def infobox_openers(text: str, opens: list[int], names: list[str],
+                    regions: list[tuple[int, int]]) -> list[tuple[int, str]]:
+    """(offset, name) of the openers whose name, read on the masked text, is an infobox's.
+    Names are first read on the raw text; the masked name differs from it only where the raw
+    name ends at the start of a comment or opaque tag, so those openers, and the candidates,
+    are read again on the masked text around them."""
+    check = set(compress(range(len(names)), map(is_infobox_name, names)))
+    for start, _ in regions:
+        before = bisect.bisect_left(opens, start) - 1
+        if before >= 0 and _NAME.match(text, opens[before]).end() == start:  # type: ignore[union-attr]
+            check.add(before)
+    found = []
+    starts = [start for start, _ in regions]
+    for index in sorted(check):
+        opener = opens[index]
+        region = bisect.bisect_right(starts, opener) - 1
+        if region >= 0 and opener < regions[region][1]:
+            continue  # inside a comment or opaque tag: text
+        name = masked_name(text, regions, starts, opener)
+        if is_infobox_name(name):
+            found.append((opener, name.strip()))
+    return found
+
+
+def masked_name(text: str, regions: list[tuple[int, int]], starts: list[int],
+                opener: int) -> str:
+    """The `_NAME` group at `opener` on the masked text, masking only a window after it."""
+    size = 256
+    while True:
+        end = min(opener + size, len(text))
+        window = masked_slice(text, regions, starts, opener, end)
+        match = _NAME.match(window)
+        if match.end() < len(window) or end == len(text):  # type: ignore[union-attr]
+            return match.group(1)  # type: ignore[union-attr]
+        size *= 4
+
+
+def masked_slice(text: str, regions: list[tuple[int, int]], starts: list[int],
+                 begin: int, end: int) -> str:
+    """`mask_opaque(text)[begin:end]` from the regions `mask_opaque` blanks."""
+    pieces = []
+    at = begin
+    index = max(bisect.bisect_right(starts, begin) - 1, 0)
+    while index < len(regions) and regions[index][0] < end:
+        start, stop = regions[index]
+        if stop > at:
+            pieces.append(text[at:max(start, at)])
+            pieces.append(re.sub(r"[^\n]", " ", text[max(start, at):min(stop, end)]))
+            at = min(stop, end)
+        index += 1
+    pieces.append(text[at:end])
+    return "".join(pieces)
 
 
 def outermost(spans: list[Span]) -> list[Span]:
@@ -246,7 +373,9 @@ MAX_UNCLOSED = 200  # mwparserfromhell backtracks once per unclosed construct: c
 
 
 def too_tangled(text: str, span: Span) -> bool:
-    return tangled(text[span.start:span.end])
+    if span.tangled is None:
+        span.tangled = tangled(text[span.start:span.end])
+    return span.tangled
 
 
 def tangled(source: str) -> bool:
@@ -836,11 +965,17 @@ def parse_wikitext(text: str, *, title: str, doc_id: str, source: str,
     article = Article(doc_id=doc_id, title=title, source=source, format="wikitext",
                       page_id=page_id, bytes=utf8_length(text))
     article.end_line = text.count("\n") + 1
-    if not text.strip():
+    if not text or text.isspace():  # (no stripped copy of the page)
         article.problems.append(Problem(code="PAGE_EMPTY", severity="fatal",
                                         message="the page has no text"))
         return article
     try:
+        if not body:
+            spans = infobox_only_spans(text, max_depth)
+            if spans is not None:
+                article.infoboxes = parse_infoboxes(text, spans, LineIndex(text),
+                                                    article.problems)
+                return article
         masked = mask_opaque(text)
         unclosed: list[int] = []
         depth: list[int] = []

@@ -162,7 +162,13 @@ def _add_infobox(records: Records, number: int, infobox: Infobox) -> None:
 
 
 _TYPED_FIELD_FIELDS = set(TypedField.model_fields)
-_object_setattr = object.__setattr__
+# The slots every pydantic model has, set through their descriptors (a third faster than
+# `object.__setattr__`, which looks each one up by name).
+_SLOTS = BaseModel.__dict__
+_set_dict = _SLOTS["__dict__"].__set__
+_set_fields_set = _SLOTS["__pydantic_fields_set__"].__set__
+_set_extra = _SLOTS["__pydantic_extra__"].__set__
+_set_private = _SLOTS["__pydantic_private__"].__set__
 
 
 def _typed_field(infobox: int, template: str | None, position: int, line: int, key_raw: str,
@@ -170,12 +176,12 @@ def _typed_field(infobox: int, template: str | None, position: int, line: int, k
     """`TypedField.model_construct` with every field given, without its per-call inspection
     (one per infobox field of the dump). The fields-set is shared, as `values._model`'s."""
     typed = TypedField.__new__(TypedField)
-    _object_setattr(typed, "__dict__", {
+    _set_dict(typed, {
         "infobox": infobox, "template": template, "position": position, "line": line,
         "key_raw": key_raw, "key": key, "index": index, "value": value})
-    _object_setattr(typed, "__pydantic_fields_set__", _TYPED_FIELD_FIELDS)
-    _object_setattr(typed, "__pydantic_extra__", None)
-    _object_setattr(typed, "__pydantic_private__", None)
+    _set_fields_set(typed, _TYPED_FIELD_FIELDS)
+    _set_extra(typed, None)
+    _set_private(typed, None)
     return typed
 
 
@@ -187,7 +193,20 @@ def _with_unknown_templates(value: TypedValue, names_json: str) -> TypedValue:
     except (ValueError, TypeError):
         return value
     extra = [f"unknown_template:{n}" for n in names if f"unknown_template:{n}" not in value.flags]
-    return value.model_copy(update={"flags": [*value.flags, *extra]}) if extra else value
+    return _with_flags(value, [*value.flags, *extra]) if extra else value
+
+
+def _with_flags(value: TypedValue, flags: list[str]) -> TypedValue:
+    """`value.model_copy(update={"flags": flags})`, without its generic copying: a shallow copy
+    of the fields with the new flags, and "flags" among the fields set."""
+    if value.__pydantic_extra__ is not None or value.__pydantic_private__ is not None:
+        return value.model_copy(update={"flags": flags})
+    copy = type(value).__new__(type(value))
+    _set_dict(copy, {**value.__dict__, "flags": flags})
+    _set_fields_set(copy, value.__pydantic_fields_set__ | {"flags"})
+    _set_extra(copy, None)
+    _set_private(copy, None)
+    return copy
 
 
 def _header_name(infobox: Infobox) -> TypedValue | None:
