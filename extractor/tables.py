@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
 from extractor.gcpause import gc_paused
 from extractor.keys import canonical_key
@@ -167,15 +166,10 @@ def _type_table(table: Table, number: int, section: str) -> TypedTable:
 def _type_cell(cell: Cell | None, key: str | None) -> TypedValue:
     if cell is None:
         return missing_value(MISSING_CELL)
-    return _parse_cell(cell.text, cell.raw, key, cell.hints or None)
-
-
-def _parse_cell(text: str, raw: str | None, key: str | None,
-                hints: dict[str, str] | None) -> TypedValue:
-    if raw is not None:
-        shown = text or lone_file_name(raw) or text  # an image: its file name
-        return parse_value(raw, key, text=shown, hints=hints)
-    return parse_value(text, key, hints=hints)
+    if cell.raw is not None:
+        text = cell.text or lone_file_name(cell.raw) or cell.text  # an image: its file name
+        return parse_value(cell.raw, key, text=text, hints=cell.hints or None)
+    return parse_value(cell.text, key, hints=cell.hints or None)
 
 
 def _type_grid(grid: list[list[_Slot]], header_marks: list[bool], keys: list[str | None],
@@ -210,23 +204,8 @@ def _type_once(typed: dict[tuple, TypedValue], cell: Cell, key: str | None) -> T
     same = (cell.text, cell.raw, key, *hints.items()) if hints else (cell.text, cell.raw, key)
     value = typed.get(same)
     if value is None:
-        if len(cell.text) + len(cell.raw or "") <= _MAX_CACHED:
-            value = _typed(cell.text, cell.raw, key, tuple(hints.items()))
-        else:
-            value = _type_cell(cell, key)
-        typed[same] = value
+        value = typed[same] = _type_cell(cell, key)
     return value
-
-
-_MAX_CACHED = 300  # longer cells are typed each time: a cache must not hold hostile sizes
-
-
-@lru_cache(maxsize=16384)
-def _typed(text: str, raw: str | None, key: str | None,
-           hint_items: tuple[tuple[str, str], ...]) -> TypedValue:
-    """`_type_cell` of a cell made of these, cached across tables and pages (the same party,
-    dash or year under the same column): one typed value shared, never edited."""
-    return _parse_cell(text, raw, key, dict(hint_items) if hint_items else None)
 
 
 def _type_slot(typed: dict[tuple, TypedValue], slot: _Slot) -> TypedValue:
