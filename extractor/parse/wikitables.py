@@ -96,7 +96,7 @@ def content_cell(content: str, header: bool = False, attributes: str = "") -> Ce
         text, found = rendered_cell(content)
     else:
         rendered = fast_render(content, keep_unknown=True)
-        text, found = rendered.text, rendered.hints
+        text, found = rendered.text, tuple(rendered.hints.items())
     hints = dict(found) if found else {}  # the cell's own: nested_table is added later
     rowspan = colspan = 1
     if attributes:
@@ -131,11 +131,12 @@ def read_attributes(attributes: str) -> tuple[int, int, tuple[tuple[str, str], .
 
 
 @lru_cache(maxsize=8192)
-def rendered_cell(content: str) -> tuple[str, dict[str, str]]:
+def rendered_cell(content: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """A cell's text and hints, cached: tables repeat cells (flags, party names, dashes).
-    The hints are shared by every caller: copy them, never edit them."""
+    Kept as tuples of strings, which the garbage collector stops tracking: a full cache does
+    not slow every collection of the run."""
     rendered = fast_render(content, keep_unknown=True)
-    return rendered.text, rendered.hints
+    return rendered.text, tuple(rendered.hints.items())
 
 
 @dataclass
