@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import signal
@@ -187,12 +188,15 @@ def extract(
 
 
 def _partition_bytes(files: list[str], jobs: int, partition_mb: float | None) -> int:
-    """As asked; else small enough that every worker gets several partitions (balance), big
-    enough (1 MB) to amortise the per-partition cost, and at most TARGET_BYTES (memory)."""
+    """As asked; else big enough (1 MB) to amortise the per-partition cost, at most
+    TARGET_BYTES, and cut so that the partitions come in whole rounds of four per worker: with
+    9 partitions on 2 workers the ninth ran alone at the end (a tenth of a 1 GB dump's time)."""
     if partition_mb is not None:
         return max(1, int(partition_mb * (1 << 20)))
     total = sum(os.path.getsize(f) for f in files)
-    return max(1 << 20, min(TARGET_BYTES, total // max(1, jobs * 4)))
+    per_round = max(1, jobs * 4)
+    rounds = max(1, math.ceil(total / (TARGET_BYTES * per_round)))
+    return max(1 << 20, math.ceil(total / (per_round * rounds)))
 
 
 def _finish(
