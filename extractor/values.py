@@ -158,6 +158,9 @@ def _parse_guarded(raw: str, key: str | None, text: str | None,
                    hint_items: tuple[tuple[str, str], ...], fast_tried: bool,
                    cache_raw: str) -> Frozen:
     try:
+        if len(cache_raw) + len(text or "") > MAX_CACHED_CHARS:  # long, hardly repeated: a
+            # cache of 65,536 such entries would hold gigabytes on a hostile dump
+            return _parse_cached.__wrapped__(cache_raw, key, text, hint_items, fast_tried)
         return _parse_cached(cache_raw, key, text, hint_items, fast_tried)
     except TypeError:  # unhashable or non-string input from a careless caller
         return _kept_as_text(raw, "bad_input")
@@ -173,6 +176,9 @@ def _kept_as_text(raw: object, flag: str) -> Frozen:
 # such tuples, so a full cache does not slow every collection of the process (it did, by a third,
 # when the cache held objects).
 Frozen = tuple
+
+
+MAX_CACHED_CHARS = 1000
 
 
 @lru_cache(maxsize=65536)

@@ -827,3 +827,16 @@ def test_any_hints_never_raise(text, hints, key):
     value = parse_value("raw", key, text=text, hints=hints)
     assert value.kind in KINDS and value.raw == "raw"
     assert "internal_error" not in value.flags
+
+
+def test_long_values_are_typed_alike_but_not_kept_in_the_cache():
+    from extractor import values
+
+    long_text = "1,234 " + "word " * 400
+    values._parse_cached.cache_clear()
+    typed = parse_value(long_text, "notes")
+    assert values._parse_cached.cache_info().currsize == 0
+    assert typed == values._model(values._parse_cached.__wrapped__(
+        long_text, "notes", None, (), False), long_text)
+    parse_value("1,234 (est.)", "population")
+    assert values._parse_cached.cache_info().currsize == 1

@@ -435,10 +435,17 @@ def render(nodes: list, renderer: Renderer, source: str) -> str:
     return "".join(parts)
 
 
-@lru_cache(maxsize=8192)
 def template_handler(raw_name: str) -> tuple[Any, str, str | None]:
     """`lookup(normalise_name(raw_name))`: a few names (lang, nowrap, convert...) are most
-    templates of a dump."""
+    templates of a dump, so real names are cached; a long one (only hostile pages have them)
+    is not, so the cache stays small."""
+    if len(raw_name) <= 100:
+        return _cached_handler(raw_name)
+    return lookup(normalise_name(raw_name))
+
+
+@lru_cache(maxsize=8192)
+def _cached_handler(raw_name: str) -> tuple[Any, str, str | None]:
     return lookup(normalise_name(raw_name))
 
 
