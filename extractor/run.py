@@ -49,6 +49,7 @@ class RunResult:
             "findings": {s: t.severity.get(s, 0) for s in ("error", "warning", "info")},
             "pages_read": self.stats.get("pages", 0),
             "skipped": _skips(self.stats),
+            "xml_bad_references": self.stats.get("xml_bad_references", 0),
             "rows": self.counts,
             "bytes": t.bytes,
             "compressed_bytes": self.stats.get("compressed_bytes", 0),
@@ -72,6 +73,9 @@ class RunResult:
         if s["skipped"]:
             skipped = ", ".join(f"{n:,} {k}" for k, n in s["skipped"].items())
             lines.append(f"skipped    {sum(s['skipped'].values()):>10,}   ({skipped})")
+        if s["xml_bad_references"]:
+            lines.append(f"dump       {s['xml_bad_references']:>10,}   `&`s that start no XML "
+                         "reference, kept as text (XML_BAD_REFERENCE on their pages)")
         mb = s["bytes"] / 1e6
         lines.append(f"time       {s['seconds']:>10.2f} s   ({mb:,.2f} MB of article text, "
                      f"{s['MB_per_s'] or 0:.2f} MB/s; {s['partitions']} partition(s)"

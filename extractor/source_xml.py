@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from extractor.model import Problem
 from extractor.sources import (
     CHUNK,
     REDIRECT,
     ByteCounter,
     SourceStats,
     Unit,
+    bom_encoding,
     break_code,
     decode_peek,
     failed_unit,
@@ -75,6 +77,55 @@ class DtdGuard:
         return max(0, min(found) - (len(data) - len(chunk))) if found else None
 
 
+# An `&` in XML starts one of the five predefined entities or a character reference: a dump
+# declares no others (a DTD is refused). Any other `&` (an HTML entity written raw, `&nbsp;`, or
+# a bare `&`) is an error libxml2 either raises (the page it falls in is lost) or, for an
+# undefined entity, meets silently: the parser stops there and every later page of the file is
+# lost. So such an `&` is written `&amp;` before the parser sees it: the page reads on with the
+# text as written (which the wikitext renderer then reads as the HTML entity it is), and carries
+# an XML_BAD_REFERENCE warning. Only where the bytes are ASCII-compatible (UTF-8: a dump), and
+# never once a CDATA section is seen (an `&` is plain text there).
+_BAD_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
+_REFERENCE_SHOWN = re.compile(rb"&[^\s&;<]{0,32};?")
+REFERENCE_REACH = 48  # an `&` this close to a chunk's end, no `;` after it: wait for more
+MAX_WAITS = 4  # chunks added at most (a file of nothing but `&`s must not be read whole)
+
+
+def whole_references(chunk: bytes, stream) -> bytes:
+    """`chunk`, with the stream's next chunks added while it ends inside what may still become
+    a reference (an `&` with no `;` after it yet): escaping must see every reference whole."""
+    for _ in range(MAX_WAITS):
+        amp = chunk.rfind(b"&", max(0, len(chunk) - REFERENCE_REACH))
+        if amp < 0 or b";" in chunk[amp:]:
+            return chunk
+        more = stream.read(CHUNK)
+        if not more:
+            return chunk
+        chunk += more
+    return chunk
+
+
+def escape_references(chunk: bytes, first_line: int, found: list[tuple[int, str]]) -> bytes:
+    """`chunk` with every `&` that starts no XML reference written `&amp;`; each one's line
+    (counted from `first_line`, the chunk's first) and text go to `found`."""
+    first = _BAD_REFERENCE.search(chunk)
+    if first is None:  # the common case: one scan
+        return chunk
+    line, at = first_line, 0
+    for match in _BAD_REFERENCE.finditer(chunk, first.start()):
+        line += chunk.count(b"\n", at, match.start())
+        at = match.start()
+        shown = _REFERENCE_SHOWN.match(chunk, at)
+        found.append((line, (shown.group() if shown else b"&").decode("utf-8", "replace")))
+    return _BAD_REFERENCE.sub(b"&amp;", chunk)
+
+
+def ascii_compatible(peek: bytes) -> bool:
+    """The markup's bytes are ASCII's (UTF-8 and its kin), so `&` and `;` can be sought as
+    bytes; not in UTF-16."""
+    return bom_encoding(peek) in (None, "utf-8-sig")
+
+
 @dataclass
 class DumpState:
     path: str
@@ -90,6 +141,8 @@ class DumpState:
     restarted: int = -(1 << 62)  # offset of the last page read on from after a break
     compressed: bool = True  # the source is compressed (its compressed offsets are told)
     break_ids: set[str] = field(default_factory=set)
+    escape: bool = True  # bad references are escaped (see `escape_references`)
+    escaped: list[tuple[int, str]] = field(default_factory=list)  # (line, text), not yet placed
 
 
 def iter_xml(path: str, peek: bytes, stream, counter: ByteCounter, namespaces: set[int],
@@ -105,7 +158,8 @@ def iter_xml(path: str, peek: bytes, stream, counter: ByteCounter, namespaces: s
                           "the XML declares a DTD or entities; refused, not expanded")
         return
     state = DumpState(path, os.path.basename(path), namespaces, stats, fed=base - synthetic,
-                      range_start=range_start, compressed=compressed)
+                      range_start=range_start, compressed=compressed,
+                      escape=ascii_compatible(peek))
     if header is None:
         found = _PAGE_START.search(peek)
         header = peek[:found.start()] if found else BARE_HEADER
@@ -140,12 +194,15 @@ def parse_xml_part(state: DumpState, chunk: bytes, stream, counter: ByteCounter,
                                  **_PARSER_OPTIONS)
     guard = DtdGuard()
     state.rest = None
+    state.escaped = []  # lines are this parser's
     window, window_line = b"", 1  # the chunk fed before, and its first line (for errors)
     while chunk:
+        if state.escape:
+            chunk = whole_references(chunk, stream)
         declared = guard.find(chunk)
         if declared is not None:
             try:  # the pages before the declaration are read, then reading stops
-                parser.feed(chunk[:declared])
+                parser.feed(_escaped(state, chunk[:declared], window_line + window.count(b"\n")))
                 state.fed += max(0, declared - unsent)
             except etree.XMLSyntaxError:
                 pass
@@ -153,8 +210,8 @@ def parse_xml_part(state: DumpState, chunk: bytes, stream, counter: ByteCounter,
             return broken_unit(state, stream, counter, "XML_DTD_REFUSED",
                                "a DTD or entity declaration inside the XML; refused, not "
                                "expanded")
-        try:
-            parser.feed(chunk)
+        try:  # (escaping adds no line: the parser's lines are the chunk's)
+            parser.feed(_escaped(state, chunk, window_line + window.count(b"\n")))
         except etree.XMLSyntaxError as exc:
             yield from drain(parser, state)
             data, start = window + chunk, state.fed - len(window) - unsent
@@ -188,6 +245,12 @@ def parse_xml_part(state: DumpState, chunk: bytes, stream, counter: ByteCounter,
                            f"XML breaks before this point, at an error libxml2 reports only "
                            f"at the end (an undefined entity): {closed_error}")
     return None
+
+
+def _escaped(state: DumpState, chunk: bytes, first_line: int) -> bytes:
+    if state.escape and b"<![CDATA[" in chunk:
+        state.escape = False  # an `&` inside CDATA is text: from here on, libxml2 alone judges
+    return escape_references(chunk, first_line, state.escaped) if state.escape else chunk
 
 
 def _line_end(data: bytes, lines: int) -> int:
@@ -272,12 +335,15 @@ def stream_offset(stream) -> int | None:
 
 def drain(parser, state: DumpState) -> Iterator[Unit]:
     for _, element in parser.read_events():
+        escaped = placed_escapes(element, state) if state.escaped else []
         if local_name(element.tag) == "siteinfo":
             read_siteinfo(element, state)
             continue
         state.pages += 1
         state.stats.pages += 1
         unit = page_unit(element, state)
+        if unit is not None and escaped:
+            unit.problems += escaped
         element.clear(keep_tail=False)
         parent = element.getparent()
         if parent is not None:
@@ -285,6 +351,35 @@ def drain(parser, state: DumpState) -> Iterator[Unit]:
                 del parent[0]
         if unit is not None:
             yield unit
+
+
+def placed_escapes(element, state: DumpState) -> list[Problem]:
+    """The XML_BAD_REFERENCE warnings of the escapes inside `element` (a page just read, or the
+    siteinfo), taken from those not yet placed; escapes before it (between elements, in a
+    comment) are dropped: no page holds them."""
+    last = element.sourceline or 0
+    for node in element.iter():
+        end = (node.sourceline or 0) + (node.text or "").count("\n")
+        if node is not element:
+            end += (node.tail or "").count("\n")
+        last = max(last, end)
+    inside = [(line, shown) for line, shown in state.escaped if line <= last]
+    state.escaped = state.escaped[len(inside):]
+    state.stats.xml_bad_references += len(inside)
+    first = element.sourceline or 0
+    own = [(line, shown) for line, shown in inside if line >= first]
+    problems = [Problem(code="XML_BAD_REFERENCE", severity="warning",
+                        message=f"{shown!r} on line {line} of the XML is not an XML reference "
+                                "(a dump defines only XML's five entities): kept as that text")
+                for line, shown in own[:MAX_REFERENCE_WARNINGS]]
+    if len(own) > MAX_REFERENCE_WARNINGS:  # a warning each would let one page hold millions
+        problems.append(Problem(code="XML_BAD_REFERENCE", severity="warning",
+                                message=f"{len(own) - MAX_REFERENCE_WARNINGS:,} more such `&`s "
+                                        f"up to line {own[-1][0]}, kept as text"))
+    return problems
+
+
+MAX_REFERENCE_WARNINGS = 10
 
 
 def local_name(tag) -> str:

@@ -66,6 +66,7 @@ class SourceStats:
     compressed_bytes: int = 0  # bytes read from disk
     uncompressed_bytes: int = 0  # bytes after decompression
     failed_units: int = 0  # units carrying a fatal problem (a failed articles row each)
+    xml_bad_references: int = 0  # `&`s that start no XML reference, kept as text
 
 
 SourceFormat = Literal["flat", "wikitext"]

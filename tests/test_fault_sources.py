@@ -451,13 +451,14 @@ def test_dtd_after_pages_is_refused_and_pages_before_kept(tmp_path, encoding):
     assert "uncompressed byte" in result[-1].problems[0].message
 
 
-def test_undeclared_entity_breaks_and_is_not_expanded(tmp_path):
+def test_undeclared_entity_is_kept_as_text_not_expanded(tmp_path):
     path = tmp_path / "ref.xml"
     path.write_text(HEADER + page(1) + "<page><title>&xxe;</title><ns>0</ns><id>2</id>"
-                    "<revision><text>a</text></revision></page>" + FOOTER, encoding="utf-8")
+                    "<revision><text>a</text></revision></page>" + page(3) + FOOTER,
+                    encoding="utf-8")
     result = units(path)
-    assert [u.page_id for u in result[:-1]] == [1]
-    assert result[-1].problems[0].code == "XML_BROKEN"
+    assert [u.page_id for u in result] == [1, 2, 3]
+    assert result[1].title == "&xxe;" and result[1].problems[0].code == "XML_BAD_REFERENCE"
 
 
 def test_billion_laughs_and_a_binary_file_through_the_cli(tmp_path):
