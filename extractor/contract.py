@@ -43,6 +43,10 @@ SCHEMAS: dict[str, pa.Schema] = {
         _col("line", INT, "line of the article's first line in its source"),
         _col("status", S, "ok, partial (part of it could not be read) or failed (nothing usable)"),
         _col("error", S, "the first error, with its code and line, when status is not ok"),
+        _col("problems", S, "every problem met reading the article, warnings included: the "
+             "codes in order of first meeting, ';'-separated, each with its count when over one "
+             "(XML_BAD_REFERENCE*3;INFOBOX_TANGLED); empty when none. The codes are listed in "
+             "the README (Inputs)"),
         _col("n_infoboxes", INT, "infoboxes found"),
         _col("n_fields", INT, "infobox fields found"),
         _col("n_tables", INT, "tables found"),

@@ -101,12 +101,20 @@ def article_row(article: Article, n_findings: int) -> dict[str, Any]:
         "line": article.line,
         "status": article.status,
         "error": article.error,
+        "problems": problem_codes(article.problems),
         "n_infoboxes": len(article.infoboxes),
         "n_fields": sum(len(box.fields) for box in article.infoboxes),
         "n_tables": len(article.tables),
         "n_findings": n_findings,
         "bytes": article.bytes,
     }
+
+
+def problem_codes(problems: list[Problem]) -> str | None:
+    """`CODE;CODE*3`: each code once, in order of first meeting, with its count when over one
+    (warnings show nowhere else in the output)."""
+    counts = Counter(p.code for p in problems)
+    return ";".join(code if n == 1 else f"{code}*{n}" for code, n in counts.items()) or None
 
 
 def raw_rows(article: Article, flag: str) -> Rows:

@@ -38,7 +38,8 @@ RECORD_TABLES = ("elections", "election_results", "legislatures", "legislature_g
                  "legislature_leaders")
 # Only these columns are loaded; every other table is counted from its metadata.
 COLUMNS_NEEDED: dict[str, list[str]] = {
-    "articles": ["doc_id", "title", "source", "format", "status", "error", "n_findings"],
+    "articles": ["doc_id", "title", "source", "format", "status", "error", "problems",
+                 "n_findings"],
     "infobox_fields": ["doc_id", "kind", "flags"],
     "tables": ["doc_id", "flags"],
     "table_cells": ["kind", "header"],
@@ -179,6 +180,7 @@ def summarize(tables: dict[str, Loaded], out: Path) -> dict:
         "articles_by_format": _counts(articles["format"]),
         "failed_articles": _article_list(articles, "failed"),
         "partial_articles": _article_list(articles, "partial"),
+        "problems_by_code": _problem_counts(articles["problems"]),
         "value_kinds": {
             "infobox_fields": _kinds(fields["kind"]),
             "table_cells": _kinds(cells.loc[~cells["header"], "kind"]),
@@ -223,6 +225,19 @@ def _article_list(articles: pd.DataFrame, status: str) -> dict:
     codes = chosen["error"].str.split(":", n=1).str[0].str.strip()
     block["by_code"] = _counts(codes.where(codes.str.len() <= 60, "(unrecognised)"))
     return block
+
+
+def _problem_counts(problems: pd.Series) -> dict[str, dict[str, int]]:
+    """Per problem code (the articles' `problems`: `CODE;CODE*3`), the articles that met it and
+    how many times in all; most articles first. Warnings show here and nowhere else."""
+    counts: dict[str, dict[str, int]] = {}
+    for value in problems[problems != ""]:
+        for item in value.split(";"):
+            code, _, times = item.partition("*")
+            entry = counts.setdefault(code, {"articles": 0, "times": 0})
+            entry["articles"] += 1
+            entry["times"] += int(times) if times.isdigit() else 1
+    return dict(sorted(counts.items(), key=lambda item: (-item[1]["articles"], item[0])))
 
 
 def _kinds(kind: pd.Series) -> dict:
@@ -563,6 +578,11 @@ def render_markdown(summary: dict) -> str:
                     _md_table(["article", "title", "error"],
                               [(a["doc_id"], a["title"], a["error"]) for a in block["items"]]),
                     _md_more(block["more"]), ""]
+    if summary["problems_by_code"]:
+        out += ["### Problems met reading the pages, by code", "", SECTION_NOTES["problems"], "",
+                _md_table(["code", "articles", "times"],
+                          [(code, n["articles"], n["times"])
+                           for code, n in summary["problems_by_code"].items()]), ""]
     out += ["## Values by kind", "", SECTION_NOTES["kinds"], ""]
     for table, kinds in summary["value_kinds"].items():
         out += [f"### {table.replace('_', ' ')} — typed share {_pct(kinds['typed_share'])}", "",

@@ -31,6 +31,9 @@ INTRO = [
 
 SECTION_NOTES = {
     "status": "How many articles were read completely, partly, or not at all.",
+    "problems": "Every problem met while reading a page, warnings included (a warning leaves "
+                "the article ok): the codes are listed in the README under Inputs. An article "
+                "counts once per code; times counts every occurrence.",
     "kinds": "What the values were recognised as. The typed share counts the non-empty values "
              "that became something more precise than plain text.",
     "findings": "Each rule is one consistency check with a stable code. Below each rule, "
@@ -343,6 +346,13 @@ def _status(summary: dict) -> str:
         block = summary[f"{name}_articles"]
         if block["items"]:
             body += _status_block(name, block)
+    problems = summary.get("problems_by_code") or {}
+    if problems:
+        body += (f"<h3>Problems met reading the pages, by code</h3>"
+                 f'<p class="note">{esc(SECTION_NOTES["problems"])}</p>'
+                 + table(["code", "articles", "times"],
+                         [[Html(f'<code class="rule">{esc(code)}</code>'), n["articles"],
+                           n["times"]] for code, n in problems.items()], numeric={1, 2}))
     return section("status", "Articles by status", SECTION_NOTES["status"], body)
 
 

@@ -28,13 +28,14 @@ def _rows(table: str, rows: list[dict]) -> pd.DataFrame:
 def synthetic_tables() -> dict[str, pd.DataFrame]:
     articles = _rows("articles", [
         {"doc_id": "a.txt#0", "title": "2021 Almaty City Mäslihat election", "source": "a.txt",
-         "format": "flat", "status": "ok", "n_findings": 3},
+         "format": "flat", "status": "ok", "n_findings": 3, "problems": "XML_BAD_REFERENCE*3"},
         {"doc_id": "a.txt#1", "title": "Almaty City Mäslihat", "source": "a.txt",
          "format": "flat", "status": "partial",
          "error": "TABLE_RAGGED: row 3 has 2 cells (line 40)",
-         "n_findings": 1},
+         "problems": "TABLE_RAGGED;XML_BAD_REFERENCE", "n_findings": 1},
         {"doc_id": "b.wiki#0", "title": "Δημοτικό Συμβούλιο", "source": "b.wiki",
-         "format": "wikitext", "status": "failed", "error": "NOT_UTF8: cannot decode (line 1)"},
+         "format": "wikitext", "status": "failed", "error": "NOT_UTF8: cannot decode (line 1)",
+         "problems": "NOT_UTF8"},
     ])
     fields = _rows("infobox_fields", [
         {"doc_id": "a.txt#0", "key": "seats", "kind": "integer", "flags": ""},
@@ -110,6 +111,9 @@ def test_report_counts(full_out):
     assert summary["articles_by_status"] == {"ok": 1, "partial": 1, "failed": 1}
     assert summary["failed_articles"]["items"][0]["error"].startswith("NOT_UTF8")
     assert summary["failed_articles"]["by_code"] == {"NOT_UTF8": 1}
+    assert summary["problems_by_code"] == {
+        "XML_BAD_REFERENCE": {"articles": 2, "times": 4}, "NOT_UTF8": {"articles": 1, "times": 1},
+        "TABLE_RAGGED": {"articles": 1, "times": 1}}
     # 6 non-empty values, 4 typed (integer, percent, pp, date).
     assert totals["typed_share"] == pytest.approx(4 / 6, abs=1e-4)
     assert summary["value_kinds"]["table_cells"]["total"] == 2  # header cell left out
@@ -141,12 +145,13 @@ def test_html_is_self_contained(full_out):
     assert "<svg" in page and "What this report is" in page
     assert "ELECTION_SEAT_SUM" in page and "Δημοτικό Συμβούλιο" in page
     assert "unique_minimal_repair" in page and "nowrap" in page
+    assert "Problems met reading the pages" in page and "XML_BAD_REFERENCE" in page
 
 
 def test_markdown_has_every_section(full_out):
     text = build_report(full_out)["md"].read_text(encoding="utf-8")
     for heading in ("# Data-quality report", "## Totals", "## Findings by rule and severity",
-                    "## Unresolved errors",
+                    "## Unresolved errors", "### Problems met reading the pages, by code",
                     "## Worst articles", "## Repairs", "## Unknown templates"):
         assert heading in text
     assert "`15` → `4`" in text

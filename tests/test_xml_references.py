@@ -73,6 +73,10 @@ def test_a_bad_reference_in_a_multistream_dump_run_on_two_workers(tmp_path):
                                             + ["Five"])
     assert set(frame["status"]) == {"ok"}
     five = frame.loc[frame["title"] == "Five", "doc_id"].item()
+    # warnings leave the article ok; its `problems` names them, with their count
+    problems = frame.set_index("title")["problems"].fillna("").to_dict()
+    assert problems == {**{f"Town {n}": "" for n in range(1, 10) if n != 5},
+                        "Five": "XML_BAD_REFERENCE*2"}
     fields = pd.read_parquet(out / "infobox_fields")
     name = fields[(fields["key"] == "name") & (fields["doc_id"] == five)]
     # the entity read as the wikitext renderer reads it: a space
