@@ -56,14 +56,16 @@ class PartitionResult:
     parts: list[str] = field(default_factory=list)  # its part files' names, in row order
 
 
-def partition_units(partition: Partition, namespaces: set[int], stats: Any) -> Iterable[Any]:
+def partition_units(partition: Partition, namespaces: set[int], stats: Any,
+                    limits: Limits = DEFAULT_LIMITS) -> Iterable[Any]:
     from extractor import sources
 
     if partition.path is None:
-        return sources.iter_units(list(partition.files), namespaces=namespaces, stats=stats)
+        return sources.iter_units(list(partition.files), namespaces=namespaces, stats=stats,
+                                  max_page_bytes=limits.page_xml_bytes)
     from extractor.partitions import iter_range_units
 
-    return iter_range_units(partition, namespaces, stats)
+    return iter_range_units(partition, namespaces, stats, limits.page_xml_bytes)
 
 
 def run_partition(
@@ -80,7 +82,7 @@ def run_partition(
     tally = Tally()
     try:
         try:
-            units = partition_units(partition, set(options.namespaces), stats)
+            units = partition_units(partition, set(options.namespaces), stats, options.limits)
             for batch in batches(units):
                 rows, part = process_units(batch, options.only_infoboxes, options.limits)
                 with output_errors(options.out_dir):

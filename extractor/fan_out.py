@@ -82,7 +82,7 @@ class Reader:
         self.stats = SourceStats()
         with output_errors(options.out_dir):
             remove_parts(options.out_dir, partition.index)
-        units = partition_units(partition, set(options.namespaces), self.stats)
+        units = partition_units(partition, set(options.namespaces), self.stats, options.limits)
         self.batches = batches(units, max_units=PIECE_PAGES, max_bytes=PIECE_BYTES)
         self.pieces = 0
         self.pending = 0

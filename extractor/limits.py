@@ -38,6 +38,13 @@ class Limits:
     def article_chars(self) -> int:
         return int(self.article_mb * 1_000_000)
 
+    @property
+    def page_xml_bytes(self) -> int:
+        """Bytes of one page's XML in a dump past which it is not read at all (lxml would hold
+        it whole): 8 bytes a character of the size limit (4 of UTF-8, escaping doubling it), and
+        at least 64 MB. A page under it is read and cut at the size limit as any other text."""
+        return max(64 << 20, 8 * self.article_chars)
+
 
 DEFAULT_LIMITS = Limits()
 

@@ -369,7 +369,8 @@ class RangeStream:
         self.counter.close()
 
 
-def iter_range_units(partition: Partition, namespaces: set[int], stats: Any) -> Iterator[Any]:
+def iter_range_units(partition: Partition, namespaces: set[int], stats: Any,
+                     max_page_bytes: int | None = None) -> Iterator[Any]:
     """The pages of a multistream byte range, through the same dump reader as whole files."""
     from extractor import source_xml, sources
 
@@ -383,7 +384,7 @@ def iter_range_units(partition: Partition, namespaces: set[int], stats: Any) -> 
             partition.path, peek, reader, stream.counter, namespaces, stats,
             synthetic=stream.head_size, base=0 if compressed else partition.start,
             header=stream.header, range_start=partition.start if compressed else None,
-            compressed=compressed,
+            compressed=compressed, max_page_bytes=max_page_bytes,
         ):
             # Wikipedia's first stream holds only <siteinfo> and its last only </mediawiki>:
             # a range without pages is normal, not a broken file.

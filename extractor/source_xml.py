@@ -141,6 +141,9 @@ class DumpState:
     restarted: int = -(1 << 62)  # offset of the last page read on from after a break
     compressed: bool = True  # the source is compressed (its compressed offsets are told)
     break_ids: set[str] = field(default_factory=set)
+    max_page_bytes: int = 64 << 20  # a page whose XML passes this is not read (see `oversized`)
+    open_page: object = None  # the <page> element begun and not yet ended, if any
+    open_since: int = 0  # `fed` when it began (to within a chunk)
     escape: bool = True  # bad references are escaped (see `escape_references`)
     escaped: list[tuple[int, str]] = field(default_factory=list)  # (line, text), not yet placed
 
@@ -148,7 +151,7 @@ class DumpState:
 def iter_xml(path: str, peek: bytes, stream, counter: ByteCounter, namespaces: set[int],
              stats: SourceStats, *, synthetic: int = 0, base: int = 0,
              header: bytes | None = None, range_start: int | None = None,
-             compressed: bool = True) -> Iterator[Unit]:
+             compressed: bool = True, max_page_bytes: int | None = None) -> Iterator[Unit]:
     """The pages of a dump. `synthetic` bytes at the start of `peek` are not the file's (the
     dump header put before a byte range); `base` is the file offset of the first byte after
     them when it is known (an uncompressed range). After a break in a bz2 chain, reading goes
@@ -159,7 +162,8 @@ def iter_xml(path: str, peek: bytes, stream, counter: ByteCounter, namespaces: s
         return
     state = DumpState(path, os.path.basename(path), namespaces, stats, fed=base - synthetic,
                       range_start=range_start, compressed=compressed,
-                      escape=ascii_compatible(peek))
+                      escape=ascii_compatible(peek),
+                      max_page_bytes=max_page_bytes or MAX_PAGE_BYTES)
     if header is None:
         found = _PAGE_START.search(peek)
         header = peek[:found.start()] if found else BARE_HEADER
@@ -168,10 +172,11 @@ def iter_xml(path: str, peek: bytes, stream, counter: ByteCounter, namespaces: s
     while chunk is not None:
         pages = state.pages
         broken = yield from parse_xml_part(state, chunk, stream, counter, unsent)
-        if broken is None:
-            break
-        state.breaks += 1
-        yield broken
+        if broken is None and state.rest is None:
+            break  # the end of the data (None with a rest: an oversized page the run skips)
+        if broken is not None:
+            state.breaks += 1
+            yield broken
         if unsent and state.pages == pages and header != BARE_HEADER:
             header = BARE_HEADER  # a restart read nothing: perhaps the header itself is bad,
             state.restarted -= 1  # so the same page is tried once more behind a bare one
@@ -190,13 +195,17 @@ def parse_xml_part(state: DumpState, chunk: bytes, stream, counter: ByteCounter,
                    unsent: int) -> Generator[Unit, None, Unit | None]:
     """Parse on from `chunk` (whose first `unsent` bytes are not the file's) with a parser of
     its own, yielding the pages; returns the unit of the break that ends it, if any."""
-    parser = etree.XMLPullParser(events=("end",), tag=("{*}page", "{*}siteinfo"),
+    parser = etree.XMLPullParser(events=("start", "end"), tag=("{*}page", "{*}siteinfo"),
                                  **_PARSER_OPTIONS)
     guard = DtdGuard()
     state.rest = None
+    state.open_page = None
     state.escaped = []  # lines are this parser's
     window, window_line = b"", 1  # the chunk fed before, and its first line (for errors)
     while chunk:
+        if state.open_page is not None and state.fed - state.open_since > state.max_page_bytes:
+            state.rest = (chunk, state.fed)  # not fed: on at the next <page> after it
+            return oversized(state)
         if state.escape:
             chunk = whole_references(chunk, stream)
         declared = guard.find(chunk)
@@ -334,7 +343,12 @@ def stream_offset(stream) -> int | None:
 
 
 def drain(parser, state: DumpState) -> Iterator[Unit]:
-    for _, element in parser.read_events():
+    for event, element in parser.read_events():
+        if event == "start":
+            if local_name(element.tag) == "page":
+                state.open_page, state.open_since = element, state.fed
+            continue
+        state.open_page = None
         escaped = placed_escapes(element, state) if state.escaped else []
         if local_name(element.tag) == "siteinfo":
             read_siteinfo(element, state)
@@ -380,6 +394,43 @@ def placed_escapes(element, state: DumpState) -> list[Problem]:
 
 
 MAX_REFERENCE_WARNINGS = 10
+
+
+# lxml holds a page whole until its end tag: a page bigger than this (Wikipedia refuses pages over
+# 2 MB) is a hostile or broken one, and reading it would take memory without bound.
+MAX_PAGE_BYTES = 64 << 20
+
+
+def oversized(state: DumpState) -> Unit | None:
+    """The failed unit of the page being read, whose XML passed `max_page_bytes`: named from
+    what the parser has of it (title, id, namespace come before the text); None when it is a
+    page the run skips anyway. The parser is dropped with it, and reading goes on at the next
+    <page> (page text holds no raw `<`, so none is inside it)."""
+    page, state.open_page = state.open_page, None
+    state.pages += 1
+    state.stats.pages += 1
+    fields: dict[str, str] = {}
+    for child in page:  # type: ignore[attr-defined]
+        name = local_name(child.tag)
+        if name in ("title", "ns", "id", "redirect") and name not in fields:
+            fields[name] = (child.text or "").strip()
+    title = fields.get("title", "")
+    if namespace_of(fields.get("ns"), title, state) not in state.namespaces:
+        state.stats.namespace_skipped += 1
+        return None
+    if "redirect" in fields:
+        state.stats.redirects_skipped += 1
+        return None
+    page_id = int(fields["id"]) if fields.get("id", "").isdigit() else None
+    unit = failed_unit(state.path, "LIMIT_ARTICLE_SIZE",
+                       f"the page's XML passes {state.max_page_bytes / (1 << 20):,.0f} MB (from "
+                       f"uncompressed byte {state.open_since:,} or so); not read: the pages "
+                       "after it are")
+    unit.title = title
+    unit.page_id = page_id
+    unit.doc_id = f"{state.name}#{page_id if page_id is not None else 'p' + str(state.pages)}"
+    unit.line = page.sourceline or 1  # type: ignore[attr-defined]
+    return unit
 
 
 def local_name(tag) -> str:

@@ -114,13 +114,15 @@ def expand_paths(paths: list[str]) -> list[str]:
 
 
 def iter_units(paths: list[str], *, namespaces: set[int] | None = None,
-               stats: SourceStats | None = None) -> Iterator[Unit]:
-    """Every unit of text in the given paths, in order."""
+               stats: SourceStats | None = None,
+               max_page_bytes: int | None = None) -> Iterator[Unit]:
+    """Every unit of text in the given paths, in order. A dump page whose XML passes
+    `max_page_bytes` (default `source_xml.MAX_PAGE_BYTES`) is a failed unit, not read."""
     namespaces = {0} if namespaces is None else namespaces
     stats = SourceStats() if stats is None else stats
     for path in expand_paths(paths):
         stats.files += 1
-        for unit in iter_file(path, namespaces, stats):
+        for unit in iter_file(path, namespaces, stats, max_page_bytes):
             stats.units += 1
             if any(p.severity == "fatal" for p in unit.problems):
                 stats.failed_units += 1
@@ -208,7 +210,8 @@ def failed_unit(path: str, code: str, message: str, fmt: SourceFormat = "wikitex
                 problems=[Problem(code=code, message=message, severity="fatal")])
 
 
-def iter_file(path: str, namespaces: set[int], stats: SourceStats) -> Iterator[Unit]:
+def iter_file(path: str, namespaces: set[int], stats: SourceStats,
+              max_page_bytes: int | None = None) -> Iterator[Unit]:
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below
     except OSError as exc:
@@ -216,7 +219,7 @@ def iter_file(path: str, namespaces: set[int], stats: SourceStats) -> Iterator[U
         return
     counter = CountingReader(handle)
     try:
-        yield from iter_stream(path, counter, namespaces, stats)
+        yield from iter_stream(path, counter, namespaces, stats, max_page_bytes)
     finally:
         stats.compressed_bytes += counter.count
         handle.close()
@@ -235,7 +238,7 @@ def open_decompressed(counter: CountingReader, head: bytes):
 
 
 def iter_stream(path: str, counter: CountingReader, namespaces: set[int],
-                stats: SourceStats) -> Iterator[Unit]:
+                stats: SourceStats, max_page_bytes: int | None = None) -> Iterator[Unit]:
     from extractor.source_text import read_flat_file, read_text_file
     from extractor.source_xml import BARE_HEADER, iter_xml, resume_after_break
 
@@ -256,7 +259,8 @@ def iter_stream(path: str, counter: CountingReader, namespaces: set[int],
         resumed = resume_after_break(reader, BARE_HEADER)  # the first stream of a chain lost
         if resumed is not None:
             yield from iter_xml(path, resumed, reader, counter, namespaces, stats,
-                                synthetic=len(BARE_HEADER), header=BARE_HEADER)
+                                synthetic=len(BARE_HEADER), header=BARE_HEADER,
+                                max_page_bytes=max_page_bytes)
         return
     if not peek.strip() or not decode_peek(peek).strip("\ufeff \t\r\n"):
         yield failed_unit(path, "SOURCE_EMPTY", "the file has no text")
@@ -268,7 +272,7 @@ def iter_stream(path: str, counter: CountingReader, namespaces: set[int],
         return
     if what == "xml":
         yield from iter_xml(path, peek, reader, counter, namespaces, stats,
-                            compressed=kind is not None)
+                            compressed=kind is not None, max_page_bytes=max_page_bytes)
     elif what == "jsonl":
         yield from iter_jsonl(path, peek, reader, namespaces, stats)
     else:

@@ -97,8 +97,8 @@ def test_a_bug_while_reading_a_partition_is_a_failed_row(tmp_path, monkeypatch):
 
     real = engine.partition_units
 
-    def breaking(partition, namespaces, stats):
-        yield from list(real(partition, namespaces, stats))[:1]
+    def breaking(partition, namespaces, stats, limits):
+        yield from list(real(partition, namespaces, stats, limits))[:1]
         raise RuntimeError("simulated bug in a reader")
 
     monkeypatch.setattr(engine, "partition_units", breaking)
