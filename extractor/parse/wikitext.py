@@ -40,6 +40,11 @@ from extractor.model import (
     Problem,
     Section,
     Table,
+    _new,
+    _set_dict,
+    _set_extra,
+    _set_fields_set,
+    _set_private,
 )
 from extractor.parse.wikitables import (
     election_box_table,
@@ -66,18 +71,33 @@ LOCAL_INFOBOX_NAMES = (
 )
 
 
-_INFOBOX_NAME = re.compile(
-    r"^\s*(?:template\s*:\s*)?" + INFOBOX_PREFIX + r"|[ _]infobox\s*$|"
-    + "|".join(re.escape(local).replace("\\ ", "[ _]+") for local in LOCAL_INFOBOX_NAMES),
-    re.IGNORECASE,
-)
+_INFOBOX_AFFIX = re.compile(r"^\s*(?:template\s*:\s*)?" + INFOBOX_PREFIX + r"|[ _]infobox\s*$",
+                            re.IGNORECASE)
+# The characters IGNORECASE matches to a local name's first letter, where they are more than
+# its two cases (the dotted and dotless i, the long s, Georgian's capitals; tests check all of
+# Unicode). A search for any local name tries at each character of a name thirty alternatives;
+# a first letter written as a class of its own, without the flag, lets the scan skip every
+# character no local name starts with, and try at the others only the names with that letter.
+_FIRST_LETTER_CASES = {"i": "iIİı", "s": "sSſ", "к": "кК", "տ": "տՏ", "ი": "იᲘ"}
+
+
+def _local_names_pattern() -> re.Pattern:
+    by_first: dict[str, list[str]] = {}
+    for local in LOCAL_INFOBOX_NAMES:
+        by_first.setdefault(local[0], []).append(re.escape(local[1:]).replace("\\ ", "[ _]+"))
+    cases = {first: _FIRST_LETTER_CASES.get(first, first + first.upper()) for first in by_first}
+    return re.compile("|".join(f"[{re.escape(cases[first])}](?i:{'|'.join(rests)})"
+                               for first, rests in by_first.items()))
+
+
+_LOCAL_INFOBOX = _local_names_pattern()
 
 
 @lru_cache(maxsize=8192)
 def is_infobox_name(name: str) -> bool:
     """True for a template name that is an infobox under the rule above. Cached: every
     template of a page is asked, and a few names (cite web, convert…) are most of them."""
-    return _INFOBOX_NAME.search(name) is not None
+    return _INFOBOX_AFFIX.search(name) is not None or _LOCAL_INFOBOX.search(name) is not None
 
 
 # --- masking and template spans --------------------------------------------------------------
@@ -96,10 +116,18 @@ _NAME = re.compile(r"\{\{\s*([^|{}<>\[\]]{0,120})")
 
 def mask_opaque(text: str) -> str:
     """The text with comments and opaque tags blanked (same length, same line breaks)."""
-    def blank(match: re.Match) -> str:
-        return re.sub(r"[^\n]", " ", match.group())
+    return _OPAQUE.sub(_blank_match, text) if ("<" in text) else text
 
-    return _OPAQUE.sub(blank, text) if ("<" in text) else text
+
+def _blank_match(match: re.Match) -> str:
+    return blanked(match.group())
+
+
+def blanked(piece: str) -> str:
+    """Spaces for every character of `piece` but its line breaks (most pieces have none)."""
+    if "\n" not in piece:
+        return " " * len(piece)
+    return "\n".join([" " * len(line) for line in piece.split("\n")])
 
 
 @dataclass(slots=True)
@@ -268,7 +296,7 @@ def masked_slice(text: str, regions: list[tuple[int, int]], starts: list[int],
         start, stop = regions[index]
         if stop > at:
             pieces.append(text[at:max(start, at)])
-            pieces.append(re.sub(r"[^\n]", " ", text[max(start, at):min(stop, end)]))
+            pieces.append(blanked(text[max(start, at):min(stop, end)]))
             at = min(stop, end)
         index += 1
     pieces.append(text[at:end])
@@ -554,29 +582,25 @@ _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:]?\s*\) ?")
 _ONLY_LINK = re.compile(r"^\s*\[\[[^\]]*\]\]\s*$")
 
 
-# an opening `<ref ...>` (not `<ref/>`) or a closing `</ref>`, any case: one scan finds both
-_REF_TAG = re.compile(r"<(?:(?i:ref)\b[^<>]*(?<!/)>|/(?i:ref)\s*>)")
+# an opening `<ref ...>` (not `<ref/>`, group 1 set) or a closing `</ref>`, any case: one scan
+_REF_TAG = re.compile(r"<(?:((?i:ref)\b[^<>]*(?<!/)>)|/(?i:ref)\s*>)")
 
 
 def multiline_refs(masked: str) -> list[tuple[int, int]]:
-    """(start, end) of each `<ref>...</ref>` that spans lines. Linear: an opener whose next
-    closer comes after another opener is unclosed and ignored (no rescans to the page end)."""
-    openers, closers = [], []
-    for m in _REF_TAG.finditer(masked):
-        if m.group()[1] == "/":
-            closers.append(m.end())
-        else:
-            openers.append(m.start())
+    """(start, end) of each `<ref>...</ref>` that spans lines: an opener and the closer right
+    after it among the reference tags. Linear: an opener whose next tag is another opener is
+    unclosed and ignored (no rescans to the page end)."""
     found = []
-    for index, start in enumerate(openers):
-        k = bisect.bisect_right(closers, start)
-        if k == len(closers):
-            break
-        end = closers[k]
-        if index + 1 < len(openers) and openers[index + 1] < end:
-            continue
-        if masked.find("\n", start, end) >= 0:
-            found.append((start, end))
+    find = masked.find
+    opened = -1  # start of the last tag if it was an opener
+    for m in _REF_TAG.finditer(masked):
+        if m.lastindex:
+            opened = m.start()
+        elif opened >= 0:
+            end = m.end()
+            if find("\n", opened, end) >= 0:
+                found.append((opened, end))
+            opened = -1
     return found
 
 
@@ -819,8 +843,7 @@ class BodyReader:
         raw_title = _HEADING.match(line.text.strip())
         source = (raw_title or heading).group(2)
         title = heading_text(source) if len(source) <= MAX_CACHED else fast_render(source).text
-        self.article.sections.append(Section(title=title, level=len(heading.group(1)),
-                                             line=line.number))
+        self.article.sections.append(new_section(title, len(heading.group(1)), line.number))
         self.section = len(self.article.sections) - 1
 
     def add_bullet(self, line: LogicalLine) -> None:
@@ -916,6 +939,20 @@ class BodyReader:
             self.article.tables.append(
                 election_box_table(calls, lines[min(j, len(lines) - 1)].end, self.section))
         return j + 1
+
+
+_SECTION_FIELDS = set(Section.model_fields)
+
+
+def new_section(title: str, level: int, line: int) -> Section:
+    """`Section(title=..., level=..., line=...)` without validation (a str and two ints, as
+    validation leaves them), as `model.new_cell` builds cells: one per heading of a dump."""
+    section = _new(Section)
+    _set_dict(section, {"title": title, "level": level, "line": line})
+    _set_fields_set(section, _SECTION_FIELDS)
+    _set_extra(section, None)
+    _set_private(section, None)
+    return section
 
 
 MAX_CACHED = 300  # longer texts are rendered each time: a cache must not hold hostile sizes
