@@ -13,10 +13,12 @@ from extractor.parse.wikitext import (
     _FIRST_LETTER_CASES,
     _NAME,
     LOCAL_INFOBOX_NAMES,
+    LineIndex,
     blanked,
     is_infobox_name,
     mask_opaque,
     new_section,
+    parse_wikitext,
 )
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "wikitext"
@@ -88,3 +90,16 @@ def test_corpus_template_names_read_as_by_one_pattern():
     assert names
     for name in names:
         assert is_infobox_name(name) == (_PLAIN_INFOBOX_NAME.search(name) is not None), name
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["{{", "}}", "Infobox x", "|a=", "\n", "== H ==", "{|", "|}",
+                                 "<ref>", "</ref>", " ", "b"]), max_size=25).map("".join),
+       st.booleans())
+def test_last_line_counted_from_the_table_of_starts_or_the_text(text, body):
+    lines = LineIndex(text)
+    assert lines.count() == text.count("\n") + 1
+    lines.starts  # noqa: B018 - built: counted from the table
+    assert lines.count() == text.count("\n") + 1
+    article = parse_wikitext(text, title="t", doc_id="d", source="s", body=body, prose=False)
+    assert article.end_line == text.count("\n") + 1

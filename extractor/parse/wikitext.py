@@ -332,6 +332,10 @@ class LineIndex:
             self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
         return self._starts
 
+    def count(self) -> int:
+        """How many lines the text has."""
+        return len(self._starts) if self._starts is not None else self.text.count("\n") + 1
+
     def line(self, offset: int) -> int:
         if self._starts is None and offset >= self._offset:
             self._line += self.text.count("\n", self._offset, offset)
@@ -1001,17 +1005,17 @@ def parse_wikitext(text: str, *, title: str, doc_id: str, source: str,
     (`limits.flatten_deep`), with a LIMIT_DEPTH problem; values keep their source."""
     article = Article(doc_id=doc_id, title=title, source=source, format="wikitext",
                       page_id=page_id, bytes=utf8_length(text))
-    article.end_line = text.count("\n") + 1
     if not text or text.isspace():  # (no stripped copy of the page)
+        article.end_line = text.count("\n") + 1
         article.problems.append(Problem(code="PAGE_EMPTY", severity="fatal",
                                         message="the page has no text"))
         return article
+    lines = LineIndex(text)
     try:
         if not body:
             spans = infobox_only_spans(text, max_depth)
             if spans is not None:
-                article.infoboxes = parse_infoboxes(text, spans, LineIndex(text),
-                                                    article.problems)
+                article.infoboxes = parse_infoboxes(text, spans, lines, article.problems)
                 return article
         masked = mask_opaque(text)
         unclosed: list[int] = []
@@ -1020,7 +1024,6 @@ def parse_wikitext(text: str, *, title: str, doc_id: str, source: str,
         if max_depth is not None and depth[0] > max_depth:
             return _read_flattened(text, max_depth, title=title, doc_id=doc_id, source=source,
                                    page_id=page_id, body=body, prose=prose)
-        lines = LineIndex(text)
         recovered = recover_unclosed(masked, unclosed, lines, article.problems)
         if recovered:
             spans = sorted(spans + recovered, key=lambda s: s.start)
@@ -1035,6 +1038,8 @@ def parse_wikitext(text: str, *, title: str, doc_id: str, source: str,
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the dump; it is recorded
         article.problems.append(Problem(code="PARSE_INTERNAL", severity="error",
                                         message=f"{type(exc).__name__}: {exc}"[:300]))
+    finally:
+        article.end_line = lines.count()  # (the body's table of line starts, when it made one)
     return article
 
 
