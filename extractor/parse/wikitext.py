@@ -786,7 +786,7 @@ class BodyReader:
         self.flush()
 
     def read_one(self, lines: PageLines, i: int) -> int:
-        line = lines[i]
+        line = lines.line(i)  # (0 <= i < len(lines): no bounds to check)
         masked = line.masked.strip()
         if not masked:  # most common: the blank line between paragraphs
             self.flush()
@@ -844,7 +844,8 @@ class BodyReader:
         return found, None
 
     def add_section(self, line: LogicalLine, heading: re.Match) -> None:
-        raw_title = _HEADING.match(line.text.strip())
+        # (a heading without comments or opaque tags reads the same raw: not matched again)
+        raw_title = heading if line.text == line.masked else _HEADING.match(line.text.strip())
         source = (raw_title or heading).group(2)
         title = heading_text(source) if len(source) <= MAX_CACHED else fast_render(source).text
         self.article.sections.append(new_section(title, len(heading.group(1)), line.number))
