@@ -172,6 +172,11 @@ _FAST_DECIMAL = re.compile(r"[0-9]{1,15}[.,][0-9]{1,15}")
 _FAST_PERCENT = re.compile(r"([0-9]{1,15}(?:[.,][0-9]{1,15})?) ?%")
 _FAST_RANGE = re.compile(r"[0-9]{1,6}[–-][0-9]{1,6}")
 _ASCII_DIGITS = frozenset("0123456789")
+# Dates with the month's name (`22 November 2005`, `March 23, 1910`, `June 1993`), and a name
+# with a year or a score in parentheses (`Greenberg (1963)`, `Cole (2–4)`).
+_FAST_DMY = re.compile(r"[0-9]{1,2} [A-Z][a-z]{2,8} [0-9]{4}")
+_FAST_MDY = re.compile(r"[A-Z][a-z]{2,8} (?:[0-9]{1,2}, )?[0-9]{4}")
+_FAST_NAME_NOTE = re.compile(r"[^\W\d_]+(?:[ '’-][^\W\d_]+)* \([0-9]{1,4}(?:[–-][0-9]{1,4})?\)")
 
 # kind, number, unit, date, date_precision, decimals; the flags are `untyped` for `text`, else none
 Fast = tuple[str, float | None, str | None, str | None, str | None, int | None]
@@ -186,7 +191,8 @@ def fast_fields(key: str | None, text: str) -> Fast | None:
         return _EMPTY
     if text[0] not in _ASCII_DIGITS:
         if not _FAST_NAME.fullmatch(text) or text.lower() in ("new", "na"):
-            return None  # (a name holds neither `''` nor two spaces: no markup, no cleaning)
+            # (a name holds neither `''` nor two spaces: no markup, no cleaning)
+            return _fast_worded(key, text) if text[-1] in _ASCII_DIGITS or text[-1] == ")" else None
         return None if atoms.is_colour_key(key) else _UNTYPED
     if atoms.is_colour_key(key) or atoms.is_identifier_key(key):
         return None
@@ -210,7 +216,31 @@ def fast_fields(key: str | None, text: str) -> Fast | None:
         return ("percent", number, "%", None, None, decimals) if status == atoms.OK else None
     if _FAST_RANGE.fullmatch(text):
         return _UNTYPED
+    if text[-1] in _ASCII_DIGITS and _FAST_DMY.fullmatch(text):
+        return _fast_date(text)
     return None
+
+
+def _fast_worded(key: str | None, text: str) -> Fast | None:
+    """`fast_fields` for a value that opens with a letter and is no plain name: a date written
+    with its month's name (`March 23, 1910`, `June 1993`), or a name with a year or a score in
+    parentheses (`Greenberg (1963)`, `Cole (2–4)`), `untyped` text (the count of a count list
+    in a group key, or a code in a code key, are read on the general path)."""
+    if atoms.is_colour_key(key) or atoms.is_identifier_key(key):
+        return None
+    if text[-1] == ")":
+        if _FAST_NAME_NOTE.fullmatch(text) and not atoms.is_group_key(key):
+            return _UNTYPED
+        return None
+    return _fast_date(text) if _FAST_MDY.fullmatch(text) else None
+
+
+def _fast_date(text: str) -> Fast | None:
+    """A date `atoms.read_date` reads without a flag, as the general path's `_date` types it."""
+    iso, precision, flags = atoms.read_date(text)
+    if iso is None or flags:
+        return None  # a word that is no month, a day the calendar lacks: the general path says
+    return "date", None, None, iso, precision, None
 
 
 def fast_wordy(raw: str, key: str | None, source: str, rendered: bool) -> Val | None:
