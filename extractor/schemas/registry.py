@@ -229,11 +229,18 @@ def records_to_rows(doc_id: str, records: Records) -> Rows:
     """Rows for the contract tables this layer feeds (`extractor.contract.SCHEMAS`), every
     column present. `seats_reconciled` equals `seats` here; reconciliation overwrites it."""
     rows: Rows = {name: [] for name in ROW_TABLES}
+    field_rows, dumps = rows["infobox_fields"], json.dumps
     for f in records.fields:
-        rows["infobox_fields"].append({
+        value = f.value
+        # typed_columns(value) written out: one dict a field, not two and a merge
+        field_rows.append({
             "doc_id": doc_id, "infobox": f.infobox, "template": f.template,
             "position": f.position, "line": f.line, "key_raw": f.key_raw, "key": f.key,
-            "index": f.index, **typed_columns(f.value)})
+            "index": f.index, "raw": value.raw, "text": value.text, "kind": value.kind,
+            "number": value.number, "total": value.total, "unit": value.unit,
+            "date": value.date, "date_precision": value.date_precision,
+            "flags": ";".join(value.flags) or None,
+            "parts": dumps(_parts(value.parts), ensure_ascii=False) if value.parts else None})
     with gc_paused(sum(len(row) for table in records.tables for row in table.cells)):
         for table in records.tables:
             _table_rows(doc_id, table, rows)
