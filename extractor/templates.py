@@ -789,6 +789,21 @@ def fast_render(wikitext: str, *, keep_unknown: bool = False, notes: bool = True
     return Rendered(clean_text(_restore(text, held)), finish_hints(renderer), renderer.unknown)
 
 
+# One link and nothing else but quotes around it and spaces (`''[[Film]]''`, `[[Link|Label]]`):
+# most table cells with markup. Its text is the label (or the target), as `fast_render` gives it;
+# a colon (file, category, interwiki), another bracket, a quote, a tag or an entity inside, or a
+# line break takes the general path. Possessive: a cell that only starts like one fails fast.
+LONE_LINK = re.compile(r"([ \t]*+)(?:'{2,5}+)?+\[\[([^\[\]{}<>|:&'\n]*+)"
+                       r"(?:(\|)([^\[\]{}<>|&'\n]*+))?+\]\](?:'{2,5}+)?+([ \t]*+)")
+
+
+def lone_link_text(match: re.Match) -> str:
+    """`fast_render(...).text` of a cell that `LONE_LINK` matched whole (no hint, none unknown)."""
+    lead, target, bar, label, trail = match.groups()
+    text = label if bar else target
+    return clean_text(lead + text + trail if lead or trail else text)
+
+
 def _plain_markup(text: str) -> str:
     """`fast_render`'s passes for text with no template and no tag (links, quotes, entities
     only): no renderer, nothing held, no hint."""

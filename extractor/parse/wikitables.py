@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from extractor.model import Cell, Problem, Row, Table, new_cell, new_row
-from extractor.templates import MARKUP, Call, clean_text, fast_render, normalise_name
+from extractor.templates import (
+    LONE_LINK,
+    MARKUP,
+    Call,
+    clean_text,
+    fast_render,
+    lone_link_text,
+    normalise_name,
+)
 
 _SPAN = re.compile(r"""\b(rowspan|colspan)\s*=\s*["']?\s*(\d+)""", re.IGNORECASE)
 _BACKGROUND = re.compile(r"background(?:-color)?\s*:\s*(#[0-9a-fA-F]{3,6}|[a-zA-Z]+)")
@@ -83,16 +91,25 @@ def make_cell(piece: str, header: bool) -> Cell:
     """A cell from its source piece (`attributes | content` or just content)."""
     if "|" not in piece:
         return content_cell(piece, header)
+    lone = LONE_LINK.fullmatch(piece)  # `[[Link|Label]]`: its only pipe is the link's
+    if lone is not None:
+        text = lone_link_text(lone)
+        raw = piece.strip()
+        return new_cell(text, raw if raw != text else None, {}, header, 1, 1)
     attributes, content = split_attributes(piece)
     return content_cell(content, header, attributes)
 
 
 def content_cell(content: str, header: bool = False, attributes: str = "") -> Cell:
-    if not attributes and not MARKUP.search(content):  # plain text: most cells
+    found: tuple[tuple[str, str], ...] = ()
+    if not MARKUP.search(content):  # plain text: most cells
         text = clean_text(content)
-        raw = content.strip()
-        return new_cell(text, raw if raw != text else None, {}, header, 1, 1)
-    if len(content) <= MAX_CACHED:
+        if not attributes:
+            raw = content.strip()
+            return new_cell(text, raw if raw != text else None, {}, header, 1, 1)
+    elif (lone := LONE_LINK.fullmatch(content)) is not None:
+        text = lone_link_text(lone)
+    elif len(content) <= MAX_CACHED:
         text, found = rendered_cell(content)
     else:
         rendered = fast_render(content, keep_unknown=True)
