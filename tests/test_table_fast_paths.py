@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.parse.wikitables import split_attributes
+from extractor.parse.wikitables import split_attributes, split_outside
 from extractor.templates import LONE_LINK, fast_render, lone_link_text
 
 # The characters that decide whether a cell is one lone link, and those that break the pattern.
@@ -42,3 +42,14 @@ def test_common_cells_take_the_lone_link_path():
         assert LONE_LINK.fullmatch(text) is not None
     for text in ("[[File:x.png]]", "[[A]] and [[B]]", "[[A|''b'']]", "[[A]]<br>", "[[a&amp;b]]"):
         assert LONE_LINK.fullmatch(text) is None
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["[[", "]]", "{{", "}}", "|", "||", "!!", "!", "[", "]", "{", "}",
+                                 "a", " ", "x=1 "]), max_size=14).map("".join))
+def test_splits_of_flat_brackets_agree_with_the_bracket_scan(text):
+    from extractor.parse.wikitables import split_attributes_scan, split_outside_scan
+
+    for separators in (("||",), ("!!", "||")):
+        assert split_outside(text, separators) == split_outside_scan(text, separators)
+    assert split_attributes(text) == split_attributes_scan(text)

@@ -31,16 +31,26 @@ MAX_SPAN = 1000  # browsers clamp colspan at 1000; a bigger rowspan is a typo, n
 _SPLIT_TOKENS = re.compile(r"\[\[|\]\]|\{\{|\}\}|\|\||!!")
 
 
+# Text whose brackets are all whole links and templates with no bracket inside (`[[a|b]]`,
+# `{{flag|X}}`): a separator or pipe outside them is outside every bracket.
+_FLAT = re.compile(r"(?:[^\[\]{}]++|\[\[[^\[\]{}]*+\]\]|\{\{[^\[\]{}]*+\}\})*+")
+_FLAT_NO_PIPE = re.compile(r"(?:[^\[\]{}|]++|\[\[[^\[\]{}]*+\]\]|\{\{[^\[\]{}]*+\}\})*+")
+
+
 def split_outside(text: str, separators: tuple[str, ...]) -> list[str]:
     """Split at any separator (`||`, `!!`) that is not inside `[[...]]` or `{{...}}`."""
     if not any(sep in text for sep in separators):  # one cell on the line: the commonest
         return [text]
+    parts = [text]
+    for sep in separators:
+        parts = [piece for part in parts for piece in part.split(sep)]
     if "[[" not in text and "{{" not in text:
-        parts = [text]
-        for sep in separators:
-            parts = [piece for part in parts for piece in part.split(sep)]
         return parts
-    return split_outside_scan(text, separators)
+    flat = _FLAT.fullmatch
+    for part in parts:  # a part holding half a bracket: a separator fell inside one
+        if flat(part) is None:
+            return split_outside_scan(text, separators)
+    return parts
 
 
 def split_outside_scan(text: str, separators: tuple[str, ...]) -> list[str]:
@@ -70,6 +80,8 @@ def split_attributes(piece: str) -> tuple[str, str]:
     head = piece[:bar]
     if "[[" not in head and "{{" not in head:  # no bracket opens before it: the pipe is outside
         return head, piece[bar + 1:]
+    if _FLAT_NO_PIPE.fullmatch(piece) is not None:  # `{{flag|X}}`: every pipe is inside
+        return "", piece
     return split_attributes_scan(piece)
 
 
