@@ -786,7 +786,11 @@ def fast_render(wikitext: str, *, keep_unknown: bool = False, notes: bool = True
         text = _QUOTES.sub("", text)
     if "&" in text:
         text = html.unescape(text)
-    return Rendered(clean_text(_restore(text, held)), finish_hints(renderer), renderer.unknown)
+    if "\ue000" in text:
+        text = _restore(text, held)
+    if renderer.notes or renderer.items or renderer.unknown:
+        return Rendered(clean_text(text), finish_hints(renderer), renderer.unknown)
+    return Rendered(clean_text(text), renderer.hints, renderer.unknown)  # its own: no copy
 
 
 # One link and nothing else but quotes around it and spaces (`''[[Film]]''`, `[[Link|Label]]`):
@@ -813,7 +817,7 @@ def _plain_markup(text: str) -> str:
         text = _QUOTES.sub("", text)
     if "&" in text:
         text = html.unescape(text)
-    return _restore(text, [])
+    return _restore(text, []) if "\ue000" in text else text
 
 
 def _restore(text: str, held: list[str]) -> str:
@@ -847,8 +851,11 @@ def _fast_link(match: re.Match) -> str:
     return label if bar else target.lstrip(":")
 
 
+_REF_ENDS = re.compile(r"^<ref\b[^<>]*>|</ref\s*>$", re.IGNORECASE)
+
+
 def _fast_note(renderer: Renderer, ref: str) -> str:
-    body = re.sub(r"^<ref\b[^<>]*>|</ref\s*>$", "", ref, flags=re.IGNORECASE)
+    body = _REF_ENDS.sub("", ref)
     if not ref.endswith("/>") and body.strip():
         note = fast_render(body, notes=False).text  # a note inside a note is dropped
         if note:

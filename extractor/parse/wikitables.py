@@ -119,8 +119,6 @@ def content_cell(content: str, header: bool = False, attributes: str = "") -> Ce
         if not attributes:
             raw = content.strip()
             return new_cell(text, raw if raw != text else None, {}, header, 1, 1)
-    elif (lone := LONE_LINK.fullmatch(content)) is not None:
-        text = lone_link_text(lone)
     elif len(content) <= MAX_CACHED:
         text, found = rendered_cell(content)
     else:
@@ -164,6 +162,9 @@ def rendered_cell(content: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """A cell's text and hints, cached: tables repeat cells (flags, party names, dashes).
     Kept as tuples of strings, which the garbage collector stops tracking: a full cache does
     not slow every collection of the run."""
+    lone = LONE_LINK.fullmatch(content)
+    if lone is not None:  # `''[[Film]]''`: no renderer needed
+        return lone_link_text(lone), ()
     rendered = fast_render(content, keep_unknown=True)
     return rendered.text, tuple(rendered.hints.items())
 
