@@ -31,7 +31,7 @@ import html
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import mwparserfromhell
@@ -127,16 +127,20 @@ class Call:
         return default
 
 
-@dataclass
 class Renderer:
-    """Collects hints while rendering one value (an infobox field, a cell, a paragraph)."""
+    """Collects hints while rendering one value (an infobox field, a cell, a paragraph).
+    A plain class with slots: one is made for nearly every value, and a dataclass's generated
+    `__init__` with default factories costs more than the rendering of a short value."""
 
-    keep_unknown: bool = True  # infobox values and cells keep unknown templates as wikitext
-    hints: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    items: list[str] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
-    depth: int = 0
+    __slots__ = ("keep_unknown", "hints", "notes", "items", "unknown", "depth")
+
+    def __init__(self, keep_unknown: bool = True) -> None:
+        self.keep_unknown = keep_unknown  # infobox values and cells keep unknown templates
+        self.hints: dict[str, str] = {}
+        self.notes: list[str] = []
+        self.items: list[str] = []
+        self.unknown: list[str] = []
+        self.depth = 0
 
     def hint(self, key: str, value: str) -> None:
         """First writer wins: the outermost/earliest template describes the value."""
@@ -186,7 +190,7 @@ class Renderer:
         tag = str(node.tag).strip().lower()
         if tag == "ref":
             if node.contents is not None:
-                note = clean_text(Renderer(keep_unknown=False).render_code(node.contents))
+                note = clean_text(Renderer(False).render_code(node.contents))
                 if note:
                     self.notes.append(note)
             return ""
@@ -306,7 +310,7 @@ def render(wikitext: str, *, keep_unknown: bool = True) -> Rendered:
 
 def render_code(code, *, keep_unknown: bool = True) -> Rendered:
     """Like `render`, for Wikicode mwparserfromhell already built (an infobox parameter)."""
-    renderer = Renderer(keep_unknown=keep_unknown)
+    renderer = Renderer(keep_unknown)
     try:
         text = renderer.render_code(code)
     except RecursionError:
@@ -757,7 +761,7 @@ def fast_render(wikitext: str, *, keep_unknown: bool = False, notes: bool = True
         return Rendered(clean_text(wikitext), {}, [])
     if "{{" not in wikitext and "<" not in wikitext:
         return Rendered(clean_text(_plain_markup(wikitext)), {}, [])
-    renderer = Renderer(keep_unknown=keep_unknown)
+    renderer = Renderer(keep_unknown)
     held: list[str] = []  # unknown templates kept verbatim, restored at the end
     text = wikitext
     if "<" in text:  # each pass only when its marker is there: most text has few of them
