@@ -36,6 +36,9 @@ _UNIT_TOKENS = re.compile(
     r"(?:km|mi|(?:^|_)(?:m|ft|sq_mi|sq_km))[23]$|iso_?3166$|iso_?639$|utf_?8$"
 )
 _DIGITS = re.compile(r"\d+")
+# A unit word and its power written apart (`area km 2`, `M 2`): joined, as separators do not
+# matter (`M 2` and `m2` are one key, `m2`, not the series `m` number 2).
+_UNIT_GAP = re.compile(r"(km|mi|(?:^|_)(?:m|ft|sq_mi|sq_km))_([23])(?=_|$)")
 
 
 def _is_word_char(ch: str) -> bool:
@@ -102,6 +105,8 @@ def canonical_key(raw: str) -> tuple[str, int | None]:
     if symbol is not None:
         return symbol, None
     name = _words(raw)
+    if "_" in name:
+        name = _UNIT_GAP.sub(r"\1\2", name)
     match = _series_digits(name)
     if match is None:
         return name, None

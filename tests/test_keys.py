@@ -87,6 +87,13 @@ def test_cached():
     assert canonical_key.cache_info().hits == hits + 1
 
 
+def test_a_unit_and_its_power_written_apart_are_one_key():
+    # found by the property below: `M 2` was the series `m` number 2, `m2` the unit
+    assert canonical_key("M 2") == canonical_key("m2") == ("m2", None)
+    assert canonical_key("Area km 2") == canonical_key("area_km2") == ("area_km2", None)
+    assert canonical_key("Item 2") == canonical_key("item2") == ("item", 2)
+
+
 _words = st.lists(st.from_regex(r"[a-z]{1,8}", fullmatch=True), min_size=1, max_size=4)
 
 
