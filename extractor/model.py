@@ -166,6 +166,7 @@ _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 _CELL_FIELDS = set(Cell.model_fields)
 _ROW_FIELDS = set(Row.model_fields)
+_SECTION_FIELDS = set(Section.model_fields)
 
 
 def new_cell(text: str, raw: str | None, hints: dict[str, str], header: bool, rowspan: int,
@@ -186,3 +187,13 @@ def new_row(cells: list[Cell], line: int) -> Row:
     _set_extra(row, None)
     _set_private(row, None)
     return row
+
+
+def new_section(title: str, level: int, line: int) -> Section:
+    """`Section(title=..., level=..., line=...)` without validation: one per heading of a dump."""
+    section = _new(Section)
+    _set_dict(section, {"title": title, "level": level, "line": line})
+    _set_fields_set(section, _SECTION_FIELDS)
+    _set_extra(section, None)
+    _set_private(section, None)
+    return section

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.model import Section
+from extractor.model import Section, new_section
 from extractor.parse.wikitext import (
     _FIRST_LETTER_CASES,
     _NAME,
@@ -17,7 +17,6 @@ from extractor.parse.wikitext import (
     blanked,
     is_infobox_name,
     mask_opaque,
-    new_section,
     parse_wikitext,
 )
 

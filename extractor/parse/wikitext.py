@@ -38,13 +38,8 @@ from extractor.model import (
     InfoboxField,
     Paragraph,
     Problem,
-    Section,
     Table,
-    _new,
-    _set_dict,
-    _set_extra,
-    _set_fields_set,
-    _set_private,
+    new_section,
 )
 from extractor.parse.wikitables import (
     election_box_table,
@@ -944,20 +939,6 @@ class BodyReader:
             self.article.tables.append(
                 election_box_table(calls, lines[min(j, len(lines) - 1)].end, self.section))
         return j + 1
-
-
-_SECTION_FIELDS = set(Section.model_fields)
-
-
-def new_section(title: str, level: int, line: int) -> Section:
-    """`Section(title=..., level=..., line=...)` without validation (a str and two ints, as
-    validation leaves them), as `model.new_cell` builds cells: one per heading of a dump."""
-    section = _new(Section)
-    _set_dict(section, {"title": title, "level": level, "line": line})
-    _set_fields_set(section, _SECTION_FIELDS)
-    _set_extra(section, None)
-    _set_private(section, None)
-    return section
 
 
 MAX_CACHED = 300  # longer texts are rendered each time: a cache must not hold hostile sizes
