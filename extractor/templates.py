@@ -805,10 +805,14 @@ LONE_LINK = re.compile(r"([ \t]*+)(?:'{2,5}+)?+\[\[([^\[\]{}<>|:&'\n]*+)"
                        r"(?:(\|)([^\[\]{}<>|&'\n]*+))?+\]\](?:'{2,5}+)?+([ \t]*+)")
 
 
-def lone_link_text(match: re.Match) -> str:
-    """`fast_render(...).text` of a cell that `LONE_LINK` matched whole (no hint, none unknown)."""
+def lone_link_text(match: re.Match) -> str | None:
+    """`fast_render(...).text` of a cell that `LONE_LINK` matched whole (no hint, none unknown);
+    None for a link that reads as nothing between quotes (`'''[[A|]]'''`): the quotes then meet
+    and the general path reads them as one run."""
     lead, target, bar, label, trail = match.groups()
     text = label if bar else target
+    if not text and "'" in match.group():
+        return None
     return clean_text(lead + text + trail if lead or trail else text)
 
 

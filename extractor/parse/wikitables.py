@@ -104,8 +104,8 @@ def make_cell(piece: str, header: bool) -> Cell:
     if "|" not in piece:
         return content_cell(piece, header)
     lone = LONE_LINK.fullmatch(piece)  # `[[Link|Label]]`: its only pipe is the link's
-    if lone is not None:
-        text = lone_link_text(lone)
+    text = lone_link_text(lone) if lone is not None else None
+    if text is not None:
         raw = piece.strip()
         return new_cell(text, raw if raw != text else None, {}, header, 1, 1)
     attributes, content = split_attributes(piece)
@@ -163,8 +163,9 @@ def rendered_cell(content: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     Kept as tuples of strings, which the garbage collector stops tracking: a full cache does
     not slow every collection of the run."""
     lone = LONE_LINK.fullmatch(content)
-    if lone is not None:  # `''[[Film]]''`: no renderer needed
-        return lone_link_text(lone), ()
+    text = lone_link_text(lone) if lone is not None else None
+    if text is not None:  # `''[[Film]]''`: no renderer needed
+        return text, ()
     rendered = fast_render(content, keep_unknown=True)
     return rendered.text, tuple(rendered.hints.items())
 
