@@ -66,11 +66,14 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200e\u200f\ufeff\u00ad"), None)
 _MINUS_LIKE = dict.fromkeys(map(ord, "\u2212\ufe63\uff0d\u2012"), "-")
 _TRANSLATE = {**_SPACE_LIKE, **_INVISIBLE, **_MINUS_LIKE}
 _SPACES = re.compile(r" {2,}")
+# `str.translate` looks every character up in `_TRANSLATE`, one dictionary lookup each: a scan
+# for the characters it changes is several times cheaper, and most non-ASCII text has none.
+_TRANSLATED = re.compile("[" + re.escape("".join(map(chr, _TRANSLATE))) + "]")
 
 
 def normalise(text: str) -> str:
     """One space for every kind of space, `-` for every minus, lines trimmed, blank lines gone."""
-    if not text.isascii() or "\t" in text:
+    if "\t" in text or (not text.isascii() and _TRANSLATED.search(text)):
         text = text.translate(_TRANSLATE)
     if "\n" in text or "\r" in text:
         lines = (line.strip() for line in text.replace("\r", "\n").split("\n"))
@@ -188,6 +191,10 @@ _ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)")
 _PLACEHOLDERS = frozenset({"-", "–", "—", "―", "n/a", "na", "n.a.", "?", "…", "...", "—n/a—"})
 UP, DOWN = "+▲△↑", "-–▼▽↓"
 SIGN_CHARS = UP + DOWN + "±"
+
+
+def _has_n_or_o(text: str) -> bool:
+    return "n" in text or "o" in text or "N" in text or "O" in text
 
 
 def _number(raw: str, text: str, kind: str, token: str, sign: str = "", **fields) -> Val:
@@ -359,8 +366,11 @@ def scalar(raw: str, text: str, key: str | None) -> Val | None:
     if first.isdigit():
         if match := _WITH_UNIT.fullmatch(text):
             return _with_unit(raw, text, match)
-        if (match := _MONEY.fullmatch(text)) and (money := _money(raw, text, match)):
-            return money
+        # Without a currency, money needs a scale word, and each holds an `n` or an `o`
+        # (`4.22 million`): other text skips `_MONEY`, whose number backtracks digit by digit.
+        if _has_n_or_o(text) and (match := _MONEY.fullmatch(text)):
+            if money := _money(raw, text, match):
+                return money
         if last in "tdhs" and (match := _ORDINAL.fullmatch(text)):
             return make(raw, text, "ordinal", number=float(match.group(1)), decimals=0)
         if " of " in text and (match := _SEATS_OF.fullmatch(text)):
