@@ -97,7 +97,10 @@ def normalise_name(name: str) -> str:
 def _normalise_name(name: str) -> str:
     if "<!--" in name:
         name = re.sub(r"<!--.*?(-->|$)", "", name, flags=re.DOTALL)
-    name = _SPACES.sub(" ", name.replace("_", " ")).strip().lower()
+    name = name.replace("_", " ")
+    if "  " in name or "\t" in name or "\u00a0" in name:  # what _SPACES finds: the regex costs
+        name = _SPACES.sub(" ", name)  # more than the rest, and parser functions miss the cache
+    name = name.strip().lower()
     if name.startswith("template:"):
         name = name[len("template:"):].strip()
     return name
@@ -759,6 +762,12 @@ def fast_render(wikitext: str, *, keep_unknown: bool = False, notes: bool = True
     `<ref>`s unread (prose paragraphs keep no hints; references are much of their bytes)."""
     if not _MARKUP.search(wikitext):
         return Rendered(clean_text(wikitext), {}, [])
+    return fast_render_marked(wikitext, keep_unknown, notes)
+
+
+def fast_render_marked(wikitext: str, keep_unknown: bool = False, notes: bool = True) -> Rendered:
+    """`fast_render` of text its caller already found `MARKUP` in (a table cell): the same
+    result without searching again."""
     if "{{" not in wikitext and "<" not in wikitext:
         return Rendered(clean_text(_plain_markup(wikitext)), {}, [])
     renderer = Renderer(keep_unknown)

@@ -19,6 +19,7 @@ from extractor.templates import (
     Call,
     clean_text,
     fast_render,
+    fast_render_marked,
     lone_link_text,
     normalise_name,
 )
@@ -103,7 +104,8 @@ def make_cell(piece: str, header: bool) -> Cell:
     """A cell from its source piece (`attributes | content` or just content)."""
     if "|" not in piece:
         return content_cell(piece, header)
-    lone = LONE_LINK.fullmatch(piece)  # `[[Link|Label]]`: its only pipe is the link's
+    # `[[Link|Label]]`: its only pipe is the link's (the `in` costs less than the match)
+    lone = LONE_LINK.fullmatch(piece) if "[[" in piece else None
     text = lone_link_text(lone) if lone is not None else None
     if text is not None:
         raw = piece.strip()
@@ -162,11 +164,11 @@ def rendered_cell(content: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """A cell's text and hints, cached: tables repeat cells (flags, party names, dashes).
     Kept as tuples of strings, which the garbage collector stops tracking: a full cache does
     not slow every collection of the run."""
-    lone = LONE_LINK.fullmatch(content)
+    lone = LONE_LINK.fullmatch(content) if "[[" in content else None  # the `in` costs less
     text = lone_link_text(lone) if lone is not None else None
     if text is not None:  # `''[[Film]]''`: no renderer needed
         return text, ()
-    rendered = fast_render(content, keep_unknown=True)
+    rendered = fast_render_marked(content, True)  # content_cell found markup in it
     return rendered.text, tuple(rendered.hints.items())
 
 
