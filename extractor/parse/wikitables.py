@@ -14,13 +14,12 @@ from functools import lru_cache
 
 from extractor.model import Cell, Problem, Row, Table, new_cell, new_row
 from extractor.templates import (
-    LONE_LINK,
     MARKUP,
     Call,
     clean_text,
     fast_render,
     fast_render_marked,
-    lone_link_text,
+    lone_link_render,
     normalise_name,
 )
 
@@ -104,9 +103,7 @@ def make_cell(piece: str, header: bool) -> Cell:
     """A cell from its source piece (`attributes | content` or just content)."""
     if "|" not in piece:
         return content_cell(piece, header)
-    # `[[Link|Label]]`: its only pipe is the link's (the `in` costs less than the match)
-    lone = LONE_LINK.fullmatch(piece) if "[[" in piece else None
-    text = lone_link_text(lone) if lone is not None else None
+    text = lone_link_render(piece)  # `[[Link|Label]]`: its only pipe is the link's
     if text is not None:
         raw = piece.strip()
         return new_cell(text, raw if raw != text else None, {}, header, 1, 1)
@@ -164,8 +161,7 @@ def rendered_cell(content: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """A cell's text and hints, cached: tables repeat cells (flags, party names, dashes).
     Kept as tuples of strings, which the garbage collector stops tracking: a full cache does
     not slow every collection of the run."""
-    lone = LONE_LINK.fullmatch(content) if "[[" in content else None  # the `in` costs less
-    text = lone_link_text(lone) if lone is not None else None
+    text = lone_link_render(content)
     if text is not None:  # `''[[Film]]''`: no renderer needed
         return text, ()
     rendered = fast_render_marked(content, True)  # content_cell found markup in it
