@@ -14,6 +14,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from extractor import native
 from extractor.contract import SCHEMAS
 from extractor.engine import Manifest, Options, PartitionResult, run_dask, run_local
 from extractor.errors import UsageError
@@ -59,6 +60,7 @@ class RunResult:
             ),
             "partitions": self.partitions,
             "partitions_resumed": self.resumed,
+            "code": native.running(),
         }
 
     def render(self) -> str:
@@ -80,7 +82,7 @@ class RunResult:
         lines.append(f"time       {s['seconds']:>10.2f} s   ({mb:,.2f} MB of article text, "
                      f"{s['MB_per_s'] or 0:.2f} MB/s; {s['partitions']} partition(s)"
                      + (f", {s['partitions_resumed']} resumed" if s["partitions_resumed"] else "")
-                     + ")")
+                     + f"; code: {s['code']})")
         lines.append("rows       " + ", ".join(f"{k} {n:,}" for k, n in self.counts.items() if n))
         lines.append(f"output     {self.out_dir}/")
         if "html" in self.report_paths:

@@ -128,6 +128,7 @@ class _Parser:
         append = out.append
         search = _SPECIAL.search
         quotes: list[int] = []  # quote runs of the current line
+        node: Any  # a str, a node tuple or None, by construct (a compiled build checks this)
         self.depth += 1
         if self.depth > MAX_NESTING:
             raise _GiveUp
