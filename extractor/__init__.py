@@ -1,8 +1,8 @@
 """extractor: wiki-style articles to clean, typed, reconciled tables."""
 
-from extractor.native import package_paths as _native_paths
+from extractor.native import install_finder as _install_compiled_finder
 
 __version__ = "0.1.0"
 
 # A compiled build of the hot modules, when it matches their sources, is found before them.
-__path__[:0] = _native_paths(__name__)
+_install_compiled_finder()

@@ -15,6 +15,23 @@ Severity = Literal["fatal", "error", "warning", "info"]
 Status = Literal["ok", "partial", "failed"]
 
 
+class TypedValue(BaseModel):
+    """A typed value (`extractor.values` makes them and documents the fields); defined here,
+    with the other models, so that the value parser holds no model class and can be compiled."""
+
+    raw: str
+    text: str
+    kind: str = "text"
+    number: float | None = None
+    total: float | None = None
+    unit: str | None = None
+    date: str | None = None
+    date_precision: str | None = None
+    flags: list[str] = Field(default_factory=list)
+    parts: list[TypedValue] = Field(default_factory=list)
+    decimals: int | None = None  # decimals as written (68.11 -> 2): rounding tolerance downstream
+
+
 class Problem(BaseModel):
     """A defect met while reading or parsing: never raised, always recorded.
 

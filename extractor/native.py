@@ -8,8 +8,7 @@ are the same code, run 1.2-1.6x faster, and check every annotation at run time.
 A build is used only while its stamp matches: a hash of the hot modules' sources, of the Python
 that built it and of its extension suffix. An edited source, another Python or
 `EXTRACTOR_PURE_PYTHON=1` runs the sources: a stale build can never run. The compiled modules
-are found first because each package that holds one puts its `_native` folder ahead of its own
-on `__path__` (see `package_paths`).
+are found first by a finder that `extractor/__init__.py` puts first on `sys.meta_path`.
 
     python -m extractor.native_build                 # compile (about a minute)
     python -m extractor.native_build --if-possible   # the same; no C compiler is no error
@@ -20,7 +19,9 @@ on `__path__` (see `package_paths`).
 from __future__ import annotations
 
 import hashlib
+import importlib.abc
 import importlib.machinery
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -33,7 +34,7 @@ PURE_ENV = "EXTRACTOR_PURE_PYTHON"
 LIBRARY_MODULE = "extractor.native_lib"
 
 # Modules whose classes are pydantic models cannot be compiled (mypyc builds no pydantic class);
-# these hold the parsing, rendering and typing work, which is most of a run's time.
+# these hold the parsing, rendering and typing work and the per-article loop, most of a run.
 HOT_MODULES = (
     "extractor.keys",
     "extractor.parse.infobox_fast",
@@ -44,6 +45,9 @@ HOT_MODULES = (
     "extractor.value_atoms",
     "extractor.value_hints",
     "extractor.value_rules",
+    "extractor.values",
+    "extractor.pipeline",
+    "extractor.reconcile.table_checks",
 )
 
 
@@ -82,13 +86,33 @@ def build_state(package_dir: Path = PACKAGE_DIR) -> str:
 _STATE = build_state()
 
 
-def package_paths(package: str) -> list[str]:
-    """The folders to put ahead of `package`'s own on its `__path__`: its compiled modules,
-    when the build is in use."""
-    if _STATE != "compiled":
-        return []
-    folder = NATIVE_DIR.joinpath(*package.split("."))
-    return [str(folder)] if folder.is_dir() else []
+class CompiledFinder(importlib.abc.MetaPathFinder):
+    """Finds the hot modules (and the library they share) in the build, ahead of the sources."""
+
+    def __init__(self, locations: dict[str, Path]) -> None:
+        self.locations = locations
+
+    def find_spec(self, fullname: str, path: object = None,
+                  target: object = None) -> importlib.machinery.ModuleSpec | None:
+        location = self.locations.get(fullname)
+        if location is None:
+            return None
+        return importlib.util.spec_from_file_location(fullname, location)
+
+
+def compiled_locations(native_dir: Path = NATIVE_DIR) -> dict[str, Path]:
+    """Where a build puts each compiled module: `_native/extractor/parse/wikitext<suffix>`."""
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    names = [*HOT_MODULES, LIBRARY_MODULE + "__mypyc"]
+    return {name: native_dir.joinpath(*name.split(".")[:-1], name.split(".")[-1] + suffix)
+            for name in names}
+
+
+def install_finder() -> None:
+    """Put the build's finder first on `sys.meta_path` when the build is in use (once)."""
+    if _STATE != "compiled" or any(isinstance(f, CompiledFinder) for f in sys.meta_path):
+        return
+    sys.meta_path.insert(0, CompiledFinder(compiled_locations()))
 
 
 def running() -> str:

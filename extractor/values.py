@@ -96,30 +96,19 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from extractor import value_hints, value_rules
+from extractor.model import TypedValue
 
-
-class TypedValue(BaseModel):
-    raw: str
-    text: str
-    kind: str = "text"
-    number: float | None = None
-    total: float | None = None
-    unit: str | None = None
-    date: str | None = None
-    date_precision: str | None = None
-    flags: list[str] = Field(default_factory=list)
-    parts: list[TypedValue] = Field(default_factory=list)
-    decimals: int | None = None  # decimals as written (68.11 -> 2): rounding tolerance downstream
+__all__ = ["TypedValue", "missing_value", "parse_value"]
 
 
 def parse_value(
-    raw: str,
-    key: str | None = None,
+    raw: str | object,
+    key: str | object | None = None,
     *,
-    text: str | None = None,
+    text: str | object | None = None,
     hints: dict[str, str] | None = None,
 ) -> TypedValue:
     """Type one value. `key` is the canonical key (context), `text` a plain-text rendering of
@@ -127,9 +116,12 @@ def parse_value(
     rendering learned (see the module docstring). Never raises."""
     if hints and not hints.keys() <= value_hints.READ_HINTS:  # the others change no value:
         hints = {k: v for k, v in hints.items() if k in value_hints.READ_HINTS}  # no cache key
+    # Input of another type from a careless caller (annotated `object` so that a compiled
+    # build lets it in to be flagged): kept as its str(), never typed.
+    if not isinstance(raw, str) or not (text is None or isinstance(text, str)) \
+            or not (key is None or isinstance(key, str)):
+        return _model(_kept_as_text(raw, "bad_input"))
     source = raw if text is None else text
-    if type(source) is not str or type(raw) is not str or not (key is None or type(key) is str):
-        return _model(_parse_guarded(raw, key, text, _hint_items(hints), False, raw))  # bad input
     tried = False
     if not hints and len(source) <= value_hints.LONGEST_VALUE:
         try:
