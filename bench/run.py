@@ -190,6 +190,9 @@ def meta(args: argparse.Namespace) -> dict:
         "repeat": args.repeat, "jobs": args.jobs, "format": args.format,
         "cli_has_only": measure.cli_has("--only"),
         "cli_has_summary_json": measure.cli_has("--summary-json"),
+        # compiled hot modules or their sources (extractor.native): say which was measured
+        "code": version([str(measure.VENV_BIN / "python"), "-c",
+                         "from extractor import native; print(native.running())"]),
     }
 
 
