@@ -110,3 +110,10 @@ def test_an_edited_source_runs_instead_of_its_stale_build(tmp_path):
     stale = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env,
                            capture_output=True, text=True, check=True).stdout
     assert stale.split()[0].endswith("templates.py") and stale.split()[-1] == "(stale)"
+
+
+def test_the_version_says_which_code_runs():
+    shown = subprocess.run([sys.executable, "-m", "extractor", "--version"], check=True,
+                           capture_output=True, text=True, timeout=60,
+                           env={**os.environ, native.PURE_ENV: "1"}).stdout
+    assert shown.strip().endswith("code: sources (off)")
