@@ -168,6 +168,21 @@ _MONEY = re.compile(
     r"(?:\s+(?:\((.*)\)|(.*)))?",
     re.I | re.S,
 )
+# A currency written after the number, as much of Europe and most ISO-code styles write it:
+# `50 €`, `1.234,56 €`, `12,000 GBP`, `4.2 billion USD`. Symbols and ISO codes only: a word after
+# a number (`100 seats`) is a unit or a note, never guessed to be money. The number is atomic, as
+# in `_WITH_UNIT`: no currency or scale starts with a digit or a separator.
+_CURRENCY_AFTER = (
+    r"€|£|¥|₹|₽|₩|₺|₸|₴|zł|Kč|USD|EUR|GBP|JPY|CNY|RMB|INR|RUB|CHF|CAD|AUD|NZD|HKD|SGD|KZT|BRL|"
+    r"MXN|KRW|TRY|SEK|NOK|DKK|PLN|CZK|HUF|UAH|ZAR"
+)
+_MONEY_AFTER = re.compile(
+    rf"((?>{NUM}))(?:\s?((?i:{'|'.join(_SCALES)}))\b)?\s?({_CURRENCY_AFTER})(?![^\W\d_])"
+    r"(?:\s+(?:\((.*)\)|(.*)))?",
+    re.S,
+)
+# the last character of a value that can end in a currency written after its number
+_CURRENCY_AFTER_ENDS = frozenset("€£¥₹₽₩₺₸₴łčDRPYBNFLKTSEKHUAZ)")
 # The number is atomic: no unit starts with a digit or a separator, so a shorter reading of the
 # number can never be followed by a unit, and the long alternation is tried once, not per digit.
 _WITH_UNIT = re.compile(rf"((?>{NUM}))\s?({_UNITS})(?:\s+(.*))?", re.I | re.S)
@@ -239,6 +254,20 @@ def _image_size(raw: str, text: str, key: str | None, match: re.Match[str]) -> V
 def _money(raw: str, text: str, match: re.Match[str]) -> Val | None:
     """`US$2.991 billion`, `$17,500`, `4.22 million`: the number scaled, the currency as unit."""
     currency, token, scale = match.group(1), match.group(2), match.group(3)
+    annotated = bool(match.group(4) or match.group(5))
+    unit = currency.upper() if currency else None  # (`usd 5` is read too: the pattern ignores case)
+    return _scaled_money(raw, text, unit, token, scale, annotated)
+
+
+def _money_after(raw: str, text: str, match: re.Match[str]) -> Val | None:
+    """`50 €`, `12,000 GBP`, `4.2 billion USD`: as `_money`, the currency written last."""
+    token, scale, currency = match.group(1), match.group(2), match.group(3)
+    annotated = bool(match.group(4) or match.group(5))
+    return _scaled_money(raw, text, currency, token, scale, annotated)
+
+
+def _scaled_money(raw: str, text: str, currency: str | None, token: str, scale: str | None,
+                  annotated: bool) -> Val | None:
     if currency is None and (scale is None or scale.lower() in _MONEY_SCALES):
         return None
     status, value, decimals = atoms.read_number(token, dot_is_decimal=scale is not None)
@@ -248,10 +277,9 @@ def _money(raw: str, text: str, match: re.Match[str]) -> Val | None:
         exponent = _SCALES.get(scale.lower()) or _MONEY_SCALES[scale.lower()]
         value = float(Decimal(repr(value)) * 10**exponent)  # exact: 2.991e9, not 2990999999.99
         decimals = max(0, decimals - exponent)
-    flags = ["annotated"] if match.group(4) or match.group(5) else []
+    flags = ["annotated"] if annotated else []
     kind = "money" if currency else ("integer" if decimals == 0 else "decimal")
-    unit = currency.upper() if currency else None
-    return make(raw, text, kind, number=value, unit=unit, decimals=decimals, flags=flags)
+    return make(raw, text, kind, number=value, unit=currency, decimals=decimals, flags=flags)
 
 
 def _with_unit(raw: str, text: str, match: re.Match[str]) -> Val:
@@ -368,6 +396,10 @@ def scalar(raw: str, text: str, key: str | None) -> Val | None:
             return _with_unit(raw, text, match)
         # Without a currency, money needs a scale word, and each holds an `n` or an `o`
         # (`4.22 million`): other text skips `_MONEY`, whose number backtracks digit by digit.
+        if (last in _CURRENCY_AFTER_ENDS or " " in text) and (
+                match := _MONEY_AFTER.fullmatch(text)):  # (before `_MONEY`, which would read
+            if money := _money_after(raw, text, match):  # `4.2 billion USD` as a note)
+                return money
         if _has_n_or_o(text) and (match := _MONEY.fullmatch(text)):
             if money := _money(raw, text, match):
                 return money

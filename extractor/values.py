@@ -12,7 +12,8 @@ integer       `218,003`, `1.234.567`, `84 seats`,             218003; unit when 
               `4.22 million`                                  scaled (4220000)
 decimal       `25.8`, `14,6` (decimal comma)                  25.8; `decimals` = written decimals
 percent       `68.11%`, `%68`                                 68.11, unit `%`
-money         `US$2.991 billion`, `$17,500`                   2991000000, unit `US$`
+money         `US$2.991 billion`, `$17,500`, `50 €`,          2991000000, unit `US$` (as written:
+              `4.2 billion USD`, `12,000 GBP`                 symbol or ISO code)
 pp            `10.3 pp`, `-2.1 p.p.`                          signed, unit `pp`
 change        `+3`, `−2`, `▲3`; `3` in a swing/change key     signed number
 date          `10 January 2021`, `March 2023`, `c. 1990`,     ISO `YYYY-MM-DD` / `YYYY-MM` / `YYYY`,

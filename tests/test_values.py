@@ -345,7 +345,11 @@ def test_ordinal():
     ("raw", "kind", "number", "unit"),
     [("$17,500", "money", 17500, "$"), ("US$2.991 billion", "money", 2_991_000_000, "US$"),
      ("€ 1,5 Mio", "money", 1_500_000, "€"), ("4.22 million", "integer", 4_220_000, None),
-     ("$10M", "money", 10_000_000, "$"), ("US$ 5.5bn", "money", 5_500_000_000, "US$")],
+     ("$10M", "money", 10_000_000, "$"), ("US$ 5.5bn", "money", 5_500_000_000, "US$"),
+     ("50 €", "money", 50, "€"), ("1.234,56 €", "money", 1234.56, "€"),
+     ("12,000 GBP", "money", 12_000, "GBP"), ("4.2 billion USD", "money", 4_200_000_000, "USD"),
+     ("1,5 Mio €", "money", 1_500_000, "€"), ("15 KZT", "money", 15, "KZT"),
+     ("1 000 zł", "money", 1000, "zł")],
 )  # fmt: skip
 def test_money_and_scaled_numbers(raw, kind, number, unit):
     value = parse_value(raw, "gdp_nominal")
@@ -354,6 +358,18 @@ def test_money_and_scaled_numbers(raw, kind, number, unit):
 
 def test_money_keeps_dot_ambiguity_without_a_scale():
     assert parse_value("$2.991").flags == ["ambiguous_number"]
+    assert parse_value("2.991 EUR").flags == ["ambiguous_number"]
+
+
+def test_a_currency_after_the_number_may_carry_a_note():
+    value = parse_value("100 USD (2020 est.)", "gdp_nominal")
+    assert (value.kind, value.number, value.unit) == ("money", 100, "USD")
+    assert value.flags == ["annotated"]
+
+
+@pytest.mark.parametrize("raw", ["100 USDollars", "200 EURO", "12 GBPs", "100 usd"])
+def test_only_a_whole_currency_code_or_symbol_after_a_number_is_money(raw):
+    assert parse_value(raw, "gdp_nominal").kind != "money"
 
 
 def test_number_with_unit():
