@@ -339,17 +339,34 @@ _NOT_TEXT = re.compile("[\x00\ud800-\udfff]")  # a NUL, or a lone surrogate (JSO
 
 def iter_jsonl(path: str, peek: bytes, stream, namespaces: set[int],
                stats: SourceStats) -> Iterator[Unit]:
+    """The records of a JSONL file, one per line. A broken bz2 stream is a failed row; reading
+    goes on at the next stream, whose lines are numbered from its start and named after its
+    offset (`name@OFFSET#N`): the lines the broken stream held are not known."""
     name = os.path.basename(path)
-    for number, raw in enumerate(iter_lines(peek, stream), start=1):
-        stats.uncompressed_bytes += len(raw) + 1
-        if not raw.strip():
-            continue
-        unit = jsonl_unit(path, name, number, raw, namespaces, stats)
-        if unit is not None:
-            yield unit
-    if stream.error is not None:
-        yield failed_unit(path, break_code(stream.error), f"the compressed stream breaks after "
-                          f"{stream.count} bytes: {stream.error}")
+    label, data = name, peek
+    while True:
+        for number, raw in enumerate(iter_lines(data, stream), start=1):
+            stats.uncompressed_bytes += len(raw) + 1
+            if not raw.strip():
+                continue
+            unit = jsonl_unit(path, label, number, raw, namespaces, stats)
+            if unit is not None:
+                yield unit
+        if stream.error is None:
+            return
+        broken = getattr(stream.stream, "broken_at", None)
+        where = f" (the bz2 stream at compressed byte {broken})" if broken is not None else ""
+        unit = failed_unit(path, break_code(stream.error),
+                           f"the compressed stream breaks after {stream.count} bytes{where}: "
+                           f"{stream.error}; the rest of that stream is lost (a line cut short "
+                           "at either edge is a JSONL_BAD_LINE row), reading goes on at the next "
+                           "stream")
+        unit.doc_id = f"{name}#@{broken if broken is not None else stream.count}"
+        yield unit
+        at = stream.resume()
+        if at is None:
+            return
+        label, data = f"{name}@{at}", b""
 
 
 def jsonl_unit(path: str, name: str, number: int, raw: bytes, namespaces: set[int],

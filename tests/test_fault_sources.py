@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import json
 import random
 import shutil
 import subprocess
@@ -666,3 +667,30 @@ def test_bad_bytes_mark_exactly_the_articles_holding_them(lines, chunk_chars):
         holds_bad = any("\ufffd" in line for line in span)
         flagged = any(p.code == "SOURCE_BAD_BYTES" for p in article.problems)
         assert flagged == holds_bad, (article.title, article.line, article.end_line, span)
+
+
+@pytest.mark.parametrize("cut_inside_a_line", [False, True])
+def test_jsonl_in_multistream_bz2_reads_on_after_a_broken_stream(tmp_path, cut_inside_a_line):
+    text = "{{{{Infobox settlement\n| name = Town {n}\n}}}}\n'''Town {n}''' is a town."
+    records = [json.dumps({"title": f"Town {n}", "text": text.format(n=n)}) for n in range(1, 13)]
+    chunks = ["\n".join(records[i:i + 3]) + "\n" for i in range(0, 12, 3)]
+    if cut_inside_a_line:  # streams that do not begin at a line start, as `split -b` makes
+        joined = "".join(chunks)
+        chunks = [joined[i:i + len(joined) // 4] for i in range(0, len(joined), len(joined) // 4)]
+    streams = [bz2.compress(chunk.encode()) for chunk in chunks]
+    path = tmp_path / "towns.jsonl.bz2"
+    path.write_bytes(b"".join(streams))
+    corrupt(path, len(streams[0]) + len(streams[1]) // 2)  # inside the second stream
+    out = tmp_path / "out"
+    extract([str(path)], out_dir=out, report=False, fmt="parquet")
+    rows = pd.read_parquet(out / "articles")
+    assert rows["doc_id"].is_unique
+    failed = rows[rows["status"] == "failed"]
+    assert (failed["error"].str.startswith("DUMP_CORRUPT")).sum() == 1
+    kept = set(rows.loc[rows["status"] == "ok", "title"])
+    assert {"Town 1", "Town 2"} <= kept and {"Town 11", "Town 12"} <= kept  # both sides kept
+    assert not {"Town 5"} & kept  # the broken stream's own records are lost, and said so
+    if cut_inside_a_line:  # the records cut at either edge of the lost stream are failed rows
+        assert set(failed["error"].str.split(":").str[0]) == {"DUMP_CORRUPT", "JSONL_BAD_LINE"}
+    else:
+        assert len(failed) == 1 and kept == {f"Town {n}" for n in (1, 2, 3, *range(7, 13))}
