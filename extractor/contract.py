@@ -34,8 +34,8 @@ _TYPED = [
 SCHEMAS: dict[str, pa.Schema] = {
     "articles": pa.schema([
         _col("doc_id", S, "stable article id: '<file name>#<n>' (n-th article of a flat file, "
-             "line of a JSONL file, or '<file name>@<offset>#<line>' counted from the bz2 stream "
-             "at that offset when an earlier stream broke; 1 for a .wiki file), "
+             "line of a JSONL file; '<file name>@<offset>#<n>' counted from the bz2 stream at "
+             "that offset when an earlier stream broke; 1 for a .wiki file), "
              "'<dump file name>#<page id>'; a file "
              "that could not be read is '<file name>#0', a dump's break '<file name>#@<offset>'"),
         _col("title", S, "article title"),

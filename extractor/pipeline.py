@@ -46,7 +46,7 @@ def articles_from_unit(
     text, limited = within_limits(unit.text, unit.format, limits)
     if unit.format == "flat":
         articles = parse_flat(text, unit.source, unit.line,
-                              getattr(unit, "first_article", 1))
+                              getattr(unit, "first_article", 1), getattr(unit, "label", None))
         # a flat unit is cut before a title line once it is big, so an over-size one is
         # over-size because of its last article
         _note_limits(articles[-1], limited, unit.text[len(text):])

@@ -28,11 +28,51 @@ def read_flat_file(path: str, peek: bytes, stream, stats: SourceStats,
     before a `= Title =` line and numbered on from the last (`line`, `first_article`), so a
     flat dump of any size is parsed in bounded memory with the ids and lines of one parse.
     An article holding bad bytes (see `TextDecoder`) is a unit of its own carrying the problem,
-    so it alone is `partial`."""
+    so it alone is `partial`.
+
+    A broken bz2 stream is a failed row, the articles before the one it falls in kept; reading
+    goes on at the first title of the next stream. Its articles are named `<file>@<offset>#<n>`
+    (n counted from that stream: how many articles the broken stream held is not known), their
+    lines counted from its start."""
     limit = FLAT_CHUNK if chunk_chars is None else chunk_chars
+    name = os.path.basename(path)
     decoder = TextDecoder(peek)
     chunk = _FlatChunk(path, decoder)
-    tail, data = "", peek
+    yield from _read_blocks(chunk, decoder, peek, stream, stats, limit)
+    while stream.error is not None:
+        # the articles before the one the break falls in are whole: they are kept
+        lost_from = chunk.first_line + chunk.article_at
+        if _has_text(chunk.lines[:chunk.article_at]) and (
+                unit := chunk.cut(chunk.article_at, 1)) is not None:
+            yield unit
+        error, fed, label = stream.error, decoder.fed, chunk.label or name
+        broken = getattr(stream.stream, "broken_at", None)
+        at = stream.resume()
+        message = (f"the compressed stream breaks after {fed} bytes: {error}; the text from "
+                   f"line {lost_from} on is lost")
+        if at is not None:
+            message += (f", up to the first title after the next bz2 stream (compressed byte "
+                        f"{at}), where reading goes on: its articles are named {name}@{at}#<n>, "
+                        "their lines counted from that stream")
+        unit = failed_unit(path, break_code(error), message, "flat")
+        unit.line = unit.problems[0].line = lost_from
+        unit.doc_id = f"{label}#@{fed if broken is None else broken}"
+        yield unit
+        if at is None:
+            return
+        decoder = TextDecoder(peek)
+        decoder.bom = 0  # the file's BOM, if any, was at its start
+        chunk = _FlatChunk(path, decoder, label=f"{name}@{at}")
+        yield from _read_blocks(chunk, decoder, stream.read(CHUNK), stream, stats, limit)
+    if (unit := chunk.close()) is not None:
+        yield unit
+
+
+def _read_blocks(chunk: _FlatChunk, decoder: TextDecoder, data: bytes, stream,
+                 stats: SourceStats, limit: int) -> Iterator[Unit]:
+    """Every line of the stream, from `data` on, into `chunk`: the units it cuts, up to the end
+    of the data or a break (the caller reads `stream.error`); the last unit stays in `chunk`."""
+    tail = ""
     while True:
         text = tail + decoder.decode(data, final=not data)
         stats.uncompressed_bytes += len(data)
@@ -48,23 +88,8 @@ def read_flat_file(path: str, peek: bytes, stream, stats: SourceStats,
             if (unit := chunk.add(line, limit)) is not None:
                 yield unit
         if not data:
-            break
+            return
         data = stream.read(CHUNK)
-    if stream.error is not None:
-        # the articles before the one the break falls in are whole: they are kept
-        lost_from = chunk.first_line + chunk.article_at
-        if _has_text(chunk.lines[:chunk.article_at]) and (
-                unit := chunk.cut(chunk.article_at, 1)) is not None:
-            yield unit
-        unit = failed_unit(path, break_code(stream.error), f"the compressed stream breaks after "
-                           f"{decoder.fed} bytes: {stream.error}; the text from line "
-                           f"{lost_from} on is lost", "flat")
-        unit.line = unit.problems[0].line = lost_from
-        unit.doc_id = f"{os.path.basename(path)}#@{decoder.fed}"
-        yield unit
-        return
-    if (unit := chunk.close()) is not None:
-        yield unit
 
 
 def _has_text(lines: list[str]) -> bool:
@@ -74,8 +99,13 @@ def _has_text(lines: list[str]) -> bool:
 class _FlatChunk:
     """The lines of the flat unit being gathered, and where it stands in its file."""
 
-    def __init__(self, path: str, decoder: TextDecoder | None = None) -> None:
+    def __init__(self, path: str, decoder: TextDecoder | None = None,
+                 label: str | None = None) -> None:
         self.path = path
+        # After a broken stream: the name ids are made from, and the lines before the first
+        # title are skipped (the rest of an article whose start was lost).
+        self.label = label
+        self.skipping = label is not None
         self.bad_lines = decoder.bad_lines if decoder is not None else {}
         self.encoding = decoder.encoding if decoder is not None else "utf-8"
         self.lines: list[str] = []
@@ -92,6 +122,10 @@ class _FlatChunk:
         self.line_no += 1
         bare = line.lstrip("\ufeff") if self.line_no == 1 else line
         is_title = FLAT_TITLE_LINE.fullmatch(bare) is not None
+        if self.skipping:
+            if not is_title:
+                return None
+            self.skipping, self.first_line = False, self.line_no
         if not self.started and bare.strip():
             self.started = True
             self.titles += not is_title  # text before any title is an article of its own
@@ -138,7 +172,7 @@ class _FlatChunk:
             return None
         return Unit(source=self.path, format="flat", text="\n".join(self.lines) + "\n",
                     line=self.first_line, first_article=self.titles_before + 1,
-                    problems=list(self.problems))
+                    problems=list(self.problems), label=self.label)
 
 
 def read_text_file(path: str, peek: bytes, stream, what: str, stats: SourceStats) -> Unit:

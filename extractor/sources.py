@@ -83,6 +83,7 @@ class Unit:
     line: int = 1
     problems: list[Problem] = field(default_factory=list)
     first_article: int = 1  # flat chunks: the number of the chunk's first article in its file
+    label: str | None = None  # flat chunks: what ids are made from, if not the file's name
 
 
 # --- paths -----------------------------------------------------------------------------------

@@ -694,3 +694,29 @@ def test_jsonl_in_multistream_bz2_reads_on_after_a_broken_stream(tmp_path, cut_i
         assert set(failed["error"].str.split(":").str[0]) == {"DUMP_CORRUPT", "JSONL_BAD_LINE"}
     else:
         assert len(failed) == 1 and kept == {f"Town {n}" for n in (1, 2, 3, *range(7, 13))}
+
+
+def test_flat_file_in_multistream_bz2_reads_on_after_a_broken_stream(tmp_path):
+    text = "".join(FLAT.format(t=f"Town {n}", n=n) + "\n" for n in range(1, 13))
+    quarter = len(text) // 4 + 1  # streams that begin and end inside articles
+    streams = [bz2.compress(text[i:i + quarter].encode()) for i in range(0, len(text), quarter)]
+    assert len(streams) == 4
+    path = tmp_path / "towns.txt.bz2"
+    path.write_bytes(b"".join(streams))
+    corrupt(path, len(streams[0]) + 40, size=16)  # inside the second stream only
+    rows = articles(tmp_path, path)
+    assert rows["doc_id"].is_unique
+    (failed,) = rows.loc[rows["status"] == "failed", "error"]
+    assert failed.startswith("DUMP_CORRUPT") and "reading goes on" in failed
+    kept = rows[rows["status"] == "ok"].set_index("title")
+    # before the break: the articles whole before the stream that broke; after it: from the
+    # first title of the next stream on, named after that stream, lines counted from it
+    assert {"Town 1", "Town 2"} <= set(kept.index) and {"Town 11", "Town 12"} <= set(kept.index)
+    assert not {"Town 5", "Town 6"} & set(kept.index)
+    resumed = kept[kept["doc_id"].str.contains("@")]
+    next_stream = len(streams[0]) + len(streams[1])
+    assert all(resumed["doc_id"].str.startswith(f"towns.txt.bz2@{next_stream}#"))
+    third = text[2 * quarter:3 * quarter]
+    first_title = third[third.index("\n= ") + 1:].split(" =", 1)[0].removeprefix("= ")
+    assert resumed["line"].min() == third[:third.index("\n= ") + 1].count("\n") + 1
+    assert first_title in resumed.index

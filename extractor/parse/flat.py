@@ -281,16 +281,17 @@ def _parse(text: str) -> list[Article]:
 
 
 def parse_flat(
-    text: str, source: str = "", first_line: int = 1, first_number: int = 1
+    text: str, source: str = "", first_line: int = 1, first_number: int = 1,
+    label: str | None = None,
 ) -> list[Article]:
     """Parse a file's text (one article or many in a row) into articles, numbered from 1.
 
     An article's `doc_id` is `<file name>#<n>`. An empty text yields one failed article, so the
     file still shows up in the `articles` table. A part of a bigger file (a chunk the source
     cut before a title line) gives its first line and its first article's number, so lines and
-    ids are those of the whole file.
+    ids are those of the whole file. `label`, when given, stands for the file name in the ids.
     """
-    name = source.replace("\\", "/").rsplit("/", 1)[-1]
+    name = label or source.replace("\\", "/").rsplit("/", 1)[-1]
     text = normalize_newlines(text)
     if not text.strip():
         empty = Article(doc_id=f"{name}#1", title="", source=source, format="flat")
