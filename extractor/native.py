@@ -68,8 +68,17 @@ def source_stamp(package_dir: Path = PACKAGE_DIR) -> str:
     return digest.hexdigest()
 
 
+def compiled_locations(native_dir: Path = NATIVE_DIR) -> dict[str, Path]:
+    """Where a build puts each compiled module: `_native/extractor/parse/wikitext<suffix>`."""
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    names = [*HOT_MODULES, LIBRARY_MODULE + "__mypyc"]
+    return {name: native_dir.joinpath(*name.split(".")[:-1], name.split(".")[-1] + suffix)
+            for name in names}
+
+
 def build_state(package_dir: Path = PACKAGE_DIR) -> str:
-    """`compiled`, or why the sources run: `off` (EXTRACTOR_PURE_PYTHON), `not built`, `stale`."""
+    """`compiled`, or why the sources run: `off` (EXTRACTOR_PURE_PYTHON), `not built`, `stale`,
+    `incomplete` (a compiled module of the build is missing)."""
     if os.environ.get(PURE_ENV, "") not in ("", "0"):
         return "off"
     stamp_file = package_dir / "_native" / STAMP_NAME
@@ -78,9 +87,12 @@ def build_state(package_dir: Path = PACKAGE_DIR) -> str:
     except OSError:
         return "not built"
     try:
-        return "compiled" if built == source_stamp(package_dir) else "stale"
+        if built != source_stamp(package_dir):
+            return "stale"
     except OSError:  # a hot source missing: this is no whole package
         return "stale"
+    modules = compiled_locations(package_dir / "_native").values()
+    return "compiled" if all(module.is_file() for module in modules) else "incomplete"
 
 
 _STATE = build_state()
@@ -98,14 +110,6 @@ class CompiledFinder(importlib.abc.MetaPathFinder):
         if location is None:
             return None
         return importlib.util.spec_from_file_location(fullname, location)
-
-
-def compiled_locations(native_dir: Path = NATIVE_DIR) -> dict[str, Path]:
-    """Where a build puts each compiled module: `_native/extractor/parse/wikitext<suffix>`."""
-    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
-    names = [*HOT_MODULES, LIBRARY_MODULE + "__mypyc"]
-    return {name: native_dir.joinpath(*name.split(".")[:-1], name.split(".")[-1] + suffix)
-            for name in names}
 
 
 def install_finder() -> None:

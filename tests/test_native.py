@@ -32,6 +32,10 @@ def test_a_build_counts_only_while_its_sources_are_unchanged(tmp_path, monkeypat
     assert native.build_state(package) == "not built"
     (package / "_native").mkdir()
     (package / "_native" / native.STAMP_NAME).write_text(native.source_stamp(package) + "\n")
+    assert native.build_state(package) == "incomplete"  # a stamp, and no modules
+    for module in native.compiled_locations(package / "_native").values():
+        module.parent.mkdir(parents=True, exist_ok=True)
+        module.touch()
     assert native.build_state(package) == "compiled"
     monkeypatch.setenv(native.PURE_ENV, "1")
     assert native.build_state(package) == "off"
