@@ -208,10 +208,11 @@ def parse_xml_part(state: DumpState, chunk: bytes, stream, counter: ByteCounter,
             return oversized(state)
         if state.escape:
             chunk = whole_references(chunk, stream)
+        chunk_line = window_line + window.count(b"\n")  # the first line of `chunk`
         declared = guard.find(chunk)
         if declared is not None:
             try:  # the pages before the declaration are read, then reading stops
-                parser.feed(_escaped(state, chunk[:declared], window_line + window.count(b"\n")))
+                parser.feed(_escaped(state, chunk[:declared], chunk_line))
                 state.fed += max(0, declared - unsent)
             except etree.XMLSyntaxError:
                 pass
@@ -220,7 +221,7 @@ def parse_xml_part(state: DumpState, chunk: bytes, stream, counter: ByteCounter,
                                "a DTD or entity declaration inside the XML; refused, not "
                                "expanded")
         try:  # (escaping adds no line: the parser's lines are the chunk's)
-            parser.feed(_escaped(state, chunk, window_line + window.count(b"\n")))
+            parser.feed(_escaped(state, chunk, chunk_line))
         except etree.XMLSyntaxError as exc:
             yield from drain(parser, state)
             data, start = window + chunk, state.fed - len(window) - unsent
@@ -233,8 +234,7 @@ def parse_xml_part(state: DumpState, chunk: bytes, stream, counter: ByteCounter,
         state.fed += len(chunk) - unsent
         state.stats.uncompressed_bytes += len(chunk) - unsent
         unsent = 0
-        window_line += window.count(b"\n")
-        window = chunk
+        window_line, window = chunk_line, chunk
         yield from drain(parser, state)
         chunk = stream.read(CHUNK)
     try:
