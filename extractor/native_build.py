@@ -126,6 +126,8 @@ def build(if_possible: bool = False) -> int:
               file=sys.stderr)
         return 0 if if_possible else 1
     started = time.perf_counter()
+    print(f"extractor: compiling {len(HOT_MODULES)} hot modules with mypyc (about a minute) ...",
+          flush=True)
     try:
         with tempfile.TemporaryDirectory(prefix="extractor-native-") as workdir:
             package = copy_sources(Path(workdir) / "src")
