@@ -1,9 +1,10 @@
 """Compiled builds of the modules that do the per-page work, used only when they match the sources.
 
 The package is plain Python and runs as such everywhere. Where a C compiler is present,
-`python -m extractor.native build` compiles `HOT_MODULES` with mypyc (mypy's compiler, which
+`python -m extractor.native_build` compiles `HOT_MODULES` with mypyc (mypy's compiler, which
 turns type-annotated modules into C extensions) into `extractor/_native/`. The compiled modules
-are the same code, run 1.2-1.6x faster, and check every annotation at run time.
+are the same code, run 1.15-1.35x faster on pages the caches have not seen (less on a dump
+whose pages repeat), and check every annotation at run time.
 
 A build is used only while its stamp matches: a hash of the hot modules' sources, of the Python
 that built it and of its extension suffix. An edited source, another Python or
