@@ -14,6 +14,7 @@ from extractor.sources import (
     Unit,
     break_code,
     failed_unit,
+    stream_offset,
 )
 from extractor.textdecode import TextDecoder, decode_clean
 
@@ -46,7 +47,7 @@ def read_flat_file(path: str, peek: bytes, stream, stats: SourceStats,
                 unit := chunk.cut(chunk.article_at, 1)) is not None:
             yield unit
         error, fed, label = stream.error, decoder.fed, chunk.label or name
-        broken = getattr(stream.stream, "broken_at", None)
+        broken = stream_offset(stream)
         at = stream.resume()
         message = (f"the compressed stream breaks after {fed} bytes: {error}; the text from "
                    f"line {lost_from} on is lost")

@@ -22,6 +22,7 @@ from extractor.sources import (
     break_code,
     decode_peek,
     failed_unit,
+    stream_offset,
 )
 
 
@@ -333,13 +334,6 @@ def broken_unit(state: DumpState, stream, counter: ByteCounter, code: str,
         unit.doc_id += f".{state.breaks + 1}"
     state.break_ids.add(unit.doc_id)
     return unit
-
-
-def stream_offset(stream) -> int | None:
-    """The file offset of the bz2 stream being read (or that broke), if the source knows it."""
-    inner = getattr(stream, "stream", stream)
-    offset = getattr(inner, "stream_offset", None)
-    return offset() if callable(offset) else None
 
 
 def drain(parser, state: DumpState) -> Iterator[Unit]:

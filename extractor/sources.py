@@ -205,6 +205,13 @@ class SafeReader:
         return b"".join(parts)
 
 
+def stream_offset(stream) -> int | None:
+    """The file offset of the bz2 stream being read (or that broke), if the source knows it."""
+    inner = getattr(stream, "stream", stream)
+    offset = getattr(inner, "stream_offset", None)
+    return offset() if callable(offset) else None
+
+
 def failed_unit(path: str, code: str, message: str, fmt: SourceFormat = "wikitext") -> Unit:
     name = os.path.basename(path)
     return Unit(source=path, format=fmt, text="", title=name, doc_id=f"{name}#0",
@@ -355,7 +362,7 @@ def iter_jsonl(path: str, peek: bytes, stream, namespaces: set[int],
                 yield unit
         if stream.error is None:
             return
-        broken = getattr(stream.stream, "broken_at", None)
+        broken = stream_offset(stream)
         where = f" (the bz2 stream at compressed byte {broken})" if broken is not None else ""
         unit = failed_unit(path, break_code(stream.error),
                            f"the compressed stream breaks after {stream.count} bytes{where}: "
