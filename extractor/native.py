@@ -50,12 +50,15 @@ HOT_MODULES = (
     "extractor.pipeline",
     "extractor.reconcile.table_checks",
 )
+# Modules written twice: a Python reference (what the sources run) and a C twin beside it
+# (`<module>.c`), compiled in the same build. The tests hold each pair to the same results.
+C_MODULES = ("extractor.parse.page_scan", "extractor.xml_scan")
 
 
-def module_source(module: str, package_dir: Path = PACKAGE_DIR) -> Path:
-    """The `.py` file of a module of the package."""
+def module_source(module: str, package_dir: Path = PACKAGE_DIR, suffix: str = ".py") -> Path:
+    """The `.py` file of a module of the package (or its `.c` twin)."""
     parts = module.split(".")[1:]
-    return package_dir.joinpath(*parts).with_suffix(".py")
+    return package_dir.joinpath(*parts).with_suffix(suffix)
 
 
 def source_stamp(package_dir: Path = PACKAGE_DIR) -> str:
@@ -66,13 +69,16 @@ def source_stamp(package_dir: Path = PACKAGE_DIR) -> str:
     for module in HOT_MODULES:
         digest.update(module.encode() + b"\0")
         digest.update(module_source(module, package_dir).read_bytes())
+    for module in C_MODULES:
+        digest.update(module.encode() + b"\0")
+        digest.update(module_source(module, package_dir, ".c").read_bytes())
     return digest.hexdigest()
 
 
 def compiled_locations(native_dir: Path = NATIVE_DIR) -> dict[str, Path]:
     """Where a build puts each compiled module: `_native/extractor/parse/wikitext<suffix>`."""
     suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
-    names = [*HOT_MODULES, LIBRARY_MODULE + "__mypyc"]
+    names = [*HOT_MODULES, *C_MODULES, LIBRARY_MODULE + "__mypyc"]
     return {name: native_dir.joinpath(*name.split(".")[:-1], name.split(".")[-1] + suffix)
             for name in names}
 
@@ -122,7 +128,8 @@ def install_finder() -> None:
 
 def running() -> str:
     """Which code this process runs, for summaries: `compiled` or `sources (<why>)`."""
-    if _STATE == "compiled" and all(_loaded_compiled(m) for m in HOT_MODULES if m in sys.modules):
+    if _STATE == "compiled" and all(_loaded_compiled(m) for m in (*HOT_MODULES, *C_MODULES)
+                                    if m in sys.modules):
         return "compiled"
     return "sources" if _STATE == "compiled" else f"sources ({_STATE})"
 

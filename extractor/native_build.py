@@ -22,6 +22,7 @@ from pathlib import Path
 
 from extractor.errors import ExtractorError
 from extractor.native import (
+    C_MODULES,
     HOT_MODULES,
     LIBRARY_MODULE,
     NATIVE_DIR,
@@ -37,14 +38,16 @@ from extractor.native import (
 _SETUP = """
 import os, sys
 from mypyc.build import mypycify
-from setuptools import setup
+from setuptools import Extension, setup
 out, temp, group, *paths = sys.argv[1:]
+twins = [Extension(p.split("=")[0], [p.split("=")[1]], extra_compile_args=["-O3"])
+         for p in paths if "=" in p]
 setup(
     name="extractor-native", packages=[],
     script_args=["build_ext", "--build-lib", out, "--build-temp", temp,
                  "--parallel", str(os.cpu_count() or 1)],
-    ext_modules=mypycify(["--ignore-missing-imports", *paths], opt_level="3",
-                         group_name=group),
+    ext_modules=mypycify(["--ignore-missing-imports", *[p for p in paths if "=" not in p]],
+                         opt_level="3", group_name=group) + twins,
 )
 """
 
@@ -63,9 +66,10 @@ def missing_requirement() -> str | None:
 
 
 def copy_sources(destination: Path) -> Path:
-    """The package's `.py` files under `destination/extractor`, the compiled build left out."""
+    """The package's `.py` and `.c` files under `destination/extractor`, the compiled build
+    left out."""
     package = destination / "extractor"
-    for source in PACKAGE_DIR.rglob("*.py"):
+    for source in [*PACKAGE_DIR.rglob("*.py"), *PACKAGE_DIR.rglob("*.c")]:
         relative = source.relative_to(PACKAGE_DIR)
         if relative.parts[0] == NATIVE_DIR.name:
             continue
@@ -79,13 +83,15 @@ def compile_modules(package: Path, workdir: Path) -> Path:
     """Compile the hot modules of the copied `package`; returns the folder of built modules."""
     out, temp = workdir / "out", workdir / "temp"
     paths = [str(module_source(m, package).relative_to(package.parent)) for m in HOT_MODULES]
+    paths += [f"{m}={module_source(m, package, '.c').relative_to(package.parent)}"
+              for m in C_MODULES]
     result = subprocess.run(
         [sys.executable, "-c", _SETUP, str(out), str(temp), LIBRARY_MODULE, *paths],
         cwd=package.parent, capture_output=True, text=True,
     )
     if result.returncode != 0:
         log = (result.stdout + result.stderr).strip().splitlines()
-        raise ExtractorError("mypyc could not compile the hot modules:\n  "
+        raise ExtractorError("the hot modules did not compile:\n  "
                              + "\n  ".join(line for line in log[-15:]))
     return out
 
@@ -101,7 +107,7 @@ def install(built: Path, stamp: str) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(module, target)
         count += 1
-    expected = len(HOT_MODULES) + 1  # one per module, and the library they share
+    expected = len(HOT_MODULES) + len(C_MODULES) + 1  # one a module, and the mypyc library
     if count != expected:
         shutil.rmtree(staged, ignore_errors=True)
         raise ExtractorError(f"the build made {count} modules, not {expected}")

@@ -24,6 +24,7 @@ from extractor.sources import (
     failed_unit,
     stream_offset,
 )
+from extractor.xml_scan import scan_chunk
 
 
 def refuse_dtd(prolog: str) -> bool:
@@ -50,9 +51,8 @@ _PAGE_START = re.compile(rb"<page[\s>]")
 BARE_HEADER = b"<mediawiki>\n"  # to read pages on when the dump's own header is lost
 
 
-# `<!` in UTF-8, `<`, a zero byte, `!` in UTF-16: what every declaration starts with. One
-# regex scan (~2.5 GB/s) where `b"<!" in data` takes ~0.5 GB/s (CPython's two-byte search).
-_MAYBE_DECLARATION = re.compile(b"<\x00?!")
+# `<!` in UTF-8, `<`, a zero byte, `!` in UTF-16: what every declaration starts with.
+_MAYBE_DECLARATION = re.compile(b"<\x00?!")  # xml_scan.MAYBE_DECLARATION: tests keep them equal
 
 
 def _declares(data: bytes) -> bool:
@@ -66,12 +66,15 @@ class DtdGuard:
     def __init__(self) -> None:
         self.tail = b""
 
-    def find(self, chunk: bytes) -> int | None:
+    def find(self, chunk: bytes, may_declare: bool | None = None) -> int | None:
         """Where in `chunk` a declaration starts (0 when it began in the chunk before). XML
-        keywords are case-sensitive: libxml2 takes no `<!doctype`."""
+        keywords are case-sensitive: libxml2 takes no `<!doctype`. `may_declare`: whether
+        `chunk` holds a `<!` (`xml_scan`), when the caller knows."""
         tail = self.tail
         self.tail = (tail + chunk[-24:])[-24:]  # the stream's last bytes, however small the chunk
-        if not (_declares(chunk) or _declares(tail + chunk[:24])):  # the common case
+        if may_declare is None:
+            may_declare = _declares(chunk)
+        if not (may_declare or _declares(tail + chunk[:24])):  # the common case
             return None
         data = tail + chunk
         found = [at for word in _DECLARATIONS if (at := data.find(word)) >= 0]
@@ -106,14 +109,18 @@ def whole_references(chunk: bytes, stream) -> bytes:
     return chunk
 
 
-def escape_references(chunk: bytes, first_line: int, found: list[tuple[int, str]]) -> bytes:
+def escape_references(chunk: bytes, first_line: int, found: list[tuple[int, str]],
+                      first_bad: int | None = None) -> bytes:
     """`chunk` with every `&` that starts no XML reference written `&amp;`; each one's line
-    (counted from `first_line`, the chunk's first) and text go to `found`."""
-    first = _BAD_REFERENCE.search(chunk)
-    if first is None:  # the common case: one scan
+    (counted from `first_line`, the chunk's first) and text go to `found`. `first_bad`: the
+    offset of the first such `&` (-1: none), when the caller knows it (`xml_scan`)."""
+    if first_bad is None:
+        first = _BAD_REFERENCE.search(chunk)
+        first_bad = -1 if first is None else first.start()
+    if first_bad < 0:  # the common case
         return chunk
     line, at = first_line, 0
-    for match in _BAD_REFERENCE.finditer(chunk, first.start()):
+    for match in _BAD_REFERENCE.finditer(chunk, first_bad):
         line += chunk.count(b"\n", at, match.start())
         at = match.start()
         shown = _REFERENCE_SHOWN.match(chunk, at)
@@ -203,14 +210,16 @@ def parse_xml_part(state: DumpState, chunk: bytes, stream, counter: ByteCounter,
     state.open_page = None
     state.escaped = []  # lines are this parser's
     window, window_line = b"", 1  # the chunk fed before, and its first line (for errors)
+    window_lines = 0  # the newlines in `window`
     while chunk:
         if state.open_page is not None and state.fed - state.open_since > state.max_page_bytes:
             state.rest = (chunk, state.fed)  # not fed: on at the next <page> after it
             return oversized(state)
         if state.escape:
             chunk = whole_references(chunk, stream)
-        chunk_line = window_line + window.count(b"\n")  # the first line of `chunk`
-        declared = guard.find(chunk)
+        chunk_line = window_line + window_lines  # the first line of `chunk`
+        newlines, may_declare, first_bad = scan_chunk(chunk)
+        declared = guard.find(chunk, may_declare)
         if declared is not None:
             try:  # the pages before the declaration are read, then reading stops
                 parser.feed(_escaped(state, chunk[:declared], chunk_line))
@@ -222,7 +231,7 @@ def parse_xml_part(state: DumpState, chunk: bytes, stream, counter: ByteCounter,
                                "a DTD or entity declaration inside the XML; refused, not "
                                "expanded")
         try:  # (escaping adds no line: the parser's lines are the chunk's)
-            parser.feed(_escaped(state, chunk, chunk_line))
+            parser.feed(_escaped(state, chunk, chunk_line, may_declare, first_bad))
         except etree.XMLSyntaxError as exc:
             yield from drain(parser, state)
             data, start = window + chunk, state.fed - len(window) - unsent
@@ -235,7 +244,7 @@ def parse_xml_part(state: DumpState, chunk: bytes, stream, counter: ByteCounter,
         state.fed += len(chunk) - unsent
         state.stats.uncompressed_bytes += len(chunk) - unsent
         unsent = 0
-        window_line, window = chunk_line, chunk
+        window_line, window, window_lines = chunk_line, chunk, newlines
         yield from drain(parser, state)
         chunk = stream.read(CHUNK)
     try:
@@ -257,10 +266,15 @@ def parse_xml_part(state: DumpState, chunk: bytes, stream, counter: ByteCounter,
     return None
 
 
-def _escaped(state: DumpState, chunk: bytes, first_line: int) -> bytes:
-    if state.escape and b"<![CDATA[" in chunk:
+def _escaped(state: DumpState, chunk: bytes, first_line: int, may_declare: bool = True,
+             first_bad: int | None = None) -> bytes:
+    """`chunk` as the parser is fed it (see `escape_references`); `may_declare` and
+    `first_bad` are `xml_scan.scan_chunk`'s, when known (a CDATA section starts with `<!`)."""
+    if state.escape and may_declare and b"<![CDATA[" in chunk:
         state.escape = False  # an `&` inside CDATA is text: from here on, libxml2 alone judges
-    return escape_references(chunk, first_line, state.escaped) if state.escape else chunk
+    if not state.escape:
+        return chunk
+    return escape_references(chunk, first_line, state.escaped, first_bad)
 
 
 def _line_end(data: bytes, lines: int) -> int:

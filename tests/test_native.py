@@ -19,10 +19,11 @@ from .conftest import FIXTURES
 
 
 def _copy_hot_sources(package: Path) -> None:
-    for module in native.HOT_MODULES:
-        target = native.module_source(module, package)
+    sources = [(m, ".py") for m in native.HOT_MODULES] + [(m, ".c") for m in native.C_MODULES]
+    for module, suffix in sources:
+        target = native.module_source(module, package, suffix)
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(native.module_source(module), target)
+        shutil.copyfile(native.module_source(module, suffix=suffix), target)
 
 
 def test_a_build_counts_only_while_its_sources_are_unchanged(tmp_path, monkeypatch):
@@ -41,8 +42,14 @@ def test_a_build_counts_only_while_its_sources_are_unchanged(tmp_path, monkeypat
     assert native.build_state(package) == "off"
     monkeypatch.delenv(native.PURE_ENV)
     edited = native.module_source("extractor.templates", package)
-    edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    original = edited.read_text(encoding="utf-8")
+    edited.write_text(original + "\n# edited\n", encoding="utf-8")
     assert native.build_state(package) == "stale"
+    edited.write_text(original, encoding="utf-8")
+    assert native.build_state(package) == "compiled"
+    twin = native.module_source(native.C_MODULES[0], package, ".c")
+    twin.write_text(twin.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
+    assert native.build_state(package) == "stale"  # an edited C twin counts as much
 
 
 def test_hot_modules_exist_and_define_no_pydantic_model():
@@ -55,7 +62,8 @@ def test_the_modules_loaded_are_the_ones_the_state_names():
     import extractor.parse.wikitext  # noqa: F401 - loaded for the check
     import extractor.templates  # noqa: F401
 
-    for module in native.HOT_MODULES:
+    assert "extractor.parse.page_scan" in sys.modules  # a C twin, loaded by wikitext
+    for module in (*native.HOT_MODULES, *native.C_MODULES):
         if module not in sys.modules:
             continue
         origin = Path(sys.modules[module].__file__ or "")

@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import bisect
 import json
-import operator
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, compress
 from typing import Any, overload
 
 import mwparserfromhell
@@ -41,6 +39,7 @@ from extractor.model import (
     Table,
     new_section,
 )
+from extractor.parse.page_scan import line_starts, scan_braces, text_size
 from extractor.parse.wikitables import (
     election_box_table,
     is_results_template,
@@ -106,7 +105,8 @@ _OPAQUE = re.compile(
     re.DOTALL | re.IGNORECASE,
 )
 _BRACES = re.compile(r"\{\{|\}\}")
-_NAME = re.compile(r"\{\{\s*([^|{}<>\[\]]{0,120})")
+_NAME = re.compile(r"\{\{\s*([^|{}<>\[\]]{0,120})")  # page_scan.NAME: the tests keep them equal
+_CLOSER = re.compile(r"\}\}")
 
 
 def mask_opaque(text: str) -> str:
@@ -148,7 +148,6 @@ def template_spans(masked: str, unclosed: list[int] | None = None,
     return [Span(start, end, names[start].strip()) for start, end in pairs]
 
 
-_CLOSER = re.compile(r"\}\}")
 
 
 def brace_pairs(masked: str, opens: list[int], unclosed: list[int] | None = None,
@@ -182,90 +181,41 @@ def brace_pairs(masked: str, opens: list[int], unclosed: list[int] | None = None
 
 # --- infobox spans without every template's span ---------------------------------------------
 # An infoboxes-only read needs from the page: its infobox spans, whether any template is never
-# closed (TEMPLATE_UNCLOSED) and how deep templates nest (LIMIT_DEPTH). The braces give the
-# last two as prefix sums of +1/-1 per token (in C), and each infobox's closer as the first
-# token after its opener where the sum falls below the level inside it. The text is never
-# copied to mask it: the few brace tokens inside comments and opaque tags are dropped from the
-# token list instead (a run of braces never straddles the edge of such a region: a region
-# starts at "<" and ends at ">" or at the end of the text), and only the names of infobox
-# candidates are read again on masked windows. No Span is made for other templates.
+# closed (TEMPLATE_UNCLOSED) and how deep templates nest (LIMIT_DEPTH). `page_scan` reads the
+# last two from the page's brace tokens, and the closer of every template whose name may be an
+# infobox's; only those names are read again, on masked windows. The text is never copied to
+# mask it, and no Span is made for other templates.
+def _name_keywords() -> tuple[str, ...]:
+    """A word every ASCII infobox name holds, lowercased (a local name's spaces may be
+    underscores, so its longest word); a name with other characters is always read again."""
+    return tuple(sorted({max(name.lower().split(), key=len)
+                         for name in (INFOBOX_PREFIX, *LOCAL_INFOBOX_NAMES) if name.isascii()}))
+
+
+NAME_KEYWORDS = _name_keywords()
+
+
 def infobox_only_spans(text: str, max_depth: int | None) -> list[Span] | None:
     """`infobox_spans(template_spans(mask_opaque(text)))` for a page whose templates all
     close and nest at most `max_depth` deep and whose infoboxes are not too tangled; None for
     any other page, which needs the full scan (recovery, flattening, tangled reading)."""
     regions = [match.span() for match in _OPAQUE.finditer(text)] if "<" in text else []
-    found = list(_NAME.finditer(text))  # every "{{" with its name, read on the raw text
-    if not found:
-        return []
-    opens = [match.start() for match in found]
-    tokens = [start << 1 for start in opens]  # an opener's code is even, a closer's odd
-    tokens += [(match.start() << 1) | 1 for match in _CLOSER.finditer(text, opens[0])]
-    tokens.sort()
-    if regions:
-        tokens = outside_regions(tokens, regions)
-    levels = list(accumulate([1 - ((code & 1) << 1) for code in tokens], initial=0))
-    lowest = min(levels)
-    if levels[-1] != lowest:
-        return None  # an opener never closed: recovery and its warning read the whole page
-    if max_depth is not None and max(levels) - lowest > max_depth \
-            and nesting_depth(levels) > max_depth:
-        return None
+    found = scan_braces(text, regions, -1 if max_depth is None else max_depth, NAME_KEYWORDS)
+    if found is None:
+        return None  # an opener never closed, or nesting too deep: the full scan says which
     spans: list[Span] = []
     reach = -1
-    for start, name in infobox_openers(text, opens, [match.group(1) for match in found],
-                                       regions):
-        if start < reach:
-            continue  # inside the last outermost infobox (read with it): its end is not sought
-        at = bisect.bisect_left(tokens, start << 1)  # levels[at + 1] is the level inside it
-        close = tokens[levels.index(levels[at + 1] - 1, at + 2) - 1] >> 1
-        spans.append(Span(start, close + 2, name))
-        reach = close + 2
-    return None if any(too_tangled(text, span) for span in spans) else spans
-
-
-def outside_regions(tokens: list[int], regions: list[tuple[int, int]]) -> list[int]:
-    """The tokens (codes of offsets, sorted) outside the regions: comments and opaque tags are
-    text. Kept in slices, one pass: a page of many regions costs no more than its tokens."""
-    kept: list[int] = []
-    taken = 0
-    for start, end in regions:
-        first = bisect.bisect_left(tokens, start << 1, taken)
-        last = bisect.bisect_left(tokens, end << 1, first)
-        if last > first:
-            kept += tokens[taken:first]
-            taken = last
-    return kept + tokens[taken:] if taken else tokens
-
-
-def nesting_depth(levels: list[int]) -> int:
-    """The deepest the stack of open templates grows, from the prefix sums of the tokens: a
-    stray closer (nothing open) is text, so the depth at a token is its level above the
-    lowest level reached before it."""
-    return max(map(operator.sub, levels, accumulate(levels, min)))
-
-
-def infobox_openers(text: str, opens: list[int], names: list[str],
-                    regions: list[tuple[int, int]]) -> list[tuple[int, str]]:
-    """(offset, name) of the openers whose name, read on the masked text, is an infobox's.
-    Names are first read on the raw text; the masked name differs from it only where the raw
-    name ends at the start of a comment or opaque tag, so those openers, and the candidates,
-    are read again on the masked text around them."""
-    check = set(compress(range(len(names)), map(is_infobox_name, names)))
-    for start, _ in regions:
-        before = bisect.bisect_left(opens, start) - 1
-        if before >= 0 and _NAME.match(text, opens[before]).end() == start:  # type: ignore[union-attr]
-            check.add(before)
-    found = []
     starts = [start for start, _ in regions]
-    for index in sorted(check):
-        opener = opens[index]
-        region = bisect.bisect_right(starts, opener) - 1
-        if region >= 0 and opener < regions[region][1]:
-            continue  # inside a comment or opaque tag: text
-        name = masked_name(text, regions, starts, opener)
-        if is_infobox_name(name):
-            found.append((opener, name.strip()))
-    return found
+    for start, end, _ in found:
+        if regions:
+            name = masked_name(text, regions, starts, start)
+        else:
+            name = _NAME.match(text, start).group(1)  # type: ignore[union-attr]
+        if not is_infobox_name(name) or start < reach:
+            continue  # not an infobox, or inside the last outermost one (read with it)
+        spans.append(Span(start, end, name.strip()))
+        reach = end
+    return None if any(too_tangled(text, span) for span in spans) else spans
 
 
 def masked_name(text: str, regions: list[tuple[int, int]], starts: list[int],
@@ -312,24 +262,29 @@ class LineIndex:
     """Line numbers (1-based) of offsets in a text. Lazy: an infoboxes-only read asks for a
     few lines near the top of the page, counted from the last offset asked; the table of line
     starts is built only when asked for (the body reader needs it) or when an offset comes
-    before the last one."""
+    before the last one. `newlines`, when the caller knows it, spares `count` a scan."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, newlines: int | None = None):
         self.text = text
         self._starts: list[int] | None = None
         self._offset = 0  # the newlines before this offset are counted in self._line
         self._line = 1
+        self._newlines = newlines
 
     @property
     def starts(self) -> list[int]:
         """Offset of the start of every line."""
         if self._starts is None:
-            self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+            self._starts = line_starts(self.text)
         return self._starts
 
     def count(self) -> int:
         """How many lines the text has."""
-        return len(self._starts) if self._starts is not None else self.text.count("\n") + 1
+        if self._starts is not None:
+            return len(self._starts)
+        if self._newlines is None:
+            self._newlines = self.text.count("\n")
+        return self._newlines + 1
 
     def line(self, offset: int) -> int:
         if self._starts is None and offset >= self._offset:
@@ -985,14 +940,15 @@ def parse_wikitext(text: str, *, title: str, doc_id: str, source: str,
     cost of a page, and only reconciliation's witnesses read it. Templates nested deeper than
     `max_depth` make the page be read again with those past the limit as plain text
     (`limits.flatten_deep`), with a LIMIT_DEPTH problem; values keep their source."""
+    size, newlines = text_size(text)
     article = Article(doc_id=doc_id, title=title, source=source, format="wikitext",
-                      page_id=page_id, bytes=utf8_length(text))
+                      page_id=page_id, bytes=size)
     if not text or text.isspace():  # (no stripped copy of the page)
-        article.end_line = text.count("\n") + 1
+        article.end_line = newlines + 1
         article.problems.append(Problem(code="PAGE_EMPTY", severity="fatal",
                                         message="the page has no text"))
         return article
-    lines = LineIndex(text)
+    lines = LineIndex(text, newlines)
     try:
         if not body:
             spans = infobox_only_spans(text, max_depth)
@@ -1036,8 +992,8 @@ def _read_flattened(text: str, max_depth: int, **page: Any) -> Article:
 
 
 def utf8_length(text: str) -> int:
-    """Bytes of `text` in UTF-8; an ASCII string (known without a scan) is not encoded."""
-    return len(text) if text.isascii() else len(text.encode("utf-8", "replace"))
+    """Bytes of `text` in UTF-8 (see `page_scan.text_size`)."""
+    return text_size(text)[0]
 
 
 _HEADING_LINE = re.compile(r"^=+[^\n]*=+[ \t]*$", re.MULTILINE)

@@ -1,0 +1,407 @@
+/* The compiled twin of `page_scan.py`: one pass over a page's characters instead of three
+ * regex scans and a token list (see that module for what `scan_braces` returns and why).
+ * Built by `python -m extractor.native_build` beside the mypyc modules; the Python module runs
+ * wherever no build is in use, and the tests hold the two to the same results. */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define NAME_MAX_CHARS 120 /* the `{0,120}` of the name pattern */
+#define MAX_KEYWORDS 64
+#define MAX_KEYWORD_LEN 64
+
+typedef struct {
+    Py_ssize_t start, end;
+} Region;
+
+typedef struct {
+    Py_ssize_t opener, close_end, name_end;
+} Candidate;
+
+typedef struct {
+    int count;
+    Py_ssize_t length[MAX_KEYWORDS];
+    char text[MAX_KEYWORDS][MAX_KEYWORD_LEN];
+} Keywords;
+
+static int
+read_keywords(PyObject *seq, Keywords *keywords)
+{
+    PyObject *fast = PySequence_Fast(seq, "keywords must be a sequence of str");
+    if (fast == NULL)
+        return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    if (n > MAX_KEYWORDS) {
+        Py_DECREF(fast);
+        PyErr_SetString(PyExc_ValueError, "too many keywords");
+        return -1;
+    }
+    keywords->count = (int)n;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t size;
+        const char *word = PyUnicode_AsUTF8AndSize(PySequence_Fast_GET_ITEM(fast, i), &size);
+        if (word == NULL || size == 0 || size >= MAX_KEYWORD_LEN) {
+            Py_DECREF(fast);
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "a keyword must be 1 to 63 ASCII letters");
+            return -1;
+        }
+        memcpy(keywords->text[i], word, (size_t)size);
+        keywords->length[i] = size;
+    }
+    Py_DECREF(fast);
+    return 0;
+}
+
+static int
+read_regions(PyObject *seq, Region **out, Py_ssize_t *count)
+{
+    PyObject *fast = PySequence_Fast(seq, "regions must be a sequence of (start, end)");
+    if (fast == NULL)
+        return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    Region *regions = PyMem_New(Region, n > 0 ? n : 1);
+    if (regions == NULL) {
+        Py_DECREF(fast);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *pair = PySequence_Fast_GET_ITEM(fast, i);
+        if (!PyArg_ParseTuple(pair, "nn", &regions[i].start, &regions[i].end)) {
+            PyMem_Free(regions);
+            Py_DECREF(fast);
+            return -1;
+        }
+    }
+    Py_DECREF(fast);
+    *out = regions;
+    *count = n;
+    return 0;
+}
+
+/* True when the lowercased ASCII name holds one of the keywords. */
+static int
+has_keyword(const char *name, Py_ssize_t size, const Keywords *keywords)
+{
+    for (int k = 0; k < keywords->count; k++) {
+        Py_ssize_t length = keywords->length[k];
+        const char *word = keywords->text[k];
+        for (Py_ssize_t at = 0; at + length <= size; at++) {
+            if (name[at] == word[0] && memcmp(name + at, word, (size_t)length) == 0)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+static int
+is_name_char(Py_UCS4 ch)
+{
+    return !(ch == '|' || ch == '{' || ch == '}' || ch == '<' || ch == '>' || ch == '[' ||
+             ch == ']');
+}
+
+/* Growing arrays of the open templates (their candidate index, or -1) and the candidates. */
+typedef struct {
+    Py_ssize_t *open;
+    Py_ssize_t depth, open_capacity;
+    Candidate *found;
+    Py_ssize_t found_count, found_capacity;
+} Scan;
+
+static int
+grow(void **items, Py_ssize_t *capacity, size_t item_size)
+{
+    Py_ssize_t wanted = *capacity ? *capacity * 2 : 64;
+    void *bigger = PyMem_Realloc(*items, (size_t)wanted * item_size);
+    if (bigger == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    *items = bigger;
+    *capacity = wanted;
+    return 0;
+}
+
+/* Reads a name as `\{\{\s*([^|{}<>\[\]]{0,120})` does from `at` (just after the `{{`):
+ * returns where the match ends, and whether the name may be an infobox's (see page_scan.py). */
+static Py_ssize_t
+read_name(int kind, const void *data, Py_ssize_t length, Py_ssize_t at,
+          const Keywords *keywords, Py_ssize_t next_region, int *candidate)
+{
+    char lowered[NAME_MAX_CHARS];
+    Py_ssize_t name = at;
+    while (name < length && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, name)))
+        name++;
+    Py_ssize_t end = name;
+    int ascii = 1;
+    while (end < length && end - name < NAME_MAX_CHARS) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, end);
+        if (!is_name_char(c))
+            break;
+        if (c > 127)
+            ascii = 0;
+        else
+            lowered[end - name] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+        end++;
+    }
+    *candidate = !ascii || end == next_region || has_keyword(lowered, end - name, keywords);
+    return end;
+}
+
+static int
+push_open(Scan *scan, Py_ssize_t at, Py_ssize_t name_end, int candidate)
+{
+    Py_ssize_t index = -1;
+    if (candidate) {
+        if (scan->found_count == scan->found_capacity &&
+            grow((void **)&scan->found, &scan->found_capacity, sizeof(Candidate)) < 0)
+            return -1;
+        index = scan->found_count++;
+        scan->found[index].opener = at;
+        scan->found[index].close_end = -1;
+        scan->found[index].name_end = name_end;
+    }
+    if (scan->depth == scan->open_capacity &&
+        grow((void **)&scan->open, &scan->open_capacity, sizeof(Py_ssize_t)) < 0)
+        return -1;
+    scan->open[scan->depth++] = index;
+    return 0;
+}
+
+static void
+pop_open(Scan *scan, Py_ssize_t close_end)
+{
+    if (scan->depth > 0) { /* a closer with nothing open is text */
+        Py_ssize_t closed = scan->open[--scan->depth];
+        if (closed >= 0)
+            scan->found[closed].close_end = close_end;
+    }
+}
+
+/* The first brace at or after `at` and before `limit` (or `limit`): eight one-byte or four
+ * two-byte characters are tested at a time for either brace (a lane equal to the brace is a
+ * zero lane of the XOR), and the word that holds one is read character by character. */
+#define NEXT_BRACE_SWAR(NAME, CHAR, LANES, ONES)                                            \
+    static inline Py_ssize_t NAME(const CHAR *chars, Py_ssize_t at, Py_ssize_t limit)        \
+    {                                                                                        \
+        const uint64_t ones = (ONES), high = ones << ((64 / (LANES)) - 1);                   \
+        const uint64_t open = ones * '{', close = ones * '}';                                \
+        while (at + (LANES) <= limit) {                                                      \
+            uint64_t word, a, b;                                                             \
+            memcpy(&word, chars + at, sizeof word);                                          \
+            a = word ^ open;                                                                 \
+            b = word ^ close;                                                                \
+            if ((((a - ones) & ~a) | ((b - ones) & ~b)) & high)                              \
+                break;                                                                       \
+            at += (LANES);                                                                   \
+        }                                                                                    \
+        while (at < limit && chars[at] != '{' && chars[at] != '}')                           \
+            at++;                                                                            \
+        return at;                                                                           \
+    }
+
+NEXT_BRACE_SWAR(next_brace_ucs1, Py_UCS1, 8, 0x0101010101010101ULL)
+NEXT_BRACE_SWAR(next_brace_ucs2, Py_UCS2, 4, 0x0001000100010001ULL)
+
+static inline Py_ssize_t
+next_brace_ucs4(const Py_UCS4 *chars, Py_ssize_t at, Py_ssize_t limit)
+{
+    while (at < limit && chars[at] != '{' && chars[at] != '}')
+        at++;
+    return at;
+}
+
+/* The scan for one width of character: between regions, the characters that are no brace are
+ * skipped in a tight loop, and each `{{` or `}}` token is taken as the regex scans take it. */
+#define SCAN_KIND(NAME, CHAR, NEXT)                                                          \
+    static int NAME(const CHAR *chars, int kind, Py_ssize_t length, const Region *regions,   \
+                    Py_ssize_t region_count, Py_ssize_t max_depth,                           \
+                    const Keywords *keywords, Scan *scan)                                    \
+    {                                                                                        \
+        Py_ssize_t at = 0;                                                                   \
+        for (Py_ssize_t region = 0; region <= region_count; region++) {                      \
+            Py_ssize_t limit = region < region_count ? regions[region].start : length;       \
+            Py_ssize_t next_region = region < region_count ? limit : -1;                     \
+            if (limit > length)                                                              \
+                limit = length;                                                              \
+            while ((at = NEXT(chars, at, limit)) + 1 < limit) {                              \
+                CHAR ch = chars[at];                                                         \
+                if (chars[at + 1] != ch) {                                                   \
+                    at++;                                                                    \
+                    continue;                                                                \
+                }                                                                            \
+                if (ch == '}') {                                                             \
+                    pop_open(scan, at + 2);                                                  \
+                    at += 2;                                                                 \
+                    continue;                                                                \
+                }                                                                            \
+                int candidate;                                                               \
+                Py_ssize_t end = read_name(kind, chars, length, at + 2, keywords,           \
+                                           next_region, &candidate);                         \
+                if (push_open(scan, at, end, candidate) < 0)                                 \
+                    return -1;                                                               \
+                if (max_depth >= 0 && scan->depth > max_depth)                               \
+                    return 0;                                                                \
+                at += 2;                                                                     \
+            }                                                                                \
+            if (region < region_count && regions[region].end > at)                           \
+                at = regions[region].end; /* a comment or opaque tag is text */              \
+        }                                                                                    \
+        return scan->depth == 0 ? 1 : 0;                                                     \
+    }
+
+SCAN_KIND(scan_ucs1, Py_UCS1, next_brace_ucs1)
+SCAN_KIND(scan_ucs2, Py_UCS2, next_brace_ucs2)
+SCAN_KIND(scan_ucs4, Py_UCS4, next_brace_ucs4)
+
+/* 1: the page scanned (its candidates in `scan`); 0: an opener never closes, or templates
+ * nest deeper than max_depth (the caller reads the page the slow way); -1: an error. */
+static int
+scan_page(PyObject *text, const Region *regions, Py_ssize_t region_count,
+          Py_ssize_t max_depth, const Keywords *keywords, Scan *scan)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    if (kind == PyUnicode_1BYTE_KIND)
+        return scan_ucs1(data, kind, length, regions, region_count, max_depth, keywords, scan);
+    if (kind == PyUnicode_2BYTE_KIND)
+        return scan_ucs2(data, kind, length, regions, region_count, max_depth, keywords, scan);
+    return scan_ucs4(data, kind, length, regions, region_count, max_depth, keywords, scan);
+}
+
+static PyObject *
+scan_braces(PyObject *module, PyObject *args)
+{
+    PyObject *text, *region_seq, *keyword_seq;
+    Py_ssize_t max_depth;
+    if (!PyArg_ParseTuple(args, "UOnO:scan_braces", &text, &region_seq, &max_depth,
+                          &keyword_seq))
+        return NULL;
+    Keywords keywords;
+    if (read_keywords(keyword_seq, &keywords) < 0)
+        return NULL;
+    Region *regions;
+    Py_ssize_t region_count;
+    if (read_regions(region_seq, &regions, &region_count) < 0)
+        return NULL;
+    Scan scan = {NULL, 0, 0, NULL, 0, 0};
+    int status = scan_page(text, regions, region_count, max_depth, &keywords, &scan);
+    PyObject *result = NULL;
+    if (status == 0) {
+        result = Py_NewRef(Py_None);
+    }
+    else if (status == 1) {
+        result = PyList_New(scan.found_count);
+        for (Py_ssize_t i = 0; result != NULL && i < scan.found_count; i++) {
+            Candidate *c = &scan.found[i];
+            PyObject *item = Py_BuildValue("(nnn)", c->opener, c->close_end, c->name_end);
+            if (item == NULL)
+                Py_CLEAR(result);
+            else
+                PyList_SET_ITEM(result, i, item);
+        }
+    }
+    PyMem_Free(scan.open);
+    PyMem_Free(scan.found);
+    PyMem_Free(regions);
+    return result;
+}
+
+/* UTF-8 bytes and newlines of one width of character, in a loop the compiler vectorises. A lone
+ * surrogate is one byte (the `?` that encode(..., "replace") writes for it). */
+#define SIZE_KIND(NAME, CHAR, WIDE)                                                          \
+    static void NAME(const CHAR *chars, Py_ssize_t length, Py_ssize_t *bytes,               \
+                     Py_ssize_t *newlines)                                                   \
+    {                                                                                        \
+        Py_ssize_t extra = 0, lines = 0;                                                     \
+        for (Py_ssize_t i = 0; i < length; i++) {                                            \
+            Py_UCS4 c = chars[i];                                                            \
+            lines += c == '\n';                                                              \
+            extra += (c >= 0x80) + (WIDE) * ((c >= 0x800) + (c >= 0x10000) -                \
+                                             2 * (c >= 0xD800 && c <= 0xDFFF));             \
+        }                                                                                    \
+        *bytes = length + extra;                                                             \
+        *newlines = lines;                                                                   \
+    }
+
+SIZE_KIND(size_ucs1, Py_UCS1, 0)
+SIZE_KIND(size_ucs2, Py_UCS2, 1)
+SIZE_KIND(size_ucs4, Py_UCS4, 1)
+
+static PyObject *
+text_size(PyObject *module, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "text_size() takes a str");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text), bytes, newlines;
+    if (kind == PyUnicode_1BYTE_KIND)
+        size_ucs1(data, length, &bytes, &newlines);
+    else if (kind == PyUnicode_2BYTE_KIND)
+        size_ucs2(data, length, &bytes, &newlines);
+    else
+        size_ucs4(data, length, &bytes, &newlines);
+    return Py_BuildValue("(nn)", bytes, newlines);
+}
+
+static PyObject *
+line_starts(PyObject *module, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "line_starts() takes a str");
+        return NULL;
+    }
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    PyObject *starts = PyList_New(0);
+    if (starts == NULL)
+        return NULL;
+    Py_ssize_t at = 0;
+    while (at >= 0) {
+        PyObject *offset = PyLong_FromSsize_t(at);
+        if (offset == NULL || PyList_Append(starts, offset) < 0) {
+            Py_XDECREF(offset);
+            Py_DECREF(starts);
+            return NULL;
+        }
+        Py_DECREF(offset);
+        if (at >= length)
+            break;
+        at = PyUnicode_FindChar(text, '\n', at, length, 1);
+        if (at == -2) {
+            Py_DECREF(starts);
+            return NULL;
+        }
+        if (at >= 0)
+            at++;
+    }
+    return starts;
+}
+
+static PyMethodDef methods[] = {
+    {"text_size", text_size, METH_O,
+     "text_size(text): (UTF-8 bytes, newlines); see extractor/parse/page_scan.py"},
+    {"line_starts", line_starts, METH_O,
+     "line_starts(text): the offset of every line's start; see extractor/parse/page_scan.py"},
+    {"scan_braces", scan_braces, METH_VARARGS,
+     "scan_braces(text, regions, max_depth, keywords): see extractor/parse/page_scan.py"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "extractor.parse.page_scan",
+    "The compiled twin of extractor/parse/page_scan.py.", -1, methods,
+};
+
+PyMODINIT_FUNC
+PyInit_page_scan(void)
+{
+    return PyModule_Create(&module_def);
+}

@@ -1,0 +1,111 @@
+"""Whole-page scans, each one pass over the characters: a page's size and lines (`text_size`,
+`line_starts`), and its template braces for an infoboxes-only read (`scan_braces`: do all its
+templates close, how deep do they nest, where do the templates that may be infoboxes start and
+end).
+
+This module is the reference and what runs from the sources; `page_scan.c` is its compiled
+twin (single passes in C, no object per token or line but the results), built with the hot
+modules by `python -m extractor.native_build` and loaded in its place while the build matches
+the sources. The tests hold the two to the same results.
+
+Tokens: `{{` and `}}` read left to right without overlap (a run of five braces is two tokens
+and a brace of text), none inside the `regions` (comments and opaque tags, which are text). A
+`}}` closes the nearest open `{{`; one with nothing open is text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import operator
+import re
+from functools import lru_cache
+from itertools import accumulate, compress
+
+# A template's opener and name, as mwparserfromhell reads the name's first characters (the same
+# patterns as wikitext's `_NAME` and `_CLOSER`, which cannot be imported from here: wikitext
+# imports this module).
+NAME = re.compile(r"\{\{\s*([^|{}<>\[\]]{0,120})")
+CLOSER = re.compile(r"\}\}")
+_NEWLINE = re.compile("\n")
+
+
+def text_size(text: str) -> tuple[int, int]:
+    """The bytes of `text` in UTF-8 (a lone surrogate counted as the `?` that replaces it) and
+    how many newlines it holds."""
+    size = len(text) if text.isascii() else len(text.encode("utf-8", "replace"))
+    return size, text.count("\n")
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset of the start of every line: 0 and each offset just after a newline."""
+    return [0] + [match.end() for match in _NEWLINE.finditer(text)]
+
+
+def scan_braces(text: str, regions: list[tuple[int, int]], max_depth: int,
+                keywords: tuple[str, ...]) -> list[tuple[int, int, int]] | None:
+    """None when an opener of `text` never closes, or when templates nest deeper than
+    `max_depth` (-1: no limit). Else `(opener, end, name_end)` of every opener outside the
+    regions whose name may be an infobox's, in order: `end` is just after its closer and
+    `name_end` where its `NAME` match ends. A name may be an infobox's when it has a
+    character outside ASCII or, lowercased, holds one of `keywords`; or when it ends where a
+    region begins (the name read on masked text goes on after it)."""
+    found = list(NAME.finditer(text))
+    if not found:
+        return []
+    opens = [match.start() for match in found]
+    tokens = [start << 1 for start in opens]  # an opener's code is even, a closer's odd
+    tokens += [(match.start() << 1) | 1 for match in CLOSER.finditer(text, opens[0])]
+    tokens.sort()
+    if regions:
+        tokens = outside_regions(tokens, regions)
+    levels = list(accumulate([1 - ((code & 1) << 1) for code in tokens], initial=0))
+    lowest = min(levels)
+    if levels[-1] != lowest:
+        return None  # an opener never closed
+    if max_depth >= 0 and max(levels) - lowest > max_depth \
+            and nesting_depth(levels) > max_depth:
+        return None
+    chosen = set(compress(range(len(found)), map(may_be_infobox, [m.group(1) for m in found],
+                                                 [keywords] * len(found))))
+    for start, _ in regions:
+        before = bisect.bisect_left(opens, start) - 1
+        if before >= 0 and found[before].end() == start:
+            chosen.add(before)
+    starts = [start for start, _ in regions]
+    result = []
+    for index in sorted(chosen):
+        opener = opens[index]
+        region = bisect.bisect_right(starts, opener) - 1
+        if region >= 0 and opener < regions[region][1]:
+            continue  # inside a comment or opaque tag: text
+        at = bisect.bisect_left(tokens, opener << 1)  # levels[at + 1] is the level inside it
+        close = tokens[levels.index(levels[at + 1] - 1, at + 2) - 1] >> 1
+        result.append((opener, close + 2, found[index].end()))
+    return result
+
+
+@lru_cache(maxsize=8192)
+def may_be_infobox(name: str, keywords: tuple[str, ...]) -> bool:
+    return not name.isascii() or any(word in name.lower() for word in keywords)
+
+
+def outside_regions(tokens: list[int], regions: list[tuple[int, int]]) -> list[int]:
+    """The tokens (codes of offsets, sorted) outside the regions. Kept in slices, one pass: a
+    page of many regions costs no more than its tokens. (A run of braces never straddles a
+    region's edge: a region starts at "<" and ends at ">" or at the end of the text.)"""
+    kept: list[int] = []
+    taken = 0
+    for start, end in regions:
+        first = bisect.bisect_left(tokens, start << 1, taken)
+        last = bisect.bisect_left(tokens, end << 1, first)
+        if last > first:
+            kept += tokens[taken:first]
+            taken = last
+    return kept + tokens[taken:] if taken else tokens
+
+
+def nesting_depth(levels: list[int]) -> int:
+    """The deepest the stack of open templates grows, from the prefix sums of the tokens: a
+    stray closer (nothing open) is text, so the depth at a token is its level above the
+    lowest level reached before it."""
+    return max(map(operator.sub, levels, accumulate(levels, min)))

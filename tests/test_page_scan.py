@@ -1,0 +1,129 @@
+"""`page_scan`: the Python reference and its compiled C twin give the same answers, and the
+name filter they share never drops an infobox name."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import extractor.parse.page_scan as loaded
+from extractor.parse import wikitext as W
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "wikitext"
+REFERENCE_PATH = ROOT / "extractor" / "parse" / "page_scan.py"
+
+
+def _load_reference():
+    spec = importlib.util.spec_from_file_location("page_scan_reference", REFERENCE_PATH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+reference = _load_reference()
+twin_loaded = not str(getattr(loaded, "__file__", "")).endswith(".py")
+needs_twin = pytest.mark.skipif(not twin_loaded, reason="the compiled build is not in use")
+
+
+def regions_of(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in W._OPAQUE.finditer(text)] if "<" in text else []
+
+
+def both(text: str, max_depth: int) -> tuple[object, object]:
+    regions = regions_of(text)
+    return (reference.scan_braces(text, regions, max_depth, W.NAME_KEYWORDS),
+            loaded.scan_braces(text, regions, max_depth, W.NAME_KEYWORDS))
+
+
+def test_the_name_patterns_are_the_same():
+    assert reference.NAME.pattern == W._NAME.pattern
+    assert reference.CLOSER.pattern == W._CLOSER.pattern
+
+
+@needs_twin
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the corpus is not beside the project")
+def test_the_twin_agrees_on_every_corpus_page():
+    pages = sorted(CORPUS.glob("*.wiki"))
+    assert pages
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        for max_depth in (-1, 2, 40):
+            ours, theirs = both(text, max_depth)
+            assert ours == theirs, (path.name, max_depth)
+
+
+PIECES = ["{", "}", "{{", "}}", "{{{", "}}}", "|", "=", " ", "\n", "\t", "\u3000", "x", "é",
+          "–", "\U0001d518", "<", ">", "<!--", "-->", "<nowiki>", "</nowiki>", "<pre>", "<ref>",
+          "[[", "]]", "Infobox", "infobox ", "İnfobox", "ınfobox", "Taxobox", "ficha de",
+          "info/", "Карточка", "_infobox", "cite web", "INFOBOX"]
+
+
+@needs_twin
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=60), st.sampled_from([-1, 0, 1, 2, 3, 8]))
+def test_the_twin_agrees_on_brace_soup(pieces, max_depth):
+    text = "".join(pieces)
+    ours, theirs = both(text, max_depth)
+    assert ours == theirs
+
+
+@needs_twin
+def test_the_twin_agrees_on_long_names_and_wide_characters():
+    long_name = "{{" + " " * 300 + "a" * 200 + "Infobox}}"
+    for text in (long_name, "{{\U0001d518 Infobox|x}}", "{{Infobox\u2013x}}" * 3,
+                 "{{a<!-- c -->infobox}}", "}} {{a}} }}", "{{a|{{b|{{c}}}}}}", "{{" * 5000,
+                 "{{Infobox x|{{" + "{{y}}" * 10 + "}}}}"):
+        for max_depth in (-1, 1, 2, 3):
+            assert both(text, max_depth)[0] == both(text, max_depth)[1], (text[:40], max_depth)
+
+
+_LOCAL = [name for name in (W.INFOBOX_PREFIX, *W.LOCAL_INFOBOX_NAMES)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_LOCAL), st.text(max_size=8), st.text(max_size=8),
+       st.lists(st.booleans(), max_size=20))
+def test_no_infobox_name_is_filtered_out(local, before, after, upper):
+    cased = "".join(c.upper() if upper and upper[i % len(upper)] else c
+                    for i, c in enumerate(local))
+    for name in (cased, f"{before}{cased}{after}", f"{before} {cased}",
+                 cased.replace(" ", "_"), f"Template:{cased}"):
+        if W.is_infobox_name(name):
+            assert reference.may_be_infobox(name, W.NAME_KEYWORDS), name
+
+
+def test_no_corpus_infobox_name_is_filtered_out():
+    if not CORPUS.is_dir():
+        pytest.skip("the corpus is not beside the project")
+    names = set()
+    for path in CORPUS.glob("*.wiki"):
+        names.update(m.group(1) for m in W._NAME.finditer(path.read_text(encoding="utf-8")))
+    infobox_names = [name for name in names if W.is_infobox_name(name)]
+    assert len(infobox_names) > 20
+    assert all(reference.may_be_infobox(name, W.NAME_KEYWORDS) for name in infobox_names)
+
+
+SIZE_SAMPLES = ["", "a", "\n", "a\nb\n", "é\n", "–\n\n", "\U0001d518", "\ud800", "x\udfffy\n",
+                "\u07ff\u0800\uffff\U00010000", "ÿ" * 40 + "\n" * 17]
+
+
+@needs_twin
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=200), st.sampled_from(SIZE_SAMPLES),
+                 st.lists(st.sampled_from(SIZE_SAMPLES), max_size=8).map("".join)))
+def test_the_twin_agrees_on_sizes_and_lines(text):
+    assert loaded.text_size(text) == reference.text_size(text)
+    assert loaded.line_starts(text) == reference.line_starts(text)
+
+
+def test_sizes_and_lines_are_what_they_say():
+    for text in SIZE_SAMPLES:
+        assert loaded.text_size(text) == (len(text.encode("utf-8", "replace")), text.count("\n"))
+        starts = loaded.line_starts(text)
+        assert starts == [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
