@@ -86,7 +86,7 @@ def flatten_deep(text: str, limit: int) -> str:
     """`text` with the braces of templates nested past `limit` written as the entities
     `&#123;`/`&#125;`, so every parser reads those templates as plain text (and renders the
     braces back). Only pages whose templates nest past the limit come here (the parser's brace
-    scan measures the depth: `parse.wikitext.brace_pairs`)."""
+    scan measures the depth: `parse.page_scan.template_pairs`)."""
     pieces: list[str] = []
     stack: list[bool] = []  # per open `{{`: whether it was flattened
     last = 0

@@ -312,6 +312,116 @@ scan_braces(PyObject *module, PyObject *args)
     return result;
 }
 
+/* Every template of a masked page (see template_pairs in page_scan.py). */
+typedef struct {
+    Py_ssize_t start, name_start, name_end, end;
+} Opener;
+
+#define PAIRS_KIND(NAME, CHAR, NEXT)                                                         \
+    static int NAME(const CHAR *chars, Py_ssize_t length, Opener **openers,                  \
+                    Py_ssize_t *count, Py_ssize_t *capacity, Py_ssize_t **stack,             \
+                    Py_ssize_t *depth, Py_ssize_t *stack_capacity, Py_ssize_t *deepest)      \
+    {                                                                                        \
+        Py_ssize_t at = 0;                                                                   \
+        while ((at = NEXT(chars, at, length)) + 1 < length) {                                \
+            CHAR ch = chars[at];                                                             \
+            if (chars[at + 1] != ch) {                                                       \
+                at++;                                                                        \
+                continue;                                                                    \
+            }                                                                                \
+            if (ch == '}') {                                                                 \
+                if (*depth > 0)                                                              \
+                    (*openers)[(*stack)[--*depth]].end = at + 2;                             \
+                at += 2;                                                                     \
+                continue;                                                                    \
+            }                                                                                \
+            Py_ssize_t name = at + 2;                                                        \
+            while (name < length && Py_UNICODE_ISSPACE(chars[name]))                         \
+                name++;                                                                      \
+            Py_ssize_t end = name;                                                           \
+            while (end < length && end - name < NAME_MAX_CHARS && is_name_char(chars[end]))  \
+                end++;                                                                       \
+            if (*count == *capacity &&                                                       \
+                grow((void **)openers, capacity, sizeof(Opener)) < 0)                        \
+                return -1;                                                                   \
+            (*openers)[*count] = (Opener){at, name, end, -1};                                \
+            if (*depth == *stack_capacity &&                                                 \
+                grow((void **)stack, stack_capacity, sizeof(Py_ssize_t)) < 0)                \
+                return -1;                                                                   \
+            (*stack)[(*depth)++] = (*count)++;                                               \
+            if (*depth > *deepest)                                                           \
+                *deepest = *depth;                                                           \
+            at += 2;                                                                         \
+        }                                                                                    \
+        return 0;                                                                            \
+    }
+
+PAIRS_KIND(pairs_ucs1, Py_UCS1, next_brace_ucs1)
+PAIRS_KIND(pairs_ucs2, Py_UCS2, next_brace_ucs2)
+PAIRS_KIND(pairs_ucs4, Py_UCS4, next_brace_ucs4)
+
+static PyObject *
+pairs_result(PyObject *text, const Opener *openers, Py_ssize_t count, const Py_ssize_t *stack,
+             Py_ssize_t depth, Py_ssize_t deepest)
+{
+    PyObject *pairs = PyList_New(0), *left = PyList_New(depth), *result = NULL;
+    if (pairs == NULL || left == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (openers[i].end < 0)
+            continue;
+        PyObject *name = PyUnicode_Substring(text, openers[i].name_start, openers[i].name_end);
+        PyObject *item = name ? Py_BuildValue("(nnN)", openers[i].start, openers[i].end, name)
+                              : NULL;
+        if (item == NULL || PyList_Append(pairs, item) < 0) {
+            Py_XDECREF(item);
+            goto done;
+        }
+        Py_DECREF(item);
+    }
+    for (Py_ssize_t i = 0; i < depth; i++) {
+        PyObject *offset = PyLong_FromSsize_t(openers[stack[i]].start);
+        if (offset == NULL)
+            goto done;
+        PyList_SET_ITEM(left, i, offset);
+    }
+    result = Py_BuildValue("(OOn)", pairs, left, deepest);
+done:
+    Py_XDECREF(pairs);
+    Py_XDECREF(left);
+    return result;
+}
+
+static PyObject *
+template_pairs(PyObject *module, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "template_pairs() takes a str");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    Opener *openers = NULL;
+    Py_ssize_t *stack = NULL;
+    Py_ssize_t count = 0, capacity = 0, depth = 0, stack_capacity = 0, deepest = 0;
+    int status;
+    if (kind == PyUnicode_1BYTE_KIND)
+        status = pairs_ucs1(data, length, &openers, &count, &capacity, &stack, &depth,
+                            &stack_capacity, &deepest);
+    else if (kind == PyUnicode_2BYTE_KIND)
+        status = pairs_ucs2(data, length, &openers, &count, &capacity, &stack, &depth,
+                            &stack_capacity, &deepest);
+    else
+        status = pairs_ucs4(data, length, &openers, &count, &capacity, &stack, &depth,
+                            &stack_capacity, &deepest);
+    PyObject *result = status < 0 ? NULL
+                                  : pairs_result(text, openers, count, stack, depth, deepest);
+    PyMem_Free(openers);
+    PyMem_Free(stack);
+    return result;
+}
+
 /* UTF-8 bytes and newlines of one width of character, in a loop the compiler vectorises. A lone
  * surrogate is one byte (the `?` that encode(..., "replace") writes for it). */
 #define SIZE_KIND(NAME, CHAR, WIDE)                                                          \
@@ -386,6 +496,8 @@ line_starts(PyObject *module, PyObject *text)
 }
 
 static PyMethodDef methods[] = {
+    {"template_pairs", template_pairs, METH_O,
+     "template_pairs(masked): (spans, unclosed, depth); see extractor/parse/page_scan.py"},
     {"text_size", text_size, METH_O,
      "text_size(text): (UTF-8 bytes, newlines); see extractor/parse/page_scan.py"},
     {"line_starts", line_starts, METH_O,

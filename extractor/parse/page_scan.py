@@ -1,7 +1,7 @@
 """Whole-page scans, each one pass over the characters: a page's size and lines (`text_size`,
-`line_starts`), and its template braces for an infoboxes-only read (`scan_braces`: do all its
-templates close, how deep do they nest, where do the templates that may be infoboxes start and
-end).
+`line_starts`), every template's span on the masked page (`template_pairs`), and its template
+braces for an infoboxes-only read (`scan_braces`: do all its templates close, how deep do they
+nest, where do the templates that may be infoboxes start and end).
 
 This module is the reference and what runs from the sources; `page_scan.c` is its compiled
 twin (single passes in C, no object per token or line but the results), built with the hot
@@ -39,6 +39,33 @@ def text_size(text: str) -> tuple[int, int]:
 def line_starts(text: str) -> list[int]:
     """The offset of the start of every line: 0 and each offset just after a newline."""
     return [0] + [match.end() for match in _NEWLINE.finditer(text)]
+
+
+def template_pairs(masked: str) -> tuple[list[tuple[int, int, str]], list[int], int]:
+    """Every matched `{{ ... }}` of `masked` (comments and opaque tags already blanked) as
+    (start, end, name) in order of start, `name` the `NAME` group unstripped; the openers never
+    closed, in order; and the deepest the stack of open templates grew. A `}}` takes the
+    nearest opener before it still open; with none open it is text."""
+    names = {match.start(): match.group(1) for match in NAME.finditer(masked)}
+    opens = list(names)
+    stack: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    deepest = 0
+    if opens:
+        taken = 0  # openers before this index are on the stack or matched
+        for close in [match.start() for match in CLOSER.finditer(masked, opens[0])]:
+            reached = bisect.bisect_left(opens, close, taken)
+            if reached > taken:
+                stack += opens[taken:reached]
+                taken = reached
+                if len(stack) > deepest:
+                    deepest = len(stack)
+            if stack:
+                pairs.append((stack.pop(), close + 2))
+        stack += opens[taken:]
+        deepest = max(deepest, len(stack))
+    pairs.sort()  # starts are distinct: in order of start
+    return [(start, end, names[start]) for start, end in pairs], stack, deepest
 
 
 def scan_braces(text: str, regions: list[tuple[int, int]], max_depth: int,

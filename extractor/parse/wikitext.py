@@ -39,7 +39,7 @@ from extractor.model import (
     Table,
     new_section,
 )
-from extractor.parse.page_scan import line_starts, scan_braces, text_size
+from extractor.parse.page_scan import line_starts, scan_braces, template_pairs, text_size
 from extractor.parse.wikitables import (
     election_box_table,
     is_results_template,
@@ -106,7 +106,6 @@ _OPAQUE = re.compile(
 )
 _BRACES = re.compile(r"\{\{|\}\}")
 _NAME = re.compile(r"\{\{\s*([^|{}<>\[\]]{0,120})")  # page_scan.NAME: the tests keep them equal
-_CLOSER = re.compile(r"\}\}")
 
 
 def mask_opaque(text: str) -> str:
@@ -139,44 +138,14 @@ def template_spans(masked: str, unclosed: list[int] | None = None,
                    depth: list[int] | None = None) -> list[Span]:
     """Every matched `{{ ... }}` pair, in order of start. An opener never closed is text (as
     in MediaWiki), its offset added to `unclosed` if given; a stray `}}` is text too. `depth`,
-    if given, gets how deep the templates nest."""
-    # One scan finds each opener and its name: a name holds no brace, so the scan for the next
-    # `{{` never starts inside one, and a run of braces is read in twos from its left.
-    names = {match.start(): match.group(1) for match in _NAME.finditer(masked)}
-    pairs = brace_pairs(masked, list(names), unclosed, depth)
-    pairs.sort()  # starts are distinct: in order of start
-    return [Span(start, end, names[start].strip()) for start, end in pairs]
-
-
-
-
-def brace_pairs(masked: str, opens: list[int], unclosed: list[int] | None = None,
-                depth: list[int] | None = None) -> list[tuple[int, int]]:
-    """(start, end) of every matched `{{ ... }}`, in order of end, from the openers' offsets
-    (in order): each `}}` (read in twos from the left of a run) takes the nearest opener
-    before it that is still open. `depth`, if given, gets the deepest the stack of open
-    templates grew (what the per-article depth limit reads, at no extra scan)."""
-    stack: list[int] = []
-    pairs: list[tuple[int, int]] = []
-    deepest = 0
-    if opens:
-        taken = 0  # openers before this index are on the stack or matched
-        for close in [match.start() for match in _CLOSER.finditer(masked, opens[0])]:
-            reached = bisect.bisect_left(opens, close, taken)
-            if reached > taken:
-                stack += opens[taken:reached]
-                taken = reached
-                if len(stack) > deepest:
-                    deepest = len(stack)
-            if stack:
-                pairs.append((stack.pop(), close + 2))
-        stack += opens[taken:]
-        deepest = max(deepest, len(stack))
+    if given, gets how deep the templates nest (what the per-article depth limit reads).
+    A run of braces is read in twos from its left (see `page_scan.template_pairs`)."""
+    pairs, left, deepest = template_pairs(masked)
     if unclosed is not None:
-        unclosed += stack
+        unclosed += left
     if depth is not None:
         depth.append(deepest)
-    return pairs
+    return [Span(start, end, name.strip()) for start, end, name in pairs]
 
 
 # --- infobox spans without every template's span ---------------------------------------------
