@@ -136,15 +136,18 @@ def depth_problem(depth: int) -> Problem:
 _CELL_MARKS = re.compile(r"\|\||!!|\n(?:!|\|(?![-}+]))")
 
 
-def cells_cut(text: str, limits: Limits) -> int | None:
+def cells_cut(text: str, limits: Limits, bars: int = -1) -> int | None:
     """Where to cut `text` so its tables hold at most about `limits.table_cells` cells: the
     position of the first cell mark past the limit, or None when there are fewer. Every cell
-    takes at least two characters, so short texts are not scanned at all."""
+    takes at least two characters, so short texts are not scanned at all. `bars`: how many `|`
+    and `!` the text holds, when the caller has counted them (`page_scan.text_size`)."""
     if len(text) < 2 * limits.table_cells:
         return None
     # Upper bounds counted in C, the loosest and cheapest first: every mark holds a `|` or a
     # `!` of its own. Most pages stop at the first.
-    if text.count("|") + text.count("!") <= limits.table_cells:
+    if bars < 0:
+        bars = text.count("|") + text.count("!")
+    if bars <= limits.table_cells:
         return None
     marks = text.count("||") + text.count("!!") + text.count("\n|") + text.count("\n!")
     if marks <= limits.table_cells:
@@ -163,17 +166,20 @@ def cells_problem(limits: Limits) -> Problem:
     )
 
 
-def within_limits(text: str, fmt: str, limits: Limits) -> tuple[str, list[Problem]]:
+def within_limits(text: str, fmt: str, limits: Limits,
+                  bars: int = -1) -> tuple[str, list[Problem]]:
     """`text` cut to the size and table-cell limits, and the problems that say which limits it
-    met. (The depth limit is the wikitext parser's: it measures nesting as it pairs braces.)"""
+    met (`bars`: see `cells_cut`). (The depth limit is the wikitext parser's: it measures
+    nesting as it pairs braces.)"""
     problems: list[Problem] = []
+    whole = len(text)
     if len(text) > limits.article_chars:
         start = _last_title(text) if fmt == "flat" else 0
         problems.append(size_problem(len(text) - start, limits))
         text = cut_at_line(text, start + limits.article_chars)
     if fmt == "flat":
         return text, problems  # flat values are plain text: no templates, no wikitables
-    if (cut := cells_cut(text, limits)) is not None:
+    if (cut := cells_cut(text, limits, bars if len(text) == whole else -1)) is not None:
         problems.append(cells_problem(limits))
         text = cut_at_line(text, cut)
     return text, problems

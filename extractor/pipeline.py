@@ -25,6 +25,7 @@ from extractor.limits import (
 )
 from extractor.model import Article, Problem
 from extractor.parse.flat import parse_flat
+from extractor.parse.page_scan import text_size
 from extractor.parse.wikitext import parse_wikitext, utf8_length
 from extractor.reconcile import reconcile
 from extractor.schemas.registry import build_records, records_to_rows
@@ -43,7 +44,9 @@ def articles_from_unit(
     fatal = [p for p in unit.problems if p.severity == "fatal"]
     if fatal and not unit.text:
         return [unit_article(unit, unit.problems)]
-    text, limited = within_limits(unit.text, unit.format, limits)
+    facts = (text_size(unit.text, len(unit.text) >= 2 * limits.table_cells)
+             if unit.format != "flat" else (0, 0, -1))  # one pass for the page's size, lines…
+    text, limited = within_limits(unit.text, unit.format, limits, facts[2])
     if unit.format == "flat":
         articles = parse_flat(text, unit.source, unit.line,
                               getattr(unit, "first_article", 1), getattr(unit, "label", None))
@@ -61,6 +64,7 @@ def articles_from_unit(
                 body=body,
                 prose=prose,
                 max_depth=limits.depth,
+                size=facts[:2] if text is unit.text else None,
             )
         ]
         _note_limits(articles[0], limited, unit.text[len(text):])

@@ -113,6 +113,7 @@ def test_no_corpus_infobox_name_is_filtered_out():
 
 
 SIZE_SAMPLES = ["", "a", "\n", "a\nb\n", "é\n", "–\n\n", "\U0001d518", "\ud800", "x\udfffy\n",
+                "{| a || b !! c |}\n! d", "–|!" * 70000,
                 "\u07ff\u0800\uffff\U00010000", "ÿ" * 40 + "\n" * 17]
 
 
@@ -122,11 +123,14 @@ SIZE_SAMPLES = ["", "a", "\n", "a\nb\n", "é\n", "–\n\n", "\U0001d518", "\ud80
                  st.lists(st.sampled_from(SIZE_SAMPLES), max_size=8).map("".join)))
 def test_the_twin_agrees_on_sizes_and_lines(text):
     assert loaded.text_size(text) == reference.text_size(text)
+    assert loaded.text_size(text, True) == reference.text_size(text, True)
     assert loaded.line_starts(text) == reference.line_starts(text)
 
 
 def test_sizes_and_lines_are_what_they_say():
     for text in SIZE_SAMPLES:
-        assert loaded.text_size(text) == (len(text.encode("utf-8", "replace")), text.count("\n"))
+        size = (len(text.encode("utf-8", "replace")), text.count("\n"))
+        assert loaded.text_size(text) == (*size, -1)
+        assert loaded.text_size(text, True) == (*size, text.count("|") + text.count("!"))
         starts = loaded.line_starts(text)
         assert starts == [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]

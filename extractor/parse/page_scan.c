@@ -422,21 +422,33 @@ template_pairs(PyObject *module, PyObject *text)
     return result;
 }
 
-/* UTF-8 bytes and newlines of one width of character, in a loop the compiler vectorises. A lone
- * surrogate is one byte (the `?` that encode(..., "replace") writes for it). */
+/* UTF-8 bytes, newlines and `|` or `!` of one width of character, in loops the compiler
+ * vectorises: blocks short enough for 32-bit counters. A lone surrogate is one byte (the `?`
+ * that encode(..., "replace") writes for it). */
+#define SIZE_BLOCK 65536
 #define SIZE_KIND(NAME, CHAR, WIDE)                                                          \
     static void NAME(const CHAR *chars, Py_ssize_t length, Py_ssize_t *bytes,               \
-                     Py_ssize_t *newlines)                                                   \
+                     Py_ssize_t *newlines, Py_ssize_t *marks)                                \
     {                                                                                        \
-        Py_ssize_t extra = 0, lines = 0;                                                     \
-        for (Py_ssize_t i = 0; i < length; i++) {                                            \
-            Py_UCS4 c = chars[i];                                                            \
-            lines += c == '\n';                                                              \
-            extra += (c >= 0x80) + (WIDE) * ((c >= 0x800) + (c >= 0x10000) -                \
-                                             2 * (c >= 0xD800 && c <= 0xDFFF));             \
+        Py_ssize_t extra = 0, lines = 0, bars = 0;                                           \
+        for (Py_ssize_t block = 0; block < length; block += SIZE_BLOCK) {                    \
+            Py_ssize_t stop = length - block < SIZE_BLOCK ? length : block + SIZE_BLOCK;     \
+            uint32_t more = 0, breaks = 0, cells = 0;                                        \
+            for (Py_ssize_t i = block; i < stop; i++) {                                      \
+                CHAR c = chars[i];                                                           \
+                breaks += c == '\n';                                                         \
+                cells += (c == '|') + (c == '!');                                            \
+                more += (c >= 0x80);                                                         \
+                if (WIDE)                                                                    \
+                    more += (c >= 0x800) + (c >= 0x10000) - 2 * ((c & ~0x7FF) == 0xD800);    \
+            }                                                                                \
+            extra += more;                                                                   \
+            lines += breaks;                                                                 \
+            bars += cells;                                                                   \
         }                                                                                    \
         *bytes = length + extra;                                                             \
         *newlines = lines;                                                                   \
+        *marks = bars;                                                                       \
     }
 
 SIZE_KIND(size_ucs1, Py_UCS1, 0)
@@ -444,22 +456,22 @@ SIZE_KIND(size_ucs2, Py_UCS2, 1)
 SIZE_KIND(size_ucs4, Py_UCS4, 1)
 
 static PyObject *
-text_size(PyObject *module, PyObject *text)
+text_size(PyObject *module, PyObject *args)
 {
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "text_size() takes a str");
+    PyObject *text;
+    int want_marks = 0;
+    if (!PyArg_ParseTuple(args, "U|p:text_size", &text, &want_marks))
         return NULL;
-    }
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    Py_ssize_t length = PyUnicode_GET_LENGTH(text), bytes, newlines;
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text), bytes, newlines, marks;
     if (kind == PyUnicode_1BYTE_KIND)
-        size_ucs1(data, length, &bytes, &newlines);
+        size_ucs1(data, length, &bytes, &newlines, &marks);
     else if (kind == PyUnicode_2BYTE_KIND)
-        size_ucs2(data, length, &bytes, &newlines);
+        size_ucs2(data, length, &bytes, &newlines, &marks);
     else
-        size_ucs4(data, length, &bytes, &newlines);
-    return Py_BuildValue("(nn)", bytes, newlines);
+        size_ucs4(data, length, &bytes, &newlines, &marks);
+    return Py_BuildValue("(nnn)", bytes, newlines, want_marks ? marks : (Py_ssize_t)-1);
 }
 
 static PyObject *
@@ -498,8 +510,8 @@ line_starts(PyObject *module, PyObject *text)
 static PyMethodDef methods[] = {
     {"template_pairs", template_pairs, METH_O,
      "template_pairs(masked): (spans, unclosed, depth); see extractor/parse/page_scan.py"},
-    {"text_size", text_size, METH_O,
-     "text_size(text): (UTF-8 bytes, newlines); see extractor/parse/page_scan.py"},
+    {"text_size", text_size, METH_VARARGS,
+     "text_size(text, marks=False): (UTF-8 bytes, newlines, | and ! or -1); see page_scan.py"},
     {"line_starts", line_starts, METH_O,
      "line_starts(text): the offset of every line's start; see extractor/parse/page_scan.py"},
     {"scan_braces", scan_braces, METH_VARARGS,

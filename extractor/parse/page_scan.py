@@ -29,11 +29,12 @@ CLOSER = re.compile(r"\}\}")
 _NEWLINE = re.compile("\n")
 
 
-def text_size(text: str) -> tuple[int, int]:
-    """The bytes of `text` in UTF-8 (a lone surrogate counted as the `?` that replaces it) and
-    how many newlines it holds."""
+def text_size(text: str, marks: bool = False) -> tuple[int, int, int]:
+    """The bytes of `text` in UTF-8 (a lone surrogate counted as the `?` that replaces it), how
+    many newlines it holds, and with `marks` how many `|` and `!` (the most table cells it can
+    have; else -1: the twin counts them at no cost, the reference only when asked)."""
     size = len(text) if text.isascii() else len(text.encode("utf-8", "replace"))
-    return size, text.count("\n")
+    return size, text.count("\n"), text.count("|") + text.count("!") if marks else -1
 
 
 def line_starts(text: str) -> list[int]:

@@ -900,7 +900,8 @@ def template_call(source: str):
 
 def parse_wikitext(text: str, *, title: str, doc_id: str, source: str,
                    page_id: int | None = None, body: bool = True,
-                   prose: bool = True, max_depth: int | None = None) -> Article:
+                   prose: bool = True, max_depth: int | None = None,
+                   size: tuple[int, int] | None = None) -> Article:
     """One page of wikitext to an Article. Never raises: what fails becomes a Problem.
 
     With `body=False` only the infoboxes are read (sections, prose and tables are left empty):
@@ -908,10 +909,11 @@ def parse_wikitext(text: str, *, title: str, doc_id: str, source: str,
     sections and tables but paragraphs and bullets are skipped: rendering prose is the largest
     cost of a page, and only reconciliation's witnesses read it. Templates nested deeper than
     `max_depth` make the page be read again with those past the limit as plain text
-    (`limits.flatten_deep`), with a LIMIT_DEPTH problem; values keep their source."""
-    size, newlines = text_size(text)
+    (`limits.flatten_deep`), with a LIMIT_DEPTH problem; values keep their source. `size`: the
+    text's UTF-8 bytes and newlines (`page_scan.text_size`), when the caller has them."""
+    nbytes, newlines = size if size is not None else text_size(text)[:2]
     article = Article(doc_id=doc_id, title=title, source=source, format="wikitext",
-                      page_id=page_id, bytes=size)
+                      page_id=page_id, bytes=nbytes)
     if not text or text.isspace():  # (no stripped copy of the page)
         article.end_line = newlines + 1
         article.problems.append(Problem(code="PAGE_EMPTY", severity="fatal",
