@@ -13,11 +13,10 @@ only the size, depth and cell limits apply.
 
 from __future__ import annotations
 
+import _signal  # (see _Deadline)
 import re
 import signal
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from extractor.model import Problem
@@ -192,35 +191,46 @@ def _last_title(text: str) -> int:
     return starts[-1] if starts else 0
 
 
-class _Timer:
-    armed = False
+class _Deadline:
+    """The context of `deadline`: a class, not a generator (two a page, every page)."""
+
+    __slots__ = ("seconds", "armed", "active", "previous")
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.armed = False
+        self.active = False
+        self.previous: object = None
+
+    def __enter__(self) -> None:
+        if (self.seconds <= 0 or not hasattr(signal, "setitimer")
+                or threading.current_thread() is not threading.main_thread()):
+            return
+        # `_signal.signal` is what `signal.signal` calls, without the enum conversions around
+        # it (those cost more than the system calls, and the previous handler is only put back)
+        self.previous = _signal.signal(signal.SIGALRM, self._expire)
+        self.active = self.armed = True
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def _expire(self, signum: int, frame: object) -> None:
+        if self.armed:
+            raise ArticleTimeout(f"over {self.seconds:g} s")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.active:
+            self.active = False
+            _disarm(self)
+            _signal.signal(signal.SIGALRM, self.previous)
 
 
-@contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    """Raise ArticleTimeout in this thread when the block runs longer than `seconds`.
-    Does nothing for `seconds <= 0`, off the main thread, or where there is no SIGALRM."""
-    if (seconds <= 0 or not hasattr(signal, "setitimer")
-            or threading.current_thread() is not threading.main_thread()):
-        yield
-        return
-    timer = _Timer()
-
-    def expire(signum: int, frame: object) -> None:
-        if timer.armed:
-            raise ArticleTimeout(f"over {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    timer.armed = True
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        _disarm(timer)
-        signal.signal(signal.SIGALRM, previous)
+def deadline(seconds: float) -> _Deadline:
+    """Raise ArticleTimeout in this thread when the block (`with deadline(s):`) runs longer
+    than `seconds`. Does nothing for `seconds <= 0`, off the main thread, or where there is no
+    SIGALRM."""
+    return _Deadline(seconds)
 
 
-def _disarm(timer: _Timer) -> None:
+def _disarm(timer: _Deadline) -> None:
     # The timer may fire while it is being stopped; stop it again until it is.
     while True:
         try:
