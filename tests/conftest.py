@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib.util
 from collections import Counter
 from pathlib import Path
 
@@ -26,3 +27,15 @@ def pytest_terminal_summary(terminalreporter):
     if fuzz_tally:
         counts = ", ".join(f"{n:,} {what}" for what, n in fuzz_tally.items())
         terminalreporter.write_line(f"fuzz and fault cases: {counts}")
+
+
+def load_reference(module: str):
+    """The Python reference of a C twin (`extractor.native.C_MODULES`), loaded from its file
+    under another name, whichever of the two `import` gives."""
+    root = Path(__file__).resolve().parent.parent
+    path = root.joinpath(*module.split(".")).with_suffix(".py")
+    spec = importlib.util.spec_from_file_location(module.replace(".", "_") + "_reference", path)
+    assert spec is not None and spec.loader is not None
+    loaded = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loaded)
+    return loaded

@@ -3,7 +3,6 @@ name filter they share never drops an infobox name."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -13,20 +12,13 @@ from hypothesis import strategies as st
 import extractor.parse.page_scan as loaded
 from extractor.parse import wikitext as W
 
+from .conftest import load_reference
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "wikitext"
-REFERENCE_PATH = ROOT / "extractor" / "parse" / "page_scan.py"
 
 
-def _load_reference():
-    spec = importlib.util.spec_from_file_location("page_scan_reference", REFERENCE_PATH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-reference = _load_reference()
+reference = load_reference("extractor.parse.page_scan")
 twin_loaded = not str(getattr(loaded, "__file__", "")).endswith(".py")
 needs_twin = pytest.mark.skipif(not twin_loaded, reason="the compiled build is not in use")
 

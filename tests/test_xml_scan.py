@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import extractor.xml_scan as loaded
 
-REFERENCE_PATH = Path(__file__).resolve().parent.parent / "extractor" / "xml_scan.py"
+from .conftest import load_reference
 
-
-def _load_reference():
-    spec = importlib.util.spec_from_file_location("xml_scan_reference", REFERENCE_PATH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-reference = _load_reference()
+reference = load_reference("extractor.xml_scan")
 needs_twin = pytest.mark.skipif(str(getattr(loaded, "__file__", "")).endswith(".py"),
                                 reason="the compiled build is not in use")
 

@@ -392,13 +392,21 @@ done:
     return result;
 }
 
+/* 1 for a str; else 0, with the TypeError set. */
+static int
+is_text(PyObject *text, const char *function)
+{
+    if (PyUnicode_Check(text))
+        return 1;
+    PyErr_Format(PyExc_TypeError, "%s() takes a str", function);
+    return 0;
+}
+
 static PyObject *
 template_pairs(PyObject *module, PyObject *text)
 {
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "template_pairs() takes a str");
+    if (!is_text(text, "template_pairs"))
         return NULL;
-    }
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t length = PyUnicode_GET_LENGTH(text);
@@ -477,10 +485,8 @@ text_size(PyObject *module, PyObject *args)
 static PyObject *
 line_starts(PyObject *module, PyObject *text)
 {
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "line_starts() takes a str");
+    if (!is_text(text, "line_starts"))
         return NULL;
-    }
     Py_ssize_t length = PyUnicode_GET_LENGTH(text);
     PyObject *starts = PyList_New(0);
     if (starts == NULL)
