@@ -126,3 +126,20 @@ def test_sizes_and_lines_are_what_they_say():
         assert loaded.text_size(text, True) == (*size, text.count("|") + text.count("!"))
         starts = loaded.line_starts(text)
         assert starts == [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+
+
+def test_many_nested_candidates_take_one_pass():
+    import time
+
+    page = "{{Infobox x|a=" * 20_000 + "}}" * 20_000
+    regions: list[tuple[int, int]] = []
+    clock = time.process_time()
+    found = reference.scan_braces(page, regions, -1, W.NAME_KEYWORDS)
+    assert time.process_time() - clock < 5  # a search per candidate would be minutes
+    assert found is not None and len(found) == 20_000
+    assert found[0] == (0, len(page), len("{{Infobox x"))
+    assert found[-1][1] == 14 * 20_000 + 2
+    few = "{{Infobox x|a={{Infobox y|b=1}}}}"
+    assert reference.scan_braces(few, [], -1, W.NAME_KEYWORDS) == \
+        [(0, len(few), 11), (14, 31, 25)]
+    assert loaded.scan_braces(page, regions, -1, W.NAME_KEYWORDS) == found

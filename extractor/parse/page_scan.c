@@ -215,6 +215,23 @@ next_brace_ucs4(const Py_UCS4 *chars, Py_ssize_t at, Py_ssize_t limit)
     return at;
 }
 
+/* The next `{{` or `}}` token at or after `at` (or a position past `limit - 2`): a brace not
+ * doubled is text, and a run of braces is read in twos from its left. */
+#define NEXT_TOKEN(NAME, CHAR, NEXT)                                                         \
+    static inline Py_ssize_t NAME(const CHAR *chars, Py_ssize_t at, Py_ssize_t limit)        \
+    {                                                                                        \
+        while ((at = NEXT(chars, at, limit)) + 1 < limit) {                                  \
+            if (chars[at + 1] == chars[at])                                                  \
+                return at;                                                                   \
+            at++;                                                                            \
+        }                                                                                    \
+        return at;                                                                           \
+    }
+
+NEXT_TOKEN(next_token_ucs1, Py_UCS1, next_brace_ucs1)
+NEXT_TOKEN(next_token_ucs2, Py_UCS2, next_brace_ucs2)
+NEXT_TOKEN(next_token_ucs4, Py_UCS4, next_brace_ucs4)
+
 /* The scan for one width of character: between regions, the characters that are no brace are
  * skipped in a tight loop, and each `{{` or `}}` token is taken as the regex scans take it. */
 #define SCAN_KIND(NAME, CHAR, NEXT)                                                          \
@@ -229,12 +246,7 @@ next_brace_ucs4(const Py_UCS4 *chars, Py_ssize_t at, Py_ssize_t limit)
             if (limit > length)                                                              \
                 limit = length;                                                              \
             while ((at = NEXT(chars, at, limit)) + 1 < limit) {                              \
-                CHAR ch = chars[at];                                                         \
-                if (chars[at + 1] != ch) {                                                   \
-                    at++;                                                                    \
-                    continue;                                                                \
-                }                                                                            \
-                if (ch == '}') {                                                             \
+                if (chars[at] == '}') {                                                      \
                     pop_open(scan, at + 2);                                                  \
                     at += 2;                                                                 \
                     continue;                                                                \
@@ -254,9 +266,9 @@ next_brace_ucs4(const Py_UCS4 *chars, Py_ssize_t at, Py_ssize_t limit)
         return scan->depth == 0 ? 1 : 0;                                                     \
     }
 
-SCAN_KIND(scan_ucs1, Py_UCS1, next_brace_ucs1)
-SCAN_KIND(scan_ucs2, Py_UCS2, next_brace_ucs2)
-SCAN_KIND(scan_ucs4, Py_UCS4, next_brace_ucs4)
+SCAN_KIND(scan_ucs1, Py_UCS1, next_token_ucs1)
+SCAN_KIND(scan_ucs2, Py_UCS2, next_token_ucs2)
+SCAN_KIND(scan_ucs4, Py_UCS4, next_token_ucs4)
 
 /* 1: the page scanned (its candidates in `scan`); 0: an opener never closes, or templates
  * nest deeper than max_depth (the caller reads the page the slow way); -1: an error. */
@@ -324,12 +336,7 @@ typedef struct {
     {                                                                                        \
         Py_ssize_t at = 0;                                                                   \
         while ((at = NEXT(chars, at, length)) + 1 < length) {                                \
-            CHAR ch = chars[at];                                                             \
-            if (chars[at + 1] != ch) {                                                       \
-                at++;                                                                        \
-                continue;                                                                    \
-            }                                                                                \
-            if (ch == '}') {                                                                 \
+            if (chars[at] == '}') {                                                          \
                 if (*depth > 0)                                                              \
                     (*openers)[(*stack)[--*depth]].end = at + 2;                             \
                 at += 2;                                                                     \
@@ -356,9 +363,9 @@ typedef struct {
         return 0;                                                                            \
     }
 
-PAIRS_KIND(pairs_ucs1, Py_UCS1, next_brace_ucs1)
-PAIRS_KIND(pairs_ucs2, Py_UCS2, next_brace_ucs2)
-PAIRS_KIND(pairs_ucs4, Py_UCS4, next_brace_ucs4)
+PAIRS_KIND(pairs_ucs1, Py_UCS1, next_token_ucs1)
+PAIRS_KIND(pairs_ucs2, Py_UCS2, next_token_ucs2)
+PAIRS_KIND(pairs_ucs4, Py_UCS4, next_token_ucs4)
 
 static PyObject *
 pairs_result(PyObject *text, const Opener *openers, Py_ssize_t count, const Py_ssize_t *stack,

@@ -100,16 +100,41 @@ def scan_braces(text: str, regions: list[tuple[int, int]], max_depth: int,
         if before >= 0 and found[before].end() == start:
             chosen.add(before)
     starts = [start for start, _ in regions]
-    result = []
+    kept = []
     for index in sorted(chosen):
         opener = opens[index]
         region = bisect.bisect_right(starts, opener) - 1
-        if region >= 0 and opener < regions[region][1]:
-            continue  # inside a comment or opaque tag: text
-        at = bisect.bisect_left(tokens, opener << 1)  # levels[at + 1] is the level inside it
+        if region < 0 or opener >= regions[region][1]:  # (inside a comment or tag: text)
+            kept.append(index)
+    if len(kept) > MANY_CANDIDATES:  # nested ones would make the searches below quadratic
+        closes = closes_by_stack(tokens, {opens[index] << 1 for index in kept})
+        return [(opens[i], closes[opens[i] << 1], found[i].end()) for i in kept]
+    result = []
+    for index in kept:
+        at = bisect.bisect_left(tokens, opens[index] << 1)  # levels[at + 1]: the level inside
         close = tokens[levels.index(levels[at + 1] - 1, at + 2) - 1] >> 1
-        result.append((opener, close + 2, found[index].end()))
+        result.append((opens[index], close + 2, found[index].end()))
     return result
+
+
+# A page has a few candidates; past this many, their closers are found in one pass instead of
+# a search each (a search runs to the candidate's closer: nested candidates, n² in all).
+MANY_CANDIDATES = 64
+
+
+def closes_by_stack(tokens: list[int], wanted: set[int]) -> dict[int, int]:
+    """The end (just after the closer) of each opener whose code is in `wanted`, from the
+    tokens of a page whose openers all close."""
+    stack: list[int] = []
+    ends: dict[int, int] = {}
+    for code in tokens:
+        if not code & 1:
+            stack.append(code)
+        elif stack:
+            opener = stack.pop()
+            if opener in wanted:
+                ends[opener] = (code >> 1) + 2
+    return ends
 
 
 @lru_cache(maxsize=8192)
