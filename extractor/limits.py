@@ -135,12 +135,18 @@ def depth_problem(depth: int) -> Problem:
 _CELL_MARKS = re.compile(r"\|\||!!|\n(?:!|\|(?![-}+]))")
 
 
+def may_pass_cells(length: int, limits: Limits) -> bool:
+    """Whether a text of `length` characters can hold more cells than the limit: every cell
+    takes at least two characters (a shorter text is not counted at all)."""
+    return length >= 2 * limits.table_cells
+
+
 def cells_cut(text: str, limits: Limits, bars: int = -1) -> int | None:
     """Where to cut `text` so its tables hold at most about `limits.table_cells` cells: the
-    position of the first cell mark past the limit, or None when there are fewer. Every cell
-    takes at least two characters, so short texts are not scanned at all. `bars`: how many `|`
-    and `!` the text holds, when the caller has counted them (`page_scan.text_size`)."""
-    if len(text) < 2 * limits.table_cells:
+    position of the first cell mark past the limit, or None when there are fewer (short texts
+    are not scanned at all: `may_pass_cells`). `bars`: how many `|` and `!` the text holds,
+    when the caller has counted them (`page_scan.text_size`)."""
+    if not may_pass_cells(len(text), limits):
         return None
     # Upper bounds counted in C, the loosest and cheapest first: every mark holds a `|` or a
     # `!` of its own. Most pages stop at the first.

@@ -20,6 +20,7 @@ from extractor.limits import (
     ArticleTimeout,
     Limits,
     deadline,
+    may_pass_cells,
     time_problem,
     within_limits,
 )
@@ -44,7 +45,7 @@ def articles_from_unit(
     fatal = [p for p in unit.problems if p.severity == "fatal"]
     if fatal and not unit.text:
         return [unit_article(unit, unit.problems)]
-    facts = (text_size(unit.text, len(unit.text) >= 2 * limits.table_cells)
+    facts = (text_size(unit.text, may_pass_cells(len(unit.text), limits))
              if unit.format != "flat" else (0, 0, -1))  # one pass for the page's size, lines…
     text, limited = within_limits(unit.text, unit.format, limits, facts[2])
     if unit.format == "flat":
