@@ -48,7 +48,10 @@ HOT_MODULES = (
     "extractor.value_rules",
     "extractor.values",
     "extractor.pipeline",
+    "extractor.reconcile.infobox_checks",
     "extractor.reconcile.table_checks",
+    "extractor.schemas.generic",
+    "extractor.schemas.registry",
 )
 # Modules written twice: a Python reference (what the sources run) and a C twin beside it
 # (`<module>.c`), compiled in the same build. The tests hold each pair to the same results.

@@ -53,16 +53,12 @@ def merge_csv(out_dir: str | Path, table: str, parts: list[str]) -> Path:
 
 def to_arrow(table: str, rows: list) -> pa.Table:
     """Rows to an Arrow table of the table's fixed schema (missing keys become nulls). A row is
-    a dict, or a mapping with a `values_tuple` of every column in the schema's order
-    (`registry.CellRow`): a list with those is built column by column, its dicts put in the
-    same order first."""
+    a dict, or a `CellRow` (`registry.row_columns`). Built column by column: the columns are
+    gathered by compiled code, where `pa.Table.from_pylist` looks every key of every row up."""
+    from extractor.schemas.registry import row_columns
+
     schema = SCHEMAS[table]
-    if not any(hasattr(row, "values_tuple") for row in rows):
-        return pa.Table.from_pylist(rows, schema=schema)
-    names = schema.names
-    tuples = [row.values_tuple if hasattr(row, "values_tuple") else tuple(row.get(n) for n in names)
-              for row in rows]
-    columns = zip(*tuples, strict=True)
+    columns = row_columns(rows, schema.names)
     return pa.Table.from_arrays([pa.array(column, type=field.type)
                                  for column, field in zip(columns, schema, strict=True)],
                                 schema=schema)

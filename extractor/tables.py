@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from extractor.gcpause import gc_paused
 from extractor.keys import canonical_key
 from extractor.model import Cell, Table
-from extractor.schemas.registry import TypedTable
+from extractor.schemas.records import TypedTable
 from extractor.templates import lone_file_name
 from extractor.values import TypedValue, missing_value, parse_value
 

@@ -129,13 +129,16 @@ def test_parsing_past_the_time_limit_is_a_failed_article():
 def test_typing_past_the_time_limit_keeps_raw_rows(monkeypatch):
     from extractor import pipeline
 
-    real = pipeline.build_records
+    # Reconciling runs under the same limit as typing. It is the step patched because the
+    # compiled pipeline calls build_records directly (both are hot modules of one build),
+    # where it looks reconcile up by name.
+    real = pipeline.reconcile
 
-    def slow_build(article):
+    def slow_reconcile(article, records):
         time.sleep(0.5)
-        return real(article)
+        return real(article, records)
 
-    monkeypatch.setattr(pipeline, "build_records", slow_build)
+    monkeypatch.setattr(pipeline, "reconcile", slow_reconcile)
     article, rows = one_article(NEIGHBOUR, Limits(seconds=0.1))
     assert article["status"] == "partial"
     assert article["error"].startswith("LIMIT_TIME")

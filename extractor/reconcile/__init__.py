@@ -29,7 +29,7 @@ from extractor.reconcile.result import (
 )
 from extractor.reconcile.rules import RULES, Rule, catalogue_rows
 from extractor.reconcile.table_checks import total_findings
-from extractor.schemas.registry import Records
+from extractor.schemas.records import Records
 
 __all__ = ["RULES", "Finding", "Reconciliation", "Repair", "Rule", "catalogue_rows",
            "reconcile", "reconciled_int", "reconciled_value", "result_record"]

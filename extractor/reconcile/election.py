@@ -16,7 +16,7 @@ from extractor.reconcile.result import Finding, Repair
 from extractor.reconcile.solve import solve
 from extractor.reconcile.table_checks import cells_equal_to, infobox_mismatches, party_rows
 from extractor.schemas.election import Election
-from extractor.schemas.registry import TypedTable
+from extractor.schemas.records import TypedTable
 
 
 def reconcile_election(election: Election, infobox: int, claims: list[Claim],

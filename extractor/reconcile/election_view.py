@@ -22,7 +22,7 @@ from extractor.reconcile.prose import Claim, threshold_of
 from extractor.reconcile.repair import Cell, Constraint, Values, Witness
 from extractor.reconcile.table_checks import column_value, party_rows
 from extractor.schemas.election import Election, ElectionResult
-from extractor.schemas.registry import TypedTable
+from extractor.schemas.records import TypedTable
 
 
 @dataclass

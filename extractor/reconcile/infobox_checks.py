@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 
 from extractor.reconcile.result import Finding, finding
-from extractor.schemas.registry import TypedField
+from extractor.schemas.records import TypedField
 
 # Keys whose value should be a number: text there means the value failed to type.
 NUMERIC_KEYS = frozenset({

@@ -8,7 +8,7 @@ from extractor.model import Article
 from extractor.reconcile.numbers import count, fmt, half_unit, norm_name, share
 from extractor.reconcile.result import Finding, finding
 from extractor.schemas.election import Election
-from extractor.schemas.registry import TypedTable
+from extractor.schemas.records import TypedTable
 from extractor.values import TypedValue
 
 _NOT_ADDITIVE = re.compile(r"change|swing|±|\+/|\+−|\+-|−|rank|year|position|^no\b|#|turnout|"

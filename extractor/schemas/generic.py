@@ -1,27 +1,15 @@
-"""The generic typed form of an infobox, and the field lookup every schema builder shares.
-
-An infobox that is neither an election nor a legislature still becomes typed data: its fields
-by canonical key, and its numbered series (`image1`, `caption1`, ...) grouped per index.
+"""The field lookup every schema builder shares: an infobox's typed fields by canonical key
+and index. A hot module (`extractor.native`): one `FieldRef` per infobox field of a dump.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel, Field
-
 from extractor.values import TypedValue
 
 # Record field name -> (raw key, source line): provenance for findings and repairs.
 Sources = dict[str, tuple[str, int]]
-
-
-class GenericRecord(BaseModel):
-    infobox: int
-    template: str | None = None
-    values: dict[str, TypedValue] = Field(default_factory=dict)  # unnumbered keys, last one wins
-    series: dict[int, dict[str, TypedValue]] = Field(default_factory=dict)  # index -> key -> value
-    duplicates: list[str] = Field(default_factory=list)  # canonical keys written more than once
 
 
 @dataclass(slots=True)
@@ -79,16 +67,3 @@ def fill(record: object, sources: Sources, name: str, ref: FieldRef | None) -> N
         return
     setattr(record, name, ref.value)
     sources[name] = (ref.key_raw, ref.line)
-
-
-def build_generic(infobox: int, template: str | None, index: FieldIndex) -> GenericRecord:
-    values: dict[str, TypedValue] = {}
-    series: dict[int, dict[str, TypedValue]] = {}
-    for (key, number), ref in index.by_key.items():
-        if number is None:
-            values[key] = ref.value
-        else:
-            series.setdefault(number, {})[key] = ref.value
-    return GenericRecord.model_construct(
-        infobox=infobox, template=template, values=values,
-        series=dict(sorted(series.items())), duplicates=list(index.duplicates))

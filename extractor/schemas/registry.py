@@ -1,72 +1,44 @@
 """Typed records for an article: every infobox field typed, one record per infobox (election,
-legislature or generic), one typed table per table.
+legislature or generic), one typed table per table (the models are in `records`).
 
 The schema of an infobox is chosen by its template name where it has one (wikitext) and by the
-signature of its keys otherwise (the flat `Infobox` header names no template). Row conversion for
-the output contract is `records_to_rows`, at the end of this module.
+signature of its keys otherwise (the flat `Infobox` header names no template); an infobox of
+neither family becomes a generic record: its fields by canonical key, and its numbered series
+(`image1`, `caption1`, ...) grouped per index. Row conversion for the output contract is
+`records_to_rows`, at the end of this module. A hot module (`extractor.native`): it runs once
+per infobox field and table cell of a dump.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
-from extractor.contract import SCHEMAS
 from extractor.gcpause import gc_paused
 from extractor.keys import canonical_key
 from extractor.model import Article, Infobox
 from extractor.schemas.election import Election, build_election
-from extractor.schemas.generic import FieldIndex, FieldRef, GenericRecord, build_generic
+from extractor.schemas.generic import FieldIndex, FieldRef
 from extractor.schemas.groups import flatten_groups
 from extractor.schemas.legislature import Legislature, build_legislature, member_count
+from extractor.schemas.records import (
+    CELL_COLUMNS,
+    CELL_INDEX,
+    CellRow,
+    GenericRecord,
+    Records,
+    TypedField,
+    TypedTable,
+)
+from extractor.tables import type_table
 from extractor.templates import lone_file_name
 from extractor.values import TypedValue, parse_value
 
-
-class TypedField(BaseModel):
-    infobox: int
-    template: str | None
-    position: int
-    line: int
-    key_raw: str
-    key: str
-    index: int | None
-    value: TypedValue
-
-
-class TypedTable(BaseModel):
-    table: int
-    columns: list[str]  # aligned column names
-    column_kinds: list[str]
-    header_rows: int
-    flags: list[str] = Field(default_factory=list)
-    # cells[r][c] for every source row r (header rows included) after span expansion
-    cells: list[list[TypedValue]] = Field(default_factory=list)
-    # for each source row and column, the aligned column name ("" for header cells / unnamed)
-    cell_columns: list[list[str]] = Field(default_factory=list)
-    section: str = ""  # title of the section holding the table ("" for the lead)
-    caption: str | None = None
-    kind: str = "table"
-    line: int = 0
-    row_lines: list[int] = Field(default_factory=list)  # source line of every row
-    header_cells: list[list[bool]] = Field(default_factory=list)  # [r][c]: a header cell
-    # [r][c]: (rowspan, colspan) of the source cell the slot comes from
-    spans: list[list[tuple[int, int]]] = Field(default_factory=list)
-    n_rows: int = 0  # data rows (header rows excluded)
-
-
-class Records(BaseModel):
-    fields: list[TypedField] = Field(default_factory=list)
-    elections: list[Election] = Field(default_factory=list)
-    legislatures: list[Legislature] = Field(default_factory=list)
-    tables: list[TypedTable] = Field(default_factory=list)
-    schema_of_infobox: list[str] = Field(default_factory=list)  # election / legislature / generic
-    generics: list[GenericRecord] = Field(default_factory=list)
-    # infobox index -> keys written more than once (the last one went into the record)
-    duplicates: dict[int, list[str]] = Field(default_factory=dict)
+__all__ = ["CELL_COLUMNS", "CELL_INDEX", "ROW_TABLES", "CellRow", "GenericRecord", "Records",
+           "Rows", "TypedField", "TypedTable", "build_records", "records_to_rows",
+           "row_columns"]
 
 
 # --- choosing a schema --------------------------------------------------------------------
@@ -118,8 +90,6 @@ def choose_schema(infobox: Infobox, keys: set[str]) -> str:
 # --- building -----------------------------------------------------------------------------
 
 def build_records(article: Article) -> Records:
-    from extractor.tables import type_table  # tables.py imports TypedTable from here
-
     records = Records.model_construct(fields=[], elections=[], legislatures=[], tables=[],
                                       schema_of_infobox=[], generics=[], duplicates={})
     for number, infobox in enumerate(article.infoboxes):
@@ -159,6 +129,19 @@ def _add_infobox(records: Records, number: int, infobox: Infobox) -> None:
         records.legislatures.append(build_legislature(number, index, _header_name(infobox)))
     else:
         records.generics.append(build_generic(number, template, index))
+
+
+def build_generic(infobox: int, template: str | None, index: FieldIndex) -> GenericRecord:
+    values: dict[str, TypedValue] = {}
+    series: dict[int, dict[str, TypedValue]] = {}
+    for (key, number), ref in index.by_key.items():
+        if number is None:
+            values[key] = ref.value
+        else:
+            series.setdefault(number, {})[key] = ref.value
+    return GenericRecord.model_construct(
+        infobox=infobox, template=template, values=values,
+        series=dict(sorted(series.items())), duplicates=list(index.duplicates))
 
 
 _TYPED_FIELD_FIELDS = set(TypedField.model_fields)
@@ -272,33 +255,15 @@ def _parts(parts: list[TypedValue]) -> list[dict]:
     return out
 
 
-class CellRow(Mapping):
-    """One `table_cells` row: a read-only mapping over a tuple of the contract's columns in
-    their order. The commonest row of a dump, so it is kept small: ~260 bytes where a dict of
-    its 19 columns takes ~1.1 kB (a page with a 100,000-row table has 200,000 of them). It
-    reads, iterates and compares like a dict; `extractor.sinks.to_arrow` takes `.values_tuple`
-    column by column."""
-
-    __slots__ = ("values_tuple",)
-
-    def __init__(self, values_tuple: tuple) -> None:
-        self.values_tuple = values_tuple
-
-    def __getitem__(self, key: str):
-        return self.values_tuple[CELL_INDEX[key]]
-
-    def __iter__(self):
-        return iter(CELL_COLUMNS)
-
-    def __len__(self) -> int:
-        return len(CELL_COLUMNS)
-
-    def __repr__(self) -> str:
-        return f"CellRow({dict(zip(CELL_COLUMNS, self.values_tuple, strict=True))!r})"
-
-
-CELL_COLUMNS: tuple[str, ...] = tuple(SCHEMAS["table_cells"].names)
-CELL_INDEX = {name: at for at, name in enumerate(CELL_COLUMNS)}
+def row_columns(rows: list, names: list[str]) -> list[list]:
+    """The columns of `rows` for the contract's column `names`, in order (None where a row
+    lacks one): what an Arrow table is built from, column by column. A row is a dict, or a
+    `CellRow` (its `values_tuple` holds every column of `table_cells` in order)."""
+    if all(type(row) is dict for row in rows):
+        return [[row.get(name) for row in rows] for name in names]
+    tuples = [row.values_tuple if isinstance(row, CellRow)
+              else tuple([row.get(name) for name in names]) for row in rows]
+    return [[values[at] for values in tuples] for at in range(len(names))]
 
 
 def _table_rows(doc_id: str, table: TypedTable, rows: Rows) -> None:
