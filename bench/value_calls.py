@@ -4,8 +4,10 @@
 
 Parses the corpus once (as `bench/stages.py` does), records every `parse_value` and
 `missing_value` call that `build_records` makes (infobox fields and table cells, with their keys,
-renderings and hints), then times `--repeat` passes over the recorded calls, every functools cache
-of the package emptied before each (as at the start of a run). Prints the calls, how many take
+renderings and hints; the recording runs the sources, in a child process when this one runs the
+compiled build, whose modules call each other directly), then times `--repeat` passes over the
+recorded calls, every functools cache of the package emptied before each (as at the start of a
+run). Prints the calls, how many take
 each path (the fast shapes, text without digits, the cached general path, with hints), the share
 of general-path calls the cache answers, and the best and median CPU milliseconds of a pass.
 """
@@ -13,7 +15,10 @@ of general-path calls the cache answers, and the best and median CPU millisecond
 from __future__ import annotations
 
 import argparse
+import os
+import pickle
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,7 +29,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from stages import CORPUS, clear_caches  # noqa: E402
 
-from extractor import tables, value_hints, values  # noqa: E402
+from extractor import native, tables, value_hints, values  # noqa: E402
 from extractor.schemas import registry  # noqa: E402
 
 Call = tuple[str, str | None, str | None, dict[str, str] | None]
@@ -32,7 +37,15 @@ MISSING = object()  # stands for a `missing_value` call (its flag in the key's p
 
 
 def record(folder: Path, only: bool) -> list[Call]:
-    """The value-typing calls of `build_records` over every article of `folder`."""
+    """The value-typing calls of `build_records` over every article of `folder`. Patching the
+    calls works only on the sources: a compiled build records them in a child that runs them."""
+    if native.running() == "compiled":
+        env = {**os.environ, native.PURE_ENV: "1"}
+        argv = [sys.executable, __file__, str(folder), "--record"]
+        pickled = subprocess.run(argv + (["--only-infoboxes"] if only else []), env=env,
+                                 check=True, stdout=subprocess.PIPE).stdout
+        return [(MISSING if missing else raw, key, text, hints)
+                for missing, raw, key, text, hints in pickle.loads(pickled)]
     from extractor.parse.wikitext import parse_wikitext
 
     calls: list = []
@@ -91,8 +104,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", nargs="?", type=Path, default=CORPUS)
     parser.add_argument("--only-infoboxes", action="store_true")
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--record", action="store_true",
+                        help="only record the calls, pickled to stdout")
     args = parser.parse_args(argv)
     calls = record(args.folder, args.only_infoboxes)
+    if args.record:
+        sys.stdout.buffer.write(pickle.dumps(
+            [(raw is MISSING, None if raw is MISSING else raw, key, text, hints)
+             for raw, key, text, hints in calls]))
+        return 0
     spent = []
     for _ in range(args.repeat):
         clear_caches()
