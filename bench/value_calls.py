@@ -7,9 +7,9 @@ Parses the corpus once (as `bench/stages.py` does), records every `parse_value` 
 renderings and hints; the recording runs the sources, in a child process when this one runs the
 compiled build, whose modules call each other directly), then times `--repeat` passes over the
 recorded calls, every functools cache of the package emptied before each (as at the start of a
-run). Prints the calls, how many take
-each path (the fast shapes, text without digits, the cached general path, with hints), the share
-of general-path calls the cache answers, and the best and median CPU milliseconds of a pass.
+run). Prints the calls, how many take each path (the fast shapes, text without digits, the cached
+general path, with hints), the share of general-path calls the cache answers, and the best and
+median CPU milliseconds of a pass.
 """
 
 from __future__ import annotations
