@@ -24,7 +24,7 @@ needs_twin = pytest.mark.skipif(not twin_loaded, reason="the compiled build is n
 
 
 def regions_of(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in W._OPAQUE.finditer(text)] if "<" in text else []
+    return reference.opaque_regions(text)
 
 
 def both(text: str, max_depth: int) -> tuple[object, object]:
@@ -47,6 +47,7 @@ def test_the_twin_agrees_on_every_corpus_page():
         for max_depth in (-1, 2, 40):
             ours, theirs = both(text, max_depth)
             assert ours == theirs, (path.name, max_depth)
+        assert loaded.opaque_regions(text) == reference.opaque_regions(text), path.name
         masked = W.mask_opaque(text)
         assert loaded.template_pairs(masked) == reference.template_pairs(masked), path.name
 
@@ -76,6 +77,33 @@ def test_the_twin_agrees_on_long_names_and_wide_characters():
         for max_depth in (-1, 1, 2, 3):
             assert both(text, max_depth)[0] == both(text, max_depth)[1], (text[:40], max_depth)
         assert loaded.template_pairs(text) == reference.template_pairs(text), text[:40]
+
+
+# Every way a region starts, goes on and ends, in the cases and the characters `re` folds into a
+# tag name's letters (İ and ı for i, ſ for s; the Kelvin sign and İ lower-case to k and i in a
+# closing tag), with blanks, word characters and digits after names.
+TAG_PIECES = ["<", ">", "/", "/>", "<!--", "-->", "--", "<!-", "!", "-", "<nowiki>", "</nowiki>",
+              "</NOWIKI >", "</nowiki\u3000>", "<pre", "PRE", "<math", "</math>", "<ce>", "</CE>",
+              "<chem", "<ſource>", "</source>", "</ſource>", "<İnputbox", "<ınputbox>",
+              "</inputbox>", "</İNPUTBOX>", "<section begin=x/>", "<Section", "<br>", "<s",
+              "<score>", "</score\n>", "<graph>", "<hiero>", "\u212a", "K", "ſ", "İ", "ı", "i", "s",
+              " ", "\n", "é", "x", "_", "1", "\U0001d518", "\ud800", "<templatedata>",
+              "<categorytree", "<syntaxhighlight lang=x>", "</syntaxhighlight>", "<timeline>",
+              "<gallery/>", "<imagemap>", "</imagemap  >", "<nowiki_>", "<nowiki\u00b2>",
+              "<pre\u0660>", "<ref>", "</ref>"]
+
+
+@needs_twin
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(TAG_PIECES), max_size=16).map("".join))
+def test_the_twin_finds_the_opaque_regions_the_pattern_finds(text):
+    assert loaded.opaque_regions(text) == reference.opaque_regions(text)
+
+
+def test_masking_blanks_the_regions_and_keeps_the_lines():
+    text = "a<!-- x\ny -->b<nowiki>{{c}}</nowiki>d<math>e"
+    assert W.mask_opaque(text) == "a" + " " * 6 + "\n" + " " * 5 + "b" + " " * 22 + "d" + " " * 7
+    assert W.mask_opaque("no tags") == "no tags"
 
 
 _LOCAL = [name for name in (W.INFOBOX_PREFIX, *W.LOCAL_INFOBOX_NAMES)]

@@ -520,11 +520,188 @@ line_starts(PyObject *module, PyObject *text)
     return starts;
 }
 
+/* --- opaque regions: `OPAQUE.finditer` of page_scan.py, written out ----------------------- */
+
+static const char *const OPAQUE_NAMES[] = {
+    "nowiki", "pre", "math", "source", "syntaxhighlight", "gallery", "timeline", "score", "ce",
+    "chem", "hiero", "graph", "imagemap", "templatedata", "categorytree", "inputbox", "section",
+};
+#define OPAQUE_NAME_COUNT ((int)(sizeof OPAQUE_NAMES / sizeof OPAQUE_NAMES[0]))
+
+/* Whether `c` matches the lower-case ASCII `letter` of a tag name under IGNORECASE: the letter
+ * in either case, and the three characters Python's `re` also takes for one (dotted and dotless
+ * I for `i`, the long s for `s`, the Kelvin sign for `k`; found by trying every code point). */
+static inline int
+name_letter(Py_UCS4 c, char letter)
+{
+    if (c < 128)
+        return (c | 0x20) == (Py_UCS4)(unsigned char)letter;
+    return (letter == 'i' && (c == 0x130 || c == 0x131)) || (letter == 's' && c == 0x17F) ||
+           (letter == 'k' && c == 0x212A);
+}
+
+/* `\w` of a str pattern, as `re` tests it for `\b`. */
+static inline int
+word_char(Py_UCS4 c)
+{
+    return c == '_' || Py_UNICODE_ISALNUM(c);
+}
+
+/* The end of the opaque region that starts with the `<` at `at`, or -1 when none starts there.
+ * The lazy parts are read as `re` reads them: a comment ends at the first `-->`; a tag's
+ * attributes run to the first `/>` or `>` (a `<` first: no region); its content to the first
+ * closing tag of its name (the characters the opening tag used, compared lower-cased, as a
+ * case-insensitive back reference compares them) with blanks before its `>`; the page's end
+ * ends either. */
+#define OPAQUE_END(NAME, CHAR)                                                               \
+    static Py_ssize_t NAME(const CHAR *s, Py_ssize_t n, Py_ssize_t at)                       \
+    {                                                                                        \
+        if (at + 1 >= n)                                                                     \
+            return -1;                                                                       \
+        if (s[at + 1] == '!') {                                                              \
+            if (at + 3 >= n || s[at + 2] != '-' || s[at + 3] != '-')                         \
+                return -1;                                                                   \
+            for (Py_ssize_t k = at + 4; k + 2 < n; k++)                                      \
+                if (s[k] == '-' && s[k + 1] == '-' && s[k + 2] == '>')                       \
+                    return k + 3;                                                            \
+            return n;                                                                        \
+        }                                                                                    \
+        Py_ssize_t name = at + 1, name_end = -1;                                             \
+        for (int w = 0; w < OPAQUE_NAME_COUNT && name_end < 0; w++) {                        \
+            const char *word = OPAQUE_NAMES[w];                                              \
+            Py_ssize_t k = 0;                                                                \
+            while (word[k] && name + k < n && name_letter(s[name + k], word[k]))             \
+                k++;                                                                         \
+            if (!word[k])                                                                    \
+                name_end = name + k; /* names differ in lower case: at most one matches */   \
+        }                                                                                    \
+        if (name_end < 0 || (name_end < n && word_char(s[name_end])))                        \
+            return -1;                                                                       \
+        Py_ssize_t j = name_end;                                                             \
+        while (j < n && s[j] != '>') {                                                       \
+            if (s[j] == '<')                                                                 \
+                return -1;                                                                   \
+            if (s[j] == '/' && j + 1 < n && s[j + 1] == '>')                                 \
+                return j + 2;                                                                \
+            j++;                                                                             \
+        }                                                                                    \
+        if (j >= n)                                                                          \
+            return -1;                                                                       \
+        Py_ssize_t length = name_end - name;                                                 \
+        for (Py_ssize_t k = j + 1; k + 1 < n; k++) {                                         \
+            if (s[k] != '<' || s[k + 1] != '/')                                              \
+                continue;                                                                    \
+            Py_ssize_t c = k + 2, m = 0;                                                     \
+            while (m < length && c + m < n &&                                                \
+                   Py_UNICODE_TOLOWER(s[c + m]) == Py_UNICODE_TOLOWER(s[name + m]))          \
+                m++;                                                                         \
+            if (m < length)                                                                  \
+                continue;                                                                    \
+            c += length;                                                                     \
+            while (c < n && Py_UNICODE_ISSPACE(s[c]))                                        \
+                c++;                                                                         \
+            if (c < n && s[c] == '>')                                                        \
+                return c + 1;                                                                \
+        }                                                                                    \
+        return n;                                                                            \
+    }
+
+OPAQUE_END(opaque_end_ucs1, Py_UCS1)
+OPAQUE_END(opaque_end_ucs2, Py_UCS2)
+OPAQUE_END(opaque_end_ucs4, Py_UCS4)
+
+/* The next `<` at or after `at` (or `n`): memchr for one-byte text, four two-byte characters
+ * a word at a time (a lane equal to `<` is a zero lane of the XOR). */
+static inline Py_ssize_t
+next_angle_ucs1(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t at)
+{
+    const void *found = at < n ? memchr(s + at, '<', (size_t)(n - at)) : NULL;
+    return found ? (const Py_UCS1 *)found - s : n;
+}
+
+static inline Py_ssize_t
+next_angle_ucs2(const Py_UCS2 *s, Py_ssize_t n, Py_ssize_t at)
+{
+    const uint64_t ones = 0x0001000100010001ULL, high = ones << 15, angle = ones * '<';
+    while (at + 4 <= n) {
+        uint64_t word, x;
+        memcpy(&word, s + at, sizeof word);
+        x = word ^ angle;
+        if (((x - ones) & ~x) & high)
+            break;
+        at += 4;
+    }
+    while (at < n && s[at] != '<')
+        at++;
+    return at;
+}
+
+static inline Py_ssize_t
+next_angle_ucs4(const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t at)
+{
+    while (at < n && s[at] != '<')
+        at++;
+    return at;
+}
+
+static int
+add_region(PyObject *regions, Py_ssize_t start, Py_ssize_t end)
+{
+    PyObject *pair = Py_BuildValue("(nn)", start, end);
+    int failed = pair == NULL || PyList_Append(regions, pair) < 0;
+    Py_XDECREF(pair);
+    return failed ? -1 : 0;
+}
+
+#define OPAQUE_SCAN(NAME, CHAR, NEXT, END)                                                   \
+    static int NAME(const CHAR *s, Py_ssize_t n, PyObject *regions)                          \
+    {                                                                                        \
+        Py_ssize_t at = 0;                                                                   \
+        while ((at = NEXT(s, n, at)) < n) {                                                  \
+            Py_ssize_t end = END(s, n, at);                                                  \
+            if (end < 0) {                                                                   \
+                at++;                                                                        \
+                continue;                                                                    \
+            }                                                                                \
+            if (add_region(regions, at, end) < 0)                                            \
+                return -1;                                                                   \
+            at = end;                                                                        \
+        }                                                                                    \
+        return 0;                                                                            \
+    }
+
+OPAQUE_SCAN(opaque_scan_ucs1, Py_UCS1, next_angle_ucs1, opaque_end_ucs1)
+OPAQUE_SCAN(opaque_scan_ucs2, Py_UCS2, next_angle_ucs2, opaque_end_ucs2)
+OPAQUE_SCAN(opaque_scan_ucs4, Py_UCS4, next_angle_ucs4, opaque_end_ucs4)
+
+static PyObject *
+opaque_regions(PyObject *module, PyObject *text)
+{
+    if (!is_text(text, "opaque_regions"))
+        return NULL;
+    PyObject *regions = PyList_New(0);
+    if (regions == NULL)
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int failed = kind == PyUnicode_1BYTE_KIND   ? opaque_scan_ucs1(data, n, regions)
+                 : kind == PyUnicode_2BYTE_KIND ? opaque_scan_ucs2(data, n, regions)
+                                                : opaque_scan_ucs4(data, n, regions);
+    if (failed) {
+        Py_DECREF(regions);
+        return NULL;
+    }
+    return regions;
+}
+
 static PyMethodDef methods[] = {
     {"template_pairs", template_pairs, METH_O,
      "template_pairs(masked): (spans, unclosed, depth); see extractor/parse/page_scan.py"},
     {"text_size", text_size, METH_VARARGS,
      "text_size(text, marks=False): (UTF-8 bytes, newlines, | and ! or -1); see page_scan.py"},
+    {"opaque_regions", opaque_regions, METH_O,
+     "opaque_regions(text): (start, end) of every comment and opaque tag; see page_scan.py"},
     {"line_starts", line_starts, METH_O,
      "line_starts(text): the offset of every line's start; see extractor/parse/page_scan.py"},
     {"scan_braces", scan_braces, METH_VARARGS,

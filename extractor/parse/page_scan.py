@@ -1,7 +1,8 @@
 """Whole-page scans, each one pass over the characters: a page's size and lines (`text_size`,
-`line_starts`), every template's span on the masked page (`template_pairs`), and its template
-braces for an infoboxes-only read (`scan_braces`: do all its templates close, how deep do they
-nest, where do the templates that may be infoboxes start and end).
+`line_starts`), its comments and opaque tags (`opaque_regions`), every template's span on the
+masked page (`template_pairs`), and its template braces for an infoboxes-only read
+(`scan_braces`: do all its templates close, how deep do they nest, where do the templates that
+may be infoboxes start and end).
 
 This module is the reference and what runs from the sources; `page_scan.c` is its compiled
 twin (single passes in C, no object per token or line but the results), built with the hot
@@ -27,6 +28,16 @@ from itertools import accumulate, compress
 NAME = re.compile(r"\{\{\s*([^|{}<>\[\]]{0,120})")
 CLOSER = re.compile(r"\}\}")
 _NEWLINE = re.compile("\n")
+# A comment, or a tag whose content is no wikitext (`<nowiki>`, `<math>`, ...) with its content
+# up to its closing tag (or the end of the page, where none follows), or alone when it closes
+# itself: the regions a page scan reads as text. Tag names in any case; the lookahead lets most
+# `<` fail at once.
+OPAQUE = re.compile(
+    r"<(?=[!npmsgtchi])(?:!--.*?(?:-->|\Z)|(nowiki|pre|math|source|syntaxhighlight|gallery|"
+    r"timeline|score|ce|chem|hiero|graph|imagemap|templatedata|categorytree|inputbox|section)"
+    r"\b[^<>]*?(?:/>|>.*?(?:</\1\s*>|\Z)))",
+    re.DOTALL | re.IGNORECASE,
+)
 
 
 def text_size(text: str, marks: bool = False) -> tuple[int, int, int]:
@@ -35,6 +46,11 @@ def text_size(text: str, marks: bool = False) -> tuple[int, int, int]:
     have; else -1: the twin counts them at no cost, the reference only when asked)."""
     size = len(text) if text.isascii() else len(text.encode("utf-8", "replace"))
     return size, text.count("\n"), text.count("|") + text.count("!") if marks else -1
+
+
+def opaque_regions(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every comment and opaque tag of `text` (`OPAQUE`), in order."""
+    return [match.span() for match in OPAQUE.finditer(text)] if "<" in text else []
 
 
 def line_starts(text: str) -> list[int]:

@@ -39,7 +39,13 @@ from extractor.model import (
     Table,
     new_section,
 )
-from extractor.parse.page_scan import line_starts, scan_braces, template_pairs, text_size
+from extractor.parse.page_scan import (
+    line_starts,
+    opaque_regions,
+    scan_braces,
+    template_pairs,
+    text_size,
+)
 from extractor.parse.wikitables import (
     election_box_table,
     is_results_template,
@@ -95,26 +101,25 @@ def is_infobox_name(name: str) -> bool:
 
 
 # --- masking and template spans --------------------------------------------------------------
-# mwparserfromhell does not parse inside these tags (its PARSER_BLACKLIST), nor in comments.
-# The lookahead holds the first character of every alternative: most "<" (ref, br, small,
-# closing tags) fail there, before the seventeen names are tried (half the scan's time).
-_OPAQUE = re.compile(
-    r"<(?=[!npmsgtchi])(?:!--.*?(?:-->|\Z)|(nowiki|pre|math|source|syntaxhighlight|gallery|"
-    r"timeline|score|ce|chem|hiero|graph|imagemap|templatedata|categorytree|inputbox|section)"
-    r"\b[^<>]*?(?:/>|>.*?(?:</\1\s*>|\Z)))",
-    re.DOTALL | re.IGNORECASE,
-)
+# mwparserfromhell does not parse inside these tags (its PARSER_BLACKLIST), nor in comments:
+# `page_scan.opaque_regions` finds them (its OPAQUE pattern, or its C twin).
 _BRACES = re.compile(r"\{\{|\}\}")
 _NAME = re.compile(r"\{\{\s*([^|{}<>\[\]]{0,120})")  # page_scan.NAME: the tests keep them equal
 
 
 def mask_opaque(text: str) -> str:
     """The text with comments and opaque tags blanked (same length, same line breaks)."""
-    return _OPAQUE.sub(_blank_match, text) if ("<" in text) else text
-
-
-def _blank_match(match: re.Match) -> str:
-    return blanked(match.group())
+    regions = opaque_regions(text)
+    if not regions:
+        return text
+    pieces = []
+    at = 0
+    for start, end in regions:
+        pieces.append(text[at:start])
+        pieces.append(blanked(text[start:end]))
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
 
 
 def blanked(piece: str) -> str:
@@ -168,7 +173,7 @@ def infobox_only_spans(text: str, max_depth: int | None) -> list[Span] | None:
     """`infobox_spans(template_spans(mask_opaque(text)))` for a page whose templates all
     close and nest at most `max_depth` deep and whose infoboxes are not too tangled; None for
     any other page, which needs the full scan (recovery, flattening, tangled reading)."""
-    regions = [match.span() for match in _OPAQUE.finditer(text)] if "<" in text else []
+    regions = opaque_regions(text)
     found = scan_braces(text, regions, -1 if max_depth is None else max_depth, NAME_KEYWORDS)
     if found is None:
         return None  # an opener never closed, or nesting too deep: the full scan says which
