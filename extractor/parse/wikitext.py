@@ -112,14 +112,7 @@ def mask_opaque(text: str) -> str:
     regions = opaque_regions(text)
     if not regions:
         return text
-    pieces = []
-    at = 0
-    for start, end in regions:
-        pieces.append(text[at:start])
-        pieces.append(blanked(text[start:end]))
-        at = end
-    pieces.append(text[at:])
-    return "".join(pieces)
+    return masked_slice(text, regions, [start for start, _ in regions], 0, len(text))
 
 
 def blanked(piece: str) -> str:
