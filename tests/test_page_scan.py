@@ -50,6 +50,8 @@ def test_the_twin_agrees_on_every_corpus_page():
         assert loaded.opaque_regions(text) == reference.opaque_regions(text), path.name
         masked = W.mask_opaque(text)
         assert loaded.template_pairs(masked) == reference.template_pairs(masked), path.name
+        assert loaded.ref_spans(masked) == reference.ref_spans(masked), path.name
+        assert loaded.block_lines(masked) == reference.block_lines(masked), path.name
 
 
 PIECES = ["{", "}", "{{", "}}", "{{{", "}}}", "|", "=", " ", "\n", "\t", "\u3000", "x", "é",
@@ -98,6 +100,31 @@ TAG_PIECES = ["<", ">", "/", "/>", "<!--", "-->", "--", "<!-", "!", "-", "<nowik
 @given(st.lists(st.sampled_from(TAG_PIECES), max_size=16).map("".join))
 def test_the_twin_finds_the_opaque_regions_the_pattern_finds(text):
     assert loaded.opaque_regions(text) == reference.opaque_regions(text)
+
+
+# Reference tags in every case and spacing, cut short, self-closed, glued to word characters,
+# with every kind of blank (`\s` of a closer takes line breaks too) and the block marks.
+LINE_PIECES = ["<ref>", "</ref>", "<REF name=a>", "<ref/>", "</Ref >", "</ref\n>", "<", "/", ">",
+               "\n", "\r", "\x0b", "\x1c", "\u2028", "\u3000", "\t", " ", "a", "_", "1", "é",
+               "<refs>", "<ref_", "<ref\u00b2>", "<ref name=x/>", "<ref/ >", "</ref", "<rEf",
+               "{", "=", ":", "{|", "\U0001d518", "–"]
+
+
+@needs_twin
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(LINE_PIECES), max_size=24).map("".join))
+def test_the_twin_finds_the_references_and_block_lines_the_patterns_find(text):
+    assert loaded.ref_spans(text) == reference.ref_spans(text)
+    assert loaded.block_lines(text) == reference.block_lines(text)
+
+
+def test_block_lines_are_the_lines_that_start_with_a_mark():
+    for text in LINE_PIECES + ["".join(LINE_PIECES), "a\n {|\n\t=b=\n:c\n\n{{x}}", ""]:
+        lines = text.split("\n")
+        expected = [k for k, line in enumerate(lines) if line.lstrip()[:1] in ("{", "=", ":")
+                    and line.lstrip()]
+        assert loaded.block_lines(text) == expected, text
+        assert reference.block_lines(text) == expected, text
 
 
 def test_masking_blanks_the_regions_and_keeps_the_lines():

@@ -247,7 +247,7 @@ def test_reading_only_block_lines_reads_what_reading_every_line_reads(text):
 
 
 def plain_ref_tags(masked: str) -> tuple[list[int], list[int]]:
-    """Openers and closers by a scan each: the reference for `multiline_refs`' single scan."""
+    """Openers and closers by a scan each: the reference for `ref_spans`' single scan."""
     openers = [m.start() for m in re.finditer(r"<ref\b[^<>]*(?<!/)>", masked, re.IGNORECASE)]
     closers = [m.end() for m in re.finditer(r"</ref\s*>", masked, re.IGNORECASE)]
     return openers, closers
@@ -258,7 +258,7 @@ def plain_ref_tags(masked: str) -> tuple[list[int], list[int]]:
                                  "/", ">", "\n", "a", "<refs>", "<ref name=x/>", " "]),
                 max_size=25).map("".join))
 def test_reference_tags_found_in_one_scan(masked):
-    from extractor.parse.wikitext import multiline_refs
+    from extractor.parse.page_scan import ref_spans
 
     openers, closers = plain_ref_tags(masked)
     found = []
@@ -270,7 +270,7 @@ def test_reference_tags_found_in_one_scan(masked):
             continue
         if "\n" in masked[start:later[0]]:
             found.append((start, later[0]))
-    assert multiline_refs(masked) == found
+    assert ref_spans(masked) == found
 
 
 def plain_grid(rows) -> tuple[list[list[tuple]], bool]:

@@ -610,39 +610,49 @@ OPAQUE_END(opaque_end_ucs1, Py_UCS1)
 OPAQUE_END(opaque_end_ucs2, Py_UCS2)
 OPAQUE_END(opaque_end_ucs4, Py_UCS4)
 
-/* The next `<` at or after `at` (or `n`): memchr for one-byte text, four two-byte characters
- * a word at a time (a lane equal to `<` is a zero lane of the XOR). */
+/* The next `ch` at or after `at` (or `n`): memchr for one-byte text, four two-byte characters
+ * a word at a time (a lane equal to `ch` is a zero lane of the XOR). */
 static inline Py_ssize_t
-next_angle_ucs1(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t at)
+next_char_ucs1(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t at, Py_UCS1 ch)
 {
-    const void *found = at < n ? memchr(s + at, '<', (size_t)(n - at)) : NULL;
+    const void *found = at < n ? memchr(s + at, ch, (size_t)(n - at)) : NULL;
     return found ? (const Py_UCS1 *)found - s : n;
 }
 
 static inline Py_ssize_t
-next_angle_ucs2(const Py_UCS2 *s, Py_ssize_t n, Py_ssize_t at)
+next_char_ucs2(const Py_UCS2 *s, Py_ssize_t n, Py_ssize_t at, Py_UCS2 ch)
 {
-    const uint64_t ones = 0x0001000100010001ULL, high = ones << 15, angle = ones * '<';
+    const uint64_t ones = 0x0001000100010001ULL, high = ones << 15, lanes = ones * ch;
     while (at + 4 <= n) {
         uint64_t word, x;
         memcpy(&word, s + at, sizeof word);
-        x = word ^ angle;
+        x = word ^ lanes;
         if (((x - ones) & ~x) & high)
             break;
         at += 4;
     }
-    while (at < n && s[at] != '<')
+    while (at < n && s[at] != ch)
         at++;
     return at;
 }
 
 static inline Py_ssize_t
-next_angle_ucs4(const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t at)
+next_char_ucs4(const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t at, Py_UCS4 ch)
 {
-    while (at < n && s[at] != '<')
+    while (at < n && s[at] != ch)
         at++;
     return at;
 }
+
+#define NEXT_ANGLE(NAME, CHAR, NEXT_CHAR)                                                    \
+    static inline Py_ssize_t NAME(const CHAR *s, Py_ssize_t n, Py_ssize_t at)                \
+    {                                                                                        \
+        return NEXT_CHAR(s, n, at, '<');                                                     \
+    }
+
+NEXT_ANGLE(next_angle_ucs1, Py_UCS1, next_char_ucs1)
+NEXT_ANGLE(next_angle_ucs2, Py_UCS2, next_char_ucs2)
+NEXT_ANGLE(next_angle_ucs4, Py_UCS4, next_char_ucs4)
 
 static int
 add_region(PyObject *regions, Py_ssize_t start, Py_ssize_t end)
@@ -654,8 +664,9 @@ add_region(PyObject *regions, Py_ssize_t start, Py_ssize_t end)
 }
 
 #define OPAQUE_SCAN(NAME, CHAR, NEXT, END)                                                   \
-    static int NAME(const CHAR *s, Py_ssize_t n, PyObject *regions)                          \
+    static int NAME(const void *data, Py_ssize_t n, PyObject *regions)                       \
     {                                                                                        \
+        const CHAR *s = data;                                                                \
         Py_ssize_t at = 0;                                                                   \
         while ((at = NEXT(s, n, at)) < n) {                                                  \
             Py_ssize_t end = END(s, n, at);                                                  \
@@ -674,25 +685,175 @@ OPAQUE_SCAN(opaque_scan_ucs1, Py_UCS1, next_angle_ucs1, opaque_end_ucs1)
 OPAQUE_SCAN(opaque_scan_ucs2, Py_UCS2, next_angle_ucs2, opaque_end_ucs2)
 OPAQUE_SCAN(opaque_scan_ucs4, Py_UCS4, next_angle_ucs4, opaque_end_ucs4)
 
+/* A scan for each width of character that appends what it finds to a list. */
+typedef int (*ListScan)(const void *data, Py_ssize_t n, PyObject *found);
+
+/* The list the scan of `text`'s width fills (NULL with an exception when it fails). */
+static PyObject *
+scan_to_list(PyObject *text, const char *function, ListScan ucs1, ListScan ucs2, ListScan ucs4)
+{
+    if (!is_text(text, function))
+        return NULL;
+    PyObject *found = PyList_New(0);
+    if (found == NULL)
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    ListScan scan = kind == PyUnicode_1BYTE_KIND   ? ucs1
+                    : kind == PyUnicode_2BYTE_KIND ? ucs2
+                                                   : ucs4;
+    if (scan(PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), found) < 0) {
+        Py_DECREF(found);
+        return NULL;
+    }
+    return found;
+}
+
 static PyObject *
 opaque_regions(PyObject *module, PyObject *text)
 {
-    if (!is_text(text, "opaque_regions"))
-        return NULL;
-    PyObject *regions = PyList_New(0);
-    if (regions == NULL)
-        return NULL;
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    int failed = kind == PyUnicode_1BYTE_KIND   ? opaque_scan_ucs1(data, n, regions)
-                 : kind == PyUnicode_2BYTE_KIND ? opaque_scan_ucs2(data, n, regions)
-                                                : opaque_scan_ucs4(data, n, regions);
-    if (failed) {
-        Py_DECREF(regions);
-        return NULL;
+    return scan_to_list(text, "opaque_regions", opaque_scan_ucs1, opaque_scan_ucs2,
+                        opaque_scan_ucs4);
+}
+
+/* --- references over several lines: `ref_spans` of page_scan.py, written out -------------- */
+
+static inline int
+ref_letters(Py_UCS4 r, Py_UCS4 e, Py_UCS4 f)
+{
+    /* `(?i:ref)`: only the ASCII letters match these three under IGNORECASE */
+    return (r | 0x20) == 'r' && (e | 0x20) == 'e' && (f | 0x20) == 'f';
+}
+
+static int
+add_offset(PyObject *list, Py_ssize_t offset)
+{
+    PyObject *number = PyLong_FromSsize_t(offset);
+    int failed = number == NULL || PyList_Append(list, number) < 0;
+    Py_XDECREF(number);
+    return failed ? -1 : 0;
+}
+
+/* Each `<` is read as `REF_TAG` reads it there: an opener `<ref` (a word ends there) whose
+ * attributes run to a `>` not after `/` (a `<` first: no tag), or a closer `</ref` with blanks
+ * before its `>`. Neither holds a `<` after its first, so every `<` is tried once; an attribute
+ * scan stops at the next `<` or `>`, so the scan stays linear. */
+#define REF_SCAN(NAME, CHAR, NEXT)                                                           \
+    static int NAME(const void *data, Py_ssize_t n, PyObject *found)                         \
+    {                                                                                        \
+        const CHAR *s = data;                                                                \
+        Py_ssize_t at = 0, opened = -1;                                                      \
+        while ((at = NEXT(s, n, at)) < n) {                                                  \
+            Py_ssize_t k = at + 1;                                                           \
+            int closing = k < n && s[k] == '/';                                              \
+            k += closing;                                                                    \
+            if (k + 3 > n || !ref_letters(s[k], s[k + 1], s[k + 2])) {                       \
+                at++;                                                                        \
+                continue;                                                                    \
+            }                                                                                \
+            Py_ssize_t j = k + 3;                                                            \
+            if (!closing) {                                                                  \
+                if (j < n && word_char(s[j])) {                                              \
+                    at++;                                                                    \
+                    continue;                                                                \
+                }                                                                            \
+                while (j < n && s[j] != '<' && s[j] != '>')                                  \
+                    j++;                                                                     \
+                if (j < n && s[j] == '>' && s[j - 1] != '/') {                               \
+                    opened = at;                                                             \
+                    at = j + 1;                                                              \
+                } else {                                                                     \
+                    at++;                                                                    \
+                }                                                                            \
+                continue;                                                                    \
+            }                                                                                \
+            while (j < n && Py_UNICODE_ISSPACE(s[j]))                                        \
+                j++;                                                                         \
+            if (j >= n || s[j] != '>') {                                                     \
+                at++;                                                                        \
+                continue;                                                                    \
+            }                                                                                \
+            at = j + 1;                                                                      \
+            if (opened >= 0) {                                                               \
+                Py_ssize_t line_break = opened;                                              \
+                while (line_break < at && s[line_break] != '\n')                             \
+                    line_break++;                                                            \
+                if (line_break < at && (add_offset(found, opened) < 0 ||                     \
+                                        add_offset(found, at) < 0))                          \
+                    return -1;                                                               \
+                opened = -1;                                                                 \
+            }                                                                                \
+        }                                                                                    \
+        return 0;                                                                            \
     }
-    return regions;
+
+REF_SCAN(ref_scan_ucs1, Py_UCS1, next_angle_ucs1)
+REF_SCAN(ref_scan_ucs2, Py_UCS2, next_angle_ucs2)
+REF_SCAN(ref_scan_ucs4, Py_UCS4, next_angle_ucs4)
+
+/* (start, end) pairs from a flat list of offsets. */
+static PyObject *
+pairs_of(PyObject *offsets)
+{
+    Py_ssize_t n = PyList_GET_SIZE(offsets) / 2;
+    PyObject *pairs = PyList_New(n);
+    if (pairs == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *pair = PyTuple_Pack(2, PyList_GET_ITEM(offsets, 2 * i),
+                                      PyList_GET_ITEM(offsets, 2 * i + 1));
+        if (pair == NULL) {
+            Py_DECREF(pairs);
+            return NULL;
+        }
+        PyList_SET_ITEM(pairs, i, pair);
+    }
+    return pairs;
+}
+
+static PyObject *
+ref_spans(PyObject *module, PyObject *text)
+{
+    PyObject *offsets = scan_to_list(text, "ref_spans", ref_scan_ucs1, ref_scan_ucs2,
+                                     ref_scan_ucs4);
+    if (offsets == NULL)
+        return NULL;
+    PyObject *pairs = pairs_of(offsets);
+    Py_DECREF(offsets);
+    return pairs;
+}
+
+/* --- lines that may open a block: `block_lines` of page_scan.py, written out -------------- */
+
+/* At the start of each line, blanks other than a line break are skipped and the character
+ * after them tested; the next line is found by the fast search for a line break. */
+#define BLOCK_SCAN(NAME, CHAR, NEXT_CHAR)                                                    \
+    static int NAME(const void *data, Py_ssize_t n, PyObject *found)                         \
+    {                                                                                        \
+        const CHAR *s = data;                                                                \
+        Py_ssize_t at = 0, line = 0;                                                         \
+        for (;;) {                                                                           \
+            Py_ssize_t k = at;                                                               \
+            while (k < n && s[k] != '\n' && Py_UNICODE_ISSPACE(s[k]))                        \
+                k++;                                                                         \
+            if (k < n && (s[k] == '{' || s[k] == '=' || s[k] == ':') &&                      \
+                add_offset(found, line) < 0)                                                 \
+                return -1;                                                                   \
+            at = NEXT_CHAR(s, n, k, '\n');                                                   \
+            if (at >= n)                                                                     \
+                return 0;                                                                    \
+            at++;                                                                            \
+            line++;                                                                          \
+        }                                                                                    \
+    }
+
+BLOCK_SCAN(block_scan_ucs1, Py_UCS1, next_char_ucs1)
+BLOCK_SCAN(block_scan_ucs2, Py_UCS2, next_char_ucs2)
+BLOCK_SCAN(block_scan_ucs4, Py_UCS4, next_char_ucs4)
+
+static PyObject *
+block_lines(PyObject *module, PyObject *text)
+{
+    return scan_to_list(text, "block_lines", block_scan_ucs1, block_scan_ucs2, block_scan_ucs4);
 }
 
 static PyMethodDef methods[] = {
@@ -702,6 +863,10 @@ static PyMethodDef methods[] = {
      "text_size(text, marks=False): (UTF-8 bytes, newlines, | and ! or -1); see page_scan.py"},
     {"opaque_regions", opaque_regions, METH_O,
      "opaque_regions(text): (start, end) of every comment and opaque tag; see page_scan.py"},
+    {"ref_spans", ref_spans, METH_O,
+     "ref_spans(masked): (start, end) of each reference over several lines; see page_scan.py"},
+    {"block_lines", block_lines, METH_O,
+     "block_lines(masked): the lines that may open a block; see extractor/parse/page_scan.py"},
     {"line_starts", line_starts, METH_O,
      "line_starts(text): the offset of every line's start; see extractor/parse/page_scan.py"},
     {"scan_braces", scan_braces, METH_VARARGS,

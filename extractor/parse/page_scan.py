@@ -1,6 +1,7 @@
 """Whole-page scans, each one pass over the characters: a page's size and lines (`text_size`,
-`line_starts`), its comments and opaque tags (`opaque_regions`), every template's span on the
-masked page (`template_pairs`), and its template braces for an infoboxes-only read
+`line_starts`), its comments and opaque tags (`opaque_regions`), its references written over
+several lines (`ref_spans`), the lines that may open a block (`block_lines`), every template's
+span on the masked page (`template_pairs`), and its template braces for an infoboxes-only read
 (`scan_braces`: do all its templates close, how deep do they nest, where do the templates that
 may be infoboxes start and end).
 
@@ -51,6 +52,45 @@ def text_size(text: str, marks: bool = False) -> tuple[int, int, int]:
 def opaque_regions(text: str) -> list[tuple[int, int]]:
     """(start, end) of every comment and opaque tag of `text` (`OPAQUE`), in order."""
     return [match.span() for match in OPAQUE.finditer(text)] if "<" in text else []
+
+
+# an opening `<ref ...>` (not `<ref/>`, group 1 set) or a closing `</ref>`, any case: one scan
+REF_TAG = re.compile(r"<(?:((?i:ref)\b[^<>]*(?<!/)>)|/(?i:ref)\s*>)")
+
+
+def ref_spans(masked: str) -> list[tuple[int, int]]:
+    """(start, end) of each `<ref>...</ref>` that spans lines: an opener and the closer right
+    after it among the reference tags. Linear: an opener whose next tag is another opener is
+    unclosed and ignored (no rescans to the page end)."""
+    found = []
+    find = masked.find
+    opened = -1  # start of the last tag if it was an opener
+    for m in REF_TAG.finditer(masked):
+        if m.lastindex:
+            opened = m.start()
+        elif opened >= 0:
+            end = m.end()
+            if find("\n", opened, end) >= 0:
+                found.append((opened, end))
+            opened = -1
+    return found
+
+
+OPENS_BLOCK = re.compile(r"\n[^\S\n]*[{=:]")  # after a line break: maybe a table, heading…
+BLOCK_MARKS = ("{", "=", ":")
+
+
+def block_lines(masked: str) -> list[int]:
+    """The physical lines (0-based) whose first character after blanks is `{`, `=` or `:`: the
+    lines that may open a table, a heading or a template block, in order."""
+    first = masked.split("\n", 1)[0].lstrip()[:1]
+    found = [0] if first and first in BLOCK_MARKS else []
+    newlines, at = 0, 0
+    for m in OPENS_BLOCK.finditer(masked):  # the line after the match's newline
+        newlines += masked.count("\n", at, m.start() + 1)
+        at = m.start() + 1
+        found.append(newlines)
+    return found
 
 
 def line_starts(text: str) -> list[int]:

@@ -40,8 +40,10 @@ from extractor.model import (
     new_section,
 )
 from extractor.parse.page_scan import (
+    block_lines,
     line_starts,
     opaque_regions,
+    ref_spans,
     scan_braces,
     template_pairs,
     text_size,
@@ -503,28 +505,6 @@ _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:]?\s*\) ?")
 _ONLY_LINK = re.compile(r"^\s*\[\[[^\]]*\]\]\s*$")
 
 
-# an opening `<ref ...>` (not `<ref/>`, group 1 set) or a closing `</ref>`, any case: one scan
-_REF_TAG = re.compile(r"<(?:((?i:ref)\b[^<>]*(?<!/)>)|/(?i:ref)\s*>)")
-
-
-def multiline_refs(masked: str) -> list[tuple[int, int]]:
-    """(start, end) of each `<ref>...</ref>` that spans lines: an opener and the closer right
-    after it among the reference tags. Linear: an opener whose next tag is another opener is
-    unclosed and ignored (no rescans to the page end)."""
-    found = []
-    find = masked.find
-    opened = -1  # start of the last tag if it was an opener
-    for m in _REF_TAG.finditer(masked):
-        if m.lastindex:
-            opened = m.start()
-        elif opened >= 0:
-            end = m.end()
-            if find("\n", opened, end) >= 0:
-                found.append((opened, end))
-            opened = -1
-    return found
-
-
 @dataclass(slots=True)
 class LogicalLine:
     number: int  # 1-based, first physical line
@@ -542,7 +522,7 @@ def logical_lines(text: str, masked: str, spans: list[Span],
         starts = LineIndex(text).starts
     ranges = [(span.start, span.end) for span in spans]
     if "<ref" in masked or "<REF" in masked:  # a reference written over several lines
-        ranges += multiline_refs(masked)
+        ranges += ref_spans(masked)
     # line index -> end offset of the furthest-reaching span opened on it that runs past it
     reach: dict[int, int] = {}
     find = masked.find
@@ -569,9 +549,6 @@ def logical_lines(text: str, masked: str, spans: list[Span],
         i = j + 1
     firsts += range(i, len(starts))
     return lines
-
-
-_OPENS_BLOCK = re.compile(r"\n[^\S\n]*[{=:]")  # after a line break: maybe a table, heading…
 
 
 class PageLines(Sequence[LogicalLine]):
@@ -655,11 +632,8 @@ class PageLines(Sequence[LogicalLine]):
     def block_starts(self) -> list[int]:
         """The logical lines whose first character after spaces (masked) is `{`, `=` or `:`:
         every line that may open a table, a heading or a template block, in order."""
-        masked, starts, firsts = self.masked, self.starts, self.firsts
-        physical = [] if masked[:self.end_of(0)].lstrip()[:1] not in _BLOCK_MARKS else [0]
-        physical += [bisect.bisect_right(starts, m.start()) for m in
-                     _OPENS_BLOCK.finditer(masked)]
-        if len(firsts) == len(starts):  # no joined line
+        physical, firsts = block_lines(self.masked), self.firsts
+        if len(firsts) == len(self.starts):  # no joined line
             return physical
         found = []
         for line in physical:  # a line inside a joined one opens nothing
@@ -667,9 +641,6 @@ class PageLines(Sequence[LogicalLine]):
             if k < len(firsts) and firsts[k] == line:
                 found.append(k)
         return found
-
-
-_BLOCK_MARKS = ("{", "=", ":")
 
 
 class BodyReader:
