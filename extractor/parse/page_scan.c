@@ -182,9 +182,37 @@ pop_open(Scan *scan, Py_ssize_t close_end)
     }
 }
 
-/* The first brace at or after `at` and before `limit` (or `limit`): eight one-byte or four
- * two-byte characters are tested at a time for either brace (a lane equal to the brace is a
- * zero lane of the XOR), and the word that holds one is read character by character. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* The offset in a 16-byte block of the first lane the mask marks (the block holds one). */
+#define FIRST_LANE(MASK, WIDTH) ((Py_ssize_t)__builtin_ctz((unsigned)(MASK)) / (WIDTH))
+
+/* The first brace at or after `at` and before `limit` (or `limit`): sixteen one-byte or eight
+ * two-byte characters compared at a time with both braces. */
+#define NEXT_BRACE_SIMD(NAME, CHAR, LANES, SET1, CMPEQ)                                      \
+    static inline Py_ssize_t NAME(const CHAR *chars, Py_ssize_t at, Py_ssize_t limit)        \
+    {                                                                                        \
+        const __m128i open = SET1('{'), close = SET1('}');                                   \
+        while (at + (LANES) <= limit) {                                                      \
+            __m128i block = _mm_loadu_si128((const __m128i *)(chars + at));                  \
+            int mask = _mm_movemask_epi8(                                                    \
+                _mm_or_si128(CMPEQ(block, open), CMPEQ(block, close)));                      \
+            if (mask)                                                                        \
+                return at + FIRST_LANE(mask, 16 / (LANES));                                  \
+            at += (LANES);                                                                   \
+        }                                                                                    \
+        while (at < limit && chars[at] != '{' && chars[at] != '}')                           \
+            at++;                                                                            \
+        return at;                                                                           \
+    }
+
+NEXT_BRACE_SIMD(next_brace_ucs1, Py_UCS1, 16, _mm_set1_epi8, _mm_cmpeq_epi8)
+NEXT_BRACE_SIMD(next_brace_ucs2, Py_UCS2, 8, _mm_set1_epi16, _mm_cmpeq_epi16)
+#else
+/* Without SSE2: eight one-byte or four two-byte characters are tested at a time for either
+ * brace (a lane equal to the brace is a zero lane of the XOR), and the word that holds one is
+ * read character by character. */
 #define NEXT_BRACE_SWAR(NAME, CHAR, LANES, ONES)                                            \
     static inline Py_ssize_t NAME(const CHAR *chars, Py_ssize_t at, Py_ssize_t limit)        \
     {                                                                                        \
@@ -206,6 +234,7 @@ pop_open(Scan *scan, Py_ssize_t close_end)
 
 NEXT_BRACE_SWAR(next_brace_ucs1, Py_UCS1, 8, 0x0101010101010101ULL)
 NEXT_BRACE_SWAR(next_brace_ucs2, Py_UCS2, 4, 0x0001000100010001ULL)
+#endif
 
 static inline Py_ssize_t
 next_brace_ucs4(const Py_UCS4 *chars, Py_ssize_t at, Py_ssize_t limit)
@@ -610,8 +639,9 @@ OPAQUE_END(opaque_end_ucs1, Py_UCS1)
 OPAQUE_END(opaque_end_ucs2, Py_UCS2)
 OPAQUE_END(opaque_end_ucs4, Py_UCS4)
 
-/* The next `ch` at or after `at` (or `n`): memchr for one-byte text, four two-byte characters
- * a word at a time (a lane equal to `ch` is a zero lane of the XOR). */
+/* The next `ch` at or after `at` (or `n`): memchr for one-byte text, eight two-byte characters
+ * compared at a time (SSE2; else four a word at a time: a lane equal to `ch` is a zero lane of
+ * the XOR). */
 static inline Py_ssize_t
 next_char_ucs1(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t at, Py_UCS1 ch)
 {
@@ -622,6 +652,16 @@ next_char_ucs1(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t at, Py_UCS1 ch)
 static inline Py_ssize_t
 next_char_ucs2(const Py_UCS2 *s, Py_ssize_t n, Py_ssize_t at, Py_UCS2 ch)
 {
+#if defined(__SSE2__)
+    const __m128i lanes = _mm_set1_epi16((short)ch);
+    while (at + 8 <= n) {
+        int mask = _mm_movemask_epi8(
+            _mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)(s + at)), lanes));
+        if (mask)
+            return at + FIRST_LANE(mask, 2);
+        at += 8;
+    }
+#else
     const uint64_t ones = 0x0001000100010001ULL, high = ones << 15, lanes = ones * ch;
     while (at + 4 <= n) {
         uint64_t word, x;
@@ -631,6 +671,7 @@ next_char_ucs2(const Py_UCS2 *s, Py_ssize_t n, Py_ssize_t at, Py_UCS2 ch)
             break;
         at += 4;
     }
+#endif
     while (at < n && s[at] != ch)
         at++;
     return at;
