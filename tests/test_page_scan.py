@@ -52,6 +52,11 @@ def test_the_twin_agrees_on_every_corpus_page():
         assert loaded.template_pairs(masked) == reference.template_pairs(masked), path.name
         assert loaded.ref_spans(masked) == reference.ref_spans(masked), path.name
         assert loaded.block_lines(masked) == reference.block_lines(masked), path.name
+        starts = reference.line_starts(text)
+        ranges = [pair[:2] for pair in reference.template_pairs(masked)[0]]
+        ranges += reference.ref_spans(masked)
+        assert (loaded.line_firsts(masked, starts, ranges)
+                == reference.line_firsts(masked, starts, ranges)), path.name
 
 
 PIECES = ["{", "}", "{{", "}}", "{{{", "}}}", "|", "=", " ", "\n", "\t", "\u3000", "x", "é",
@@ -116,6 +121,17 @@ LINE_PIECES = ["<ref>", "</ref>", "<REF name=a>", "<ref/>", "</Ref >", "</ref\n>
 def test_the_twin_finds_the_references_and_block_lines_the_patterns_find(text):
     assert loaded.ref_spans(text) == reference.ref_spans(text)
     assert loaded.block_lines(text) == reference.block_lines(text)
+
+
+@needs_twin
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "\n", "é", "\U0001d518", "{{", "}}", "\n\n"]),
+                max_size=30).map("".join),
+       st.lists(st.tuples(st.integers(-40, 40), st.integers(-40, 40)), max_size=8))
+def test_the_twin_joins_the_lines_the_reference_joins(text, ranges):
+    # offsets past either end, backwards and overlapping ranges: read as `str.find` reads them
+    starts = reference.line_starts(text)
+    assert loaded.line_firsts(text, starts, ranges) == reference.line_firsts(text, starts, ranges)
 
 
 def test_block_lines_are_the_lines_that_start_with_a_mark():

@@ -897,6 +897,140 @@ block_lines(PyObject *module, PyObject *text)
     return scan_to_list(text, "block_lines", block_scan_ucs1, block_scan_ucs2, block_scan_ucs4);
 }
 
+/* --- where lines join: `line_firsts` of page_scan.py, written out ------------------------ */
+
+/* How many of the sorted `starts` are at most `offset` (bisect_right). */
+static Py_ssize_t
+starts_upto(const Py_ssize_t *starts, Py_ssize_t count, Py_ssize_t offset)
+{
+    Py_ssize_t low = 0, high = count;
+    while (low < high) {
+        Py_ssize_t middle = low + (high - low) / 2;
+        if (starts[middle] <= offset)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low;
+}
+
+/* The offsets of `list`, a list of int (NULL with an exception otherwise). */
+static Py_ssize_t *
+offsets_of(PyObject *list, Py_ssize_t *count)
+{
+    if (!PyList_Check(list)) {
+        PyErr_SetString(PyExc_TypeError, "line_firsts: starts must be a list of int");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(list);
+    Py_ssize_t *offsets = PyMem_New(Py_ssize_t, n > 0 ? n : 1);
+    if (offsets == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        offsets[i] = PyLong_AsSsize_t(PyList_GET_ITEM(list, i));
+        if (offsets[i] == -1 && PyErr_Occurred()) {
+            PyMem_Free(offsets);
+            return NULL;
+        }
+    }
+    *count = n;
+    return offsets;
+}
+
+/* For each line, the end of the furthest-reaching range opened on it that runs past it (or
+ * -1): `reach` of the reference, indexed by line. */
+static int
+read_reach(PyObject *masked, const Py_ssize_t *starts, Py_ssize_t count, PyObject *ranges,
+           Py_ssize_t *reach)
+{
+    PyObject *fast = PySequence_Fast(ranges, "line_firsts: ranges must be a sequence");
+    if (fast == NULL)
+        return -1;
+    Py_ssize_t size = PyUnicode_GET_LENGTH(masked);
+    for (Py_ssize_t r = 0; r < PySequence_Fast_GET_SIZE(fast); r++) {
+        Py_ssize_t begin, finish;
+        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(fast, r), "nn", &begin, &finish)) {
+            Py_DECREF(fast);
+            return -1;
+        }
+        /* masked.find("\n", begin, finish) >= 0, with find's clamping of its bounds */
+        Py_ssize_t from = begin < 0 ? (begin + size > 0 ? begin + size : 0) : begin;
+        Py_ssize_t to = finish < 0 ? (finish + size > 0 ? finish + size : 0) : finish;
+        if (to > size)
+            to = size;
+        if (from >= to || PyUnicode_FindChar(masked, '\n', from, to, 1) < 0)
+            continue;
+        Py_ssize_t line = starts_upto(starts, count, begin) - 1;
+        if (line >= 0 && finish > reach[line])
+            reach[line] = finish; /* (a range before the first line joins nothing) */
+    }
+    Py_DECREF(fast);
+    return 0;
+}
+
+static int
+append_lines(PyObject *firsts, Py_ssize_t from, Py_ssize_t to)
+{
+    for (Py_ssize_t line = from; line < to; line++)
+        if (add_offset(firsts, line) < 0)
+            return -1;
+    return 0;
+}
+
+static PyObject *
+line_firsts(PyObject *module, PyObject *args)
+{
+    PyObject *masked, *starts_list, *ranges;
+    if (!PyArg_ParseTuple(args, "UOO:line_firsts", &masked, &starts_list, &ranges))
+        return NULL;
+    Py_ssize_t count = 0, size = PyUnicode_GET_LENGTH(masked);
+    Py_ssize_t *starts = offsets_of(starts_list, &count);
+    if (starts == NULL)
+        return NULL;
+    PyObject *firsts = NULL;
+    Py_ssize_t *reach = PyMem_New(Py_ssize_t, count > 0 ? count : 1);
+    if (reach == NULL) {
+        PyErr_NoMemory();
+        goto failed;
+    }
+    for (Py_ssize_t line = 0; line < count; line++)
+        reach[line] = -1;
+    firsts = PyList_New(0);
+    if (firsts == NULL || read_reach(masked, starts, count, ranges, reach) < 0)
+        goto failed;
+#define END_OF(LINE) ((LINE) + 1 < count ? starts[(LINE) + 1] - 1 : size)
+    Py_ssize_t next = 0; /* the first line not yet in a logical line */
+    for (Py_ssize_t first = 0; first < count; first++) {
+        if (reach[first] < 0 || first < next)
+            continue;
+        if (append_lines(firsts, next, first) < 0)
+            goto failed;
+        Py_ssize_t last = first, end = END_OF(first);
+        for (Py_ssize_t k = first; k <= last; k++) {
+            if (reach[k] > end) {
+                last = starts_upto(starts, count, reach[k] - 1) - 1;
+                end = END_OF(last);
+            }
+        }
+        if (add_offset(firsts, first) < 0)
+            goto failed;
+        next = last + 1;
+    }
+#undef END_OF
+    if (append_lines(firsts, next, count) < 0)
+        goto failed;
+    PyMem_Free(starts);
+    PyMem_Free(reach);
+    return firsts;
+failed:
+    Py_XDECREF(firsts);
+    PyMem_Free(starts);
+    PyMem_Free(reach);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"template_pairs", template_pairs, METH_O,
      "template_pairs(masked): (spans, unclosed, depth); see extractor/parse/page_scan.py"},
@@ -908,6 +1042,8 @@ static PyMethodDef methods[] = {
      "ref_spans(masked): (start, end) of each reference over several lines; see page_scan.py"},
     {"block_lines", block_lines, METH_O,
      "block_lines(masked): the lines that may open a block; see extractor/parse/page_scan.py"},
+    {"line_firsts", line_firsts, METH_VARARGS,
+     "line_firsts(masked, starts, ranges): the first line of each logical line; see page_scan.py"},
     {"line_starts", line_starts, METH_O,
      "line_starts(text): the offset of every line's start; see extractor/parse/page_scan.py"},
     {"scan_braces", scan_braces, METH_VARARGS,

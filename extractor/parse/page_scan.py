@@ -1,9 +1,9 @@
 """Whole-page scans, each one pass over the characters: a page's size and lines (`text_size`,
 `line_starts`), its comments and opaque tags (`opaque_regions`), its references written over
-several lines (`ref_spans`), the lines that may open a block (`block_lines`), every template's
-span on the masked page (`template_pairs`), and its template braces for an infoboxes-only read
-(`scan_braces`: do all its templates close, how deep do they nest, where do the templates that
-may be infoboxes start and end).
+several lines (`ref_spans`), the lines that may open a block (`block_lines`), where its lines
+join (`line_firsts`), every template's span on the masked page (`template_pairs`), and its
+template braces for an infoboxes-only read (`scan_braces`: do all its templates close, how deep
+do they nest, where do the templates that may be infoboxes start and end).
 
 This module is the reference and what runs from the sources; `page_scan.c` is its compiled
 twin (single passes in C, no object per token or line but the results), built with the hot
@@ -91,6 +91,43 @@ def block_lines(masked: str) -> list[int]:
         at = m.start() + 1
         found.append(newlines)
     return found
+
+
+def line_firsts(masked: str, starts: list[int], ranges: list[tuple[int, int]]) -> list[int]:
+    """The first physical line of each logical line: lines are joined where one of the `ranges`
+    (a template, a reference: (start, end) offsets) opens on a line and closes on a later one,
+    and on from there while a range opened on a joined line runs further. `starts` are the
+    offsets where the physical lines start (`line_starts`)."""
+    # line index -> end offset of the furthest-reaching range opened on it that runs past it
+    reach: dict[int, int] = {}
+    find = masked.find
+    for begin, finish in ranges:
+        if find("\n", begin, finish) >= 0:  # it runs past the end of the line it opens on
+            i = bisect.bisect_right(starts, begin) - 1
+            if finish > reach.get(i, -1):
+                reach[i] = finish
+    count, size = len(starts), len(masked)
+
+    def end_of(physical: int) -> int:  # the line break that ends a line (the text's end)
+        return starts[physical + 1] - 1 if physical + 1 < count else size
+
+    firsts: list[int] = []
+    i = 0
+    for first in sorted(reach):
+        if first < i:
+            continue  # already inside a joined line
+        firsts += range(i, first)  # lines first..j-1, each a logical line of its own
+        j, end = first, end_of(first)
+        k = first
+        while k <= j:  # any range opened on lines first..j may push the end further
+            if reach.get(k, -1) > end:
+                j = bisect.bisect_right(starts, reach[k] - 1) - 1
+                end = end_of(j)
+            k += 1
+        firsts.append(first)
+        i = j + 1
+    firsts += range(i, count)
+    return firsts
 
 
 def line_starts(text: str) -> list[int]:

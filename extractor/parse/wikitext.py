@@ -41,6 +41,7 @@ from extractor.model import (
 )
 from extractor.parse.page_scan import (
     block_lines,
+    line_firsts,
     line_starts,
     opaque_regions,
     ref_spans,
@@ -523,32 +524,7 @@ def logical_lines(text: str, masked: str, spans: list[Span],
     ranges = [(span.start, span.end) for span in spans]
     if "<ref" in masked or "<REF" in masked:  # a reference written over several lines
         ranges += ref_spans(masked)
-    # line index -> end offset of the furthest-reaching span opened on it that runs past it
-    reach: dict[int, int] = {}
-    find = masked.find
-    for begin, finish in ranges:
-        if find("\n", begin, finish) >= 0:  # it runs past the end of the line it opens on
-            i = bisect.bisect_right(starts, begin) - 1
-            if finish > reach.get(i, -1):
-                reach[i] = finish
-    lines = PageLines(text, masked, starts, [])
-    firsts = lines.firsts  # the first physical line of each logical line
-    i = 0
-    for first in sorted(reach):
-        if first < i:
-            continue  # already inside a joined line
-        firsts += range(i, first)  # lines first..j-1, each a logical line of its own
-        j, end = first, lines.end_of(first)
-        k = first
-        while k <= j:  # any span opened on lines first..j may push the end further
-            if reach.get(k, -1) > end:
-                j = bisect.bisect_right(starts, reach[k] - 1) - 1
-                end = lines.end_of(j)
-            k += 1
-        firsts.append(first)
-        i = j + 1
-    firsts += range(i, len(starts))
-    return lines
+    return PageLines(text, masked, starts, line_firsts(masked, starts, ranges))
 
 
 class PageLines(Sequence[LogicalLine]):
