@@ -57,6 +57,11 @@ def test_the_twin_agrees_on_every_corpus_page():
         ranges += reference.ref_spans(masked)
         assert (loaded.line_firsts(masked, starts, ranges)
                 == reference.line_firsts(masked, starts, ranges)), path.name
+        regions = reference.opaque_regions(text)
+        firsts = [start for start, _ in regions]
+        for begin, end in ((0, len(text)), (len(text) // 3, len(text) // 2)):
+            assert (loaded.masked_slice(text, regions, firsts, begin, end)
+                    == reference.masked_slice(text, regions, firsts, begin, end)), path.name
 
 
 PIECES = ["{", "}", "{{", "}}", "{{{", "}}}", "|", "=", " ", "\n", "\t", "\u3000", "x", "é",
@@ -141,6 +146,24 @@ def test_block_lines_are_the_lines_that_start_with_a_mark():
                     and line.lstrip()]
         assert loaded.block_lines(text) == expected, text
         assert reference.block_lines(text) == expected, text
+
+
+@needs_twin
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(TAG_PIECES), max_size=16).map("".join), st.data())
+def test_the_twin_masks_what_the_reference_masks(text, data):
+    # each slice of the masked page, in the narrowest width its characters allow (as a join
+    # makes it): a str of another width would compare unequal
+    regions = reference.opaque_regions(text)
+    starts = [start for start, _ in regions]
+    begin = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(begin, len(text)))
+    ours = loaded.masked_slice(text, regions, starts, begin, end)
+    assert ours == reference.masked_slice(text, regions, starts, begin, end)
+    if not regions:
+        assert loaded.masked_slice(text, regions, starts, 0, len(text)) is text
+    with pytest.raises(ValueError):
+        loaded.masked_slice(text, regions, starts, 0, len(text) + 1)
 
 
 def test_masking_blanks_the_regions_and_keeps_the_lines():

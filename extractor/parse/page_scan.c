@@ -1031,6 +1031,133 @@ failed:
     return NULL;
 }
 
+/* --- a page with its opaque regions blanked: `masked_slice` of page_scan.py, written out --- */
+
+/* The largest character of text[from:to), or a character as large for the string it makes: the
+ * scan stops at the first that needs the text's own width. */
+static Py_UCS4
+widest_char(int kind, const void *data, Py_ssize_t from, Py_ssize_t to)
+{
+    Py_UCS4 widest = 0, bound = kind == PyUnicode_1BYTE_KIND   ? 0x80
+                                : kind == PyUnicode_2BYTE_KIND ? 0x100
+                                                               : 0x10000;
+    for (Py_ssize_t at = from; at < to && widest < bound; at++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, at);
+        if (c > widest)
+            widest = c;
+    }
+    return widest;
+}
+
+typedef struct {
+    Py_ssize_t from, to;
+    int blank;
+} Piece;
+
+static int
+add_piece(Piece **pieces, Py_ssize_t *count, Py_ssize_t *capacity, Py_ssize_t from,
+          Py_ssize_t to, int blank)
+{
+    if (*count == *capacity && grow((void **)pieces, capacity, sizeof(Piece)) < 0)
+        return -1;
+    (*pieces)[*count].from = from;
+    (*pieces)[*count].to = to;
+    (*pieces)[(*count)++].blank = blank;
+    return 0;
+}
+
+/* The pieces of text[begin:end) kept and blanked, in order, as the reference cuts them. */
+static int
+cut_pieces(PyObject *regions, PyObject *starts, Py_ssize_t begin, Py_ssize_t end,
+           Piece **pieces, Py_ssize_t *count, Py_ssize_t *capacity)
+{
+    Py_ssize_t low = 0, high = PyList_GET_SIZE(starts); /* bisect_right(starts, begin) */
+    while (low < high) {
+        Py_ssize_t middle = low + (high - low) / 2;
+        Py_ssize_t start = PyLong_AsSsize_t(PyList_GET_ITEM(starts, middle));
+        if (start == -1 && PyErr_Occurred())
+            return -1;
+        if (start <= begin)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    Py_ssize_t at = begin;
+    for (Py_ssize_t index = low > 0 ? low - 1 : 0; index < PyList_GET_SIZE(regions); index++) {
+        Py_ssize_t start, stop;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(regions, index), "nn", &start, &stop))
+            return -1;
+        if (start >= end)
+            break;
+        if (stop <= at)
+            continue;
+        Py_ssize_t blank_from = start > at ? start : at, blank_to = stop < end ? stop : end;
+        if ((blank_from > at && add_piece(pieces, count, capacity, at, blank_from, 0) < 0) ||
+            (blank_to > blank_from &&
+             add_piece(pieces, count, capacity, blank_from, blank_to, 1) < 0))
+            return -1;
+        at = blank_to;
+    }
+    return at < end ? add_piece(pieces, count, capacity, at, end, 0) : 0;
+}
+
+static PyObject *
+masked_slice(PyObject *module, PyObject *args)
+{
+    PyObject *text, *regions, *starts;
+    Py_ssize_t begin, end;
+    if (!PyArg_ParseTuple(args, "UO!O!nn:masked_slice", &text, &PyList_Type, &regions,
+                          &PyList_Type, &starts, &begin, &end))
+        return NULL;
+    if (!(0 <= begin && begin <= end && end <= PyUnicode_GET_LENGTH(text))) {
+        PyErr_SetString(PyExc_ValueError,
+                        "masked_slice: begin and end must be 0 <= begin <= end <= len(text)");
+        return NULL;
+    }
+    Piece *pieces = NULL;
+    Py_ssize_t count = 0, capacity = 0;
+    PyObject *result = NULL;
+    if (cut_pieces(regions, starts, begin, end, &pieces, &count, &capacity) < 0)
+        goto done;
+    int kind = PyUnicode_KIND(text), any_blank = 0;
+    const void *data = PyUnicode_DATA(text);
+    Py_UCS4 widest = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Py_UCS4 c = pieces[i].blank ? ' ' : widest_char(kind, data, pieces[i].from, pieces[i].to);
+        any_blank |= pieces[i].blank;
+        if (c > widest)
+            widest = c;
+    }
+    if (!any_blank) { /* nothing to blank: the slice itself (the text itself when whole) */
+        result = PyUnicode_Substring(text, begin, end);
+        goto done;
+    }
+    result = PyUnicode_New(end - begin, widest);
+    if (result == NULL)
+        goto done;
+    int out_kind = PyUnicode_KIND(result);
+    void *out = PyUnicode_DATA(result);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Py_ssize_t from = pieces[i].from, to = pieces[i].to;
+        if (!pieces[i].blank && out_kind == kind) {
+            memcpy((char *)out + (from - begin) * kind, (const char *)data + from * kind,
+                   (size_t)((to - from) * kind));
+            continue;
+        }
+        if (!pieces[i].blank) { /* into a narrower string: every kept character fits it */
+            for (Py_ssize_t at = from; at < to; at++)
+                PyUnicode_WRITE(out_kind, out, at - begin, PyUnicode_READ(kind, data, at));
+            continue;
+        }
+        for (Py_ssize_t at = from; at < to; at++) /* blanks, but for the line breaks */
+            PyUnicode_WRITE(out_kind, out, at - begin,
+                            PyUnicode_READ(kind, data, at) == '\n' ? '\n' : ' ');
+    }
+done:
+    PyMem_Free(pieces);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"template_pairs", template_pairs, METH_O,
      "template_pairs(masked): (spans, unclosed, depth); see extractor/parse/page_scan.py"},
@@ -1042,6 +1169,8 @@ static PyMethodDef methods[] = {
      "ref_spans(masked): (start, end) of each reference over several lines; see page_scan.py"},
     {"block_lines", block_lines, METH_O,
      "block_lines(masked): the lines that may open a block; see extractor/parse/page_scan.py"},
+    {"masked_slice", masked_slice, METH_VARARGS,
+     "masked_slice(text, regions, starts, begin, end): the masked text's slice; see page_scan.py"},
     {"line_firsts", line_firsts, METH_VARARGS,
      "line_firsts(masked, starts, ranges): the first line of each logical line; see page_scan.py"},
     {"line_starts", line_starts, METH_O,

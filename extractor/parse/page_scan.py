@@ -130,6 +130,33 @@ def line_firsts(masked: str, starts: list[int], ranges: list[tuple[int, int]]) -
     return firsts
 
 
+def blanked(piece: str) -> str:
+    """Spaces for every character of `piece` but its line breaks (most pieces have none)."""
+    if "\n" not in piece:
+        return " " * len(piece)
+    return "\n".join([" " * len(line) for line in piece.split("\n")])
+
+
+def masked_slice(text: str, regions: list[tuple[int, int]], starts: list[int],
+                 begin: int, end: int) -> str:
+    """`mask_opaque(text)[begin:end]` (0 <= begin <= end <= len(text)) from the regions that
+    `mask_opaque` blanks (`opaque_regions(text)`) and their `starts`."""
+    if not 0 <= begin <= end <= len(text):
+        raise ValueError("masked_slice: begin and end must be 0 <= begin <= end <= len(text)")
+    pieces = []
+    at = begin
+    index = max(bisect.bisect_right(starts, begin) - 1, 0)
+    while index < len(regions) and regions[index][0] < end:
+        start, stop = regions[index]
+        if stop > at:
+            pieces.append(text[at:max(start, at)])
+            pieces.append(blanked(text[max(start, at):min(stop, end)]))
+            at = min(stop, end)
+        index += 1
+    pieces.append(text[at:end])
+    return "".join(pieces)
+
+
 def line_starts(text: str) -> list[int]:
     """The offset of the start of every line: 0 and each offset just after a newline."""
     return [0] + [match.end() for match in _NEWLINE.finditer(text)]

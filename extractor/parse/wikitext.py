@@ -43,6 +43,7 @@ from extractor.parse.page_scan import (
     block_lines,
     line_firsts,
     line_starts,
+    masked_slice,
     opaque_regions,
     ref_spans,
     scan_braces,
@@ -116,13 +117,6 @@ def mask_opaque(text: str) -> str:
     if not regions:
         return text
     return masked_slice(text, regions, [start for start, _ in regions], 0, len(text))
-
-
-def blanked(piece: str) -> str:
-    """Spaces for every character of `piece` but its line breaks (most pieces have none)."""
-    if "\n" not in piece:
-        return " " * len(piece)
-    return "\n".join([" " * len(line) for line in piece.split("\n")])
 
 
 @dataclass(slots=True)
@@ -199,23 +193,6 @@ def masked_name(text: str, regions: list[tuple[int, int]], starts: list[int],
         if match.end() < len(window) or end == len(text):  # type: ignore[union-attr]
             return match.group(1)  # type: ignore[union-attr]
         size *= 4
-
-
-def masked_slice(text: str, regions: list[tuple[int, int]], starts: list[int],
-                 begin: int, end: int) -> str:
-    """`mask_opaque(text)[begin:end]` from the regions `mask_opaque` blanks."""
-    pieces = []
-    at = begin
-    index = max(bisect.bisect_right(starts, begin) - 1, 0)
-    while index < len(regions) and regions[index][0] < end:
-        start, stop = regions[index]
-        if stop > at:
-            pieces.append(text[at:max(start, at)])
-            pieces.append(blanked(text[max(start, at):min(stop, end)]))
-            at = min(stop, end)
-        index += 1
-    pieces.append(text[at:end])
-    return "".join(pieces)
 
 
 def outermost(spans: list[Span]) -> list[Span]:
