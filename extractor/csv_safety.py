@@ -10,7 +10,6 @@ they are not formulas. Parquet keeps every value exactly; `--csv-raw` writes the
 from __future__ import annotations
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 FORMULA_START = r"^[=+\-@\t\r]"
 PLAIN_NUMBER = r"^[+-]?[0-9.,]*%?$"
@@ -19,6 +18,8 @@ NEUTRAL_PREFIX = "'"
 
 def neutralise(table: pa.Table) -> pa.Table:
     """`table` with every risky text cell prefixed by an apostrophe."""
+    import pyarrow.compute as pc  # (~0.1 s to import: only a run that writes CSV pays it)
+
     for index, field in enumerate(table.schema):
         if not pa.types.is_string(field.type):
             continue

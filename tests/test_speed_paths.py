@@ -330,3 +330,27 @@ def test_arrow_tables_are_built_as_from_pylist_builds_them():
         as_dicts = [dict(row) for row in rows.get(table, [])]
         assert to_arrow(table, rows.get(table, [])).equals(
             pa.Table.from_pylist(as_dicts, schema=schema)), table
+
+
+def test_a_run_without_a_report_never_imports_pandas(tmp_path):
+    """pandas costs ~0.4 s of start-up (see `sinks._arrow_without_pandas`): a Parquet run
+    without a report must not import it, and a report afterwards, in the same process, still
+    reads the tables through pandas."""
+    import subprocess
+    import sys
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
+    script = f"""
+import sys
+from extractor.run import extract
+from extractor.sinks import to_arrow
+extract([{str(fixture)!r}], out_dir={str(tmp_path / "out")!r}, fmt="parquet", report=False)
+to_arrow("articles", [{{"doc_id": "d#1", "title": "t"}}])
+assert "pandas" not in sys.modules, "pandas imported"
+from extractor.report import build_report
+paths = build_report({str(tmp_path / "out")!r})
+assert "pandas" in sys.modules and paths, paths
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
