@@ -467,9 +467,11 @@ template_pairs(PyObject *module, PyObject *text)
 }
 
 /* UTF-8 bytes, newlines and `|` or `!` of one width of character, in loops the compiler
- * vectorises: blocks short enough for 32-bit counters. A lone surrogate is one byte (the `?`
- * that encode(..., "replace") writes for it). */
-#define SIZE_BLOCK 65536
+ * vectorises. The blocks are short enough for 16-bit counters (a character adds at most 3 to
+ * one), so that a vector holds as many counters as characters: with 32-bit ones, each vector
+ * of characters had to be widened into several of counters first. A lone surrogate is one
+ * byte (the `?` that encode(..., "replace") writes for it). */
+#define SIZE_BLOCK 4096
 #define SIZE_KIND(NAME, CHAR, WIDE)                                                          \
     static void NAME(const CHAR *chars, Py_ssize_t length, Py_ssize_t *bytes,               \
                      Py_ssize_t *newlines, Py_ssize_t *marks)                                \
@@ -477,7 +479,7 @@ template_pairs(PyObject *module, PyObject *text)
         Py_ssize_t extra = 0, lines = 0, bars = 0;                                           \
         for (Py_ssize_t block = 0; block < length; block += SIZE_BLOCK) {                    \
             Py_ssize_t stop = length - block < SIZE_BLOCK ? length : block + SIZE_BLOCK;     \
-            uint32_t more = 0, breaks = 0, cells = 0;                                        \
+            uint16_t more = 0, breaks = 0, cells = 0;                                        \
             for (Py_ssize_t i = block; i < stop; i++) {                                      \
                 CHAR c = chars[i];                                                           \
                 breaks += c == '\n';                                                         \
