@@ -10,24 +10,30 @@ and the collector runs again as soon as the block ends.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 BULK_OBJECTS = 20_000  # below this, a block's collections cost nothing worth pausing for
 
 
-@contextmanager
-def gc_paused(objects: int) -> Iterator[None]:
+class GcPause:
+    """The context of `gc_paused` (a class, not a generator: compiled with the hot modules, it
+    costs a few calls; a generator's context manager runs as interpreted Python)."""
+
+    def __init__(self, objects: int) -> None:
+        self.pausing = objects >= BULK_OBJECTS and gc.isenabled()
+
+    def __enter__(self) -> None:
+        if self.pausing:
+            gc.disable()
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.pausing:
+            gc.enable()
+
+
+def gc_paused(objects: int) -> GcPause:
     """Pause the collector for the block when it will build at least BULK_OBJECTS objects (and
     the collector is on); restore it after, whatever happens."""
-    if objects < BULK_OBJECTS or not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
+    return GcPause(objects)
 
 
 # Collections of the youngest generation every 20,000 net new container objects instead of 700,

@@ -166,51 +166,5 @@ class Article(BaseModel):
         return "\n".join(parts)
 
 
-# --- unvalidated construction for the per-cell hot path --------------------------------------
-# Table reading makes one Cell per source cell and one Row per row: on a page with a 100,000-row
-# table, pydantic's validation and a fresh `__pydantic_fields_set__` per object (~500 bytes) are
-# a large share of the time and memory. These builders do what `model_construct` does with every
-# field given: the instance `__dict__`, and a fields-set naming every field. That set is shared
-# by all instances: pydantic only ever adds to it the name of a field being assigned, which is
-# already in it, and `model_copy` copies it. Callers pass values of the declared types.
-
-# The slots' own setters are called directly: `object.__setattr__` would look each one up by
-# name on every call, a third of the cost of a cell.
-_new = object.__new__
-_set_dict = BaseModel.__dict__["__dict__"].__set__
-_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
-_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
-_CELL_FIELDS = set(Cell.model_fields)
-_ROW_FIELDS = set(Row.model_fields)
-_SECTION_FIELDS = set(Section.model_fields)
-
-
-def new_cell(text: str, raw: str | None, hints: dict[str, str], header: bool, rowspan: int,
-             colspan: int) -> Cell:
-    cell = _new(Cell)
-    _set_dict(cell, {"text": text, "raw": raw, "hints": hints, "header": header,
-                     "rowspan": rowspan, "colspan": colspan})
-    _set_fields_set(cell, _CELL_FIELDS)
-    _set_extra(cell, None)
-    _set_private(cell, None)
-    return cell
-
-
-def new_row(cells: list[Cell], line: int) -> Row:
-    row = _new(Row)
-    _set_dict(row, {"cells": cells, "line": line})
-    _set_fields_set(row, _ROW_FIELDS)
-    _set_extra(row, None)
-    _set_private(row, None)
-    return row
-
-
-def new_section(title: str, level: int, line: int) -> Section:
-    """`Section(title=..., level=..., line=...)` without validation: one per heading of a dump."""
-    section = _new(Section)
-    _set_dict(section, {"title": title, "level": level, "line": line})
-    _set_fields_set(section, _SECTION_FIELDS)
-    _set_extra(section, None)
-    _set_private(section, None)
-    return section
+# Models built without validation for the hot paths (cells, rows, sections, fields, typed
+# values): `extractor.unvalidated`.

@@ -37,7 +37,9 @@ LIBRARY_MODULE = "extractor.native_lib"
 # Modules whose classes are pydantic models cannot be compiled (mypyc builds no pydantic class);
 # these hold the parsing, rendering and typing work and the per-article loop, most of a run.
 HOT_MODULES = (
+    "extractor.gcpause",
     "extractor.keys",
+    "extractor.unvalidated",
     "extractor.parse.infobox_fast",
     "extractor.parse.wikitables",
     "extractor.parse.wikitext",

@@ -23,7 +23,6 @@ from extractor.safe_io import temp_path
 FORMATS = ("csv", "parquet", "both")
 
 
-
 class _PandasHidden(importlib.abc.MetaPathFinder):
     """An import finder under which pandas cannot be imported."""
 

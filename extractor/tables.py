@@ -16,7 +16,6 @@ main column; the best scoring reading replaces the naive one when it is clearly 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from extractor.gcpause import gc_paused
@@ -40,10 +39,14 @@ _NUMERIC = {"integer", "decimal", "percent", "pp", "change", "seats_of", "compou
 _UNTYPED = {"text", "empty", "list", "file", "new"}
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class _Slot:
     cell: Cell | None  # None: no source cell covers this slot (ragged row)
     origin: tuple[int, int]  # grid position of the source cell's top-left slot
+
+    # (a written-out __init__: the one dataclasses generates runs interpreted in a compiled build)
+    def __init__(self, cell: Cell | None, origin: tuple[int, int]) -> None:
+        self.cell, self.origin = cell, origin
 
 
 def expand_grid(table: Table) -> tuple[list[list[_Slot]], list[str]]:
@@ -239,8 +242,18 @@ def column_key(label: str) -> str | None:
 
 
 def _dominant_kind(cells: list[TypedValue]) -> str:
-    counts = Counter(v.kind for v in cells if v.kind != "empty")
-    return counts.most_common(1)[0][0] if counts else "empty"
+    """The commonest kind of the non-empty cells, the first seen among equals (what
+    `Counter.most_common(1)` gives, counted with a dict: `Counter` runs as interpreted Python)."""
+    counts: dict[str, int] = {}
+    for value in cells:
+        kind = value.kind
+        if kind != "empty":
+            counts[kind] = counts.get(kind, 0) + 1
+    dominant, most = "empty", 0
+    for kind, count in counts.items():
+        if count > most:
+            dominant, most = kind, count
+    return dominant
 
 
 # --- header -------------------------------------------------------------------------------
@@ -319,11 +332,11 @@ def _naive_names(labels: list[str]) -> list[str]:
 
 
 def _unique(names: list[str]) -> list[str]:
-    seen: Counter[str] = Counter()
+    seen: dict[str, int] = {}
     out = []
     for name in names:
-        seen[name] += 1
-        out.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+        count = seen[name] = seen.get(name, 0) + 1
+        out.append(name if count == 1 else f"{name}_{count}")
     return out
 
 

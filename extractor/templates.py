@@ -109,7 +109,7 @@ def _normalise_name(name: str) -> str:
 _normalised_name = lru_cache(maxsize=8192)(_normalise_name)
 
 
-@dataclass
+@dataclass(init=False)
 class Call:
     """One template call as handlers see it: arguments already rendered to text."""
 
@@ -119,6 +119,12 @@ class Call:
     raw_positional: list[str]
     raw_named: dict[str, str]
     source: str  # the template's wikitext
+
+    # (a written-out __init__: the one dataclasses generates runs interpreted in a compiled build)
+    def __init__(self, name: str, positional: list[str], named: dict[str, str],
+                 raw_positional: list[str], raw_named: dict[str, str], source: str) -> None:
+        self.name, self.positional, self.named = name, positional, named
+        self.raw_positional, self.raw_named, self.source = raw_positional, raw_named, source
 
     def arg(self, index: int, default: str = "") -> str:
         return self.positional[index] if index < len(self.positional) else default
@@ -289,11 +295,15 @@ def clean_text(text: str) -> str:
     return text.strip()
 
 
-@dataclass
+@dataclass(init=False)
 class Rendered:
     text: str
     hints: dict[str, str]
     unknown: list[str]
+
+    # (a written-out __init__: the one dataclasses generates runs interpreted in a compiled build)
+    def __init__(self, text: str, hints: dict[str, str], unknown: list[str]) -> None:
+        self.text, self.hints, self.unknown = text, hints, unknown
 
 
 MARKUP = re.compile(r"[{\[<&']|__")  # text without it renders to itself, cleaned

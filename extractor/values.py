@@ -97,10 +97,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import BaseModel
-
 from extractor import value_hints, value_rules
 from extractor.model import TypedValue
+from extractor.unvalidated import construct
 
 __all__ = ["TypedValue", "missing_value", "parse_value"]
 
@@ -199,13 +198,6 @@ def _freeze(value: value_rules.Val) -> Frozen:
 
 
 _FIELDS = set(TypedValue.model_fields)
-_new_model = TypedValue.__new__
-# The setters of the instance `__dict__` and of pydantic's three slots, called directly: what
-# `object.__setattr__` finds and calls for these names, at a quarter less of a model's cost.
-_set_dict = BaseModel.__dict__["__dict__"].__set__
-_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
-_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def _model(frozen: Frozen, raw: str | None = None) -> TypedValue:
@@ -222,47 +214,32 @@ def _model(frozen: Frozen, raw: str | None = None) -> TypedValue:
     being assigned, already in it, and `model_copy` copies it.
     """
     own_raw, text, kind, number, total, unit, date, precision, flags, parts, decimals = frozen
-    model = _new_model(TypedValue)
-    _set_dict(model, {
+    return construct(TypedValue, {
         "raw": own_raw if raw is None else raw, "text": text, "kind": kind, "number": number,
         "total": total, "unit": unit, "date": date, "date_precision": precision,
         "flags": list(flags), "parts": [_model(part) for part in parts] if parts else [],
         "decimals": decimals,
-    })
-    _set_fields_set(model, _FIELDS)  # shared: see above
-    _set_extra(model, None)
-    _set_private(model, None)
-    return model
+    }, _FIELDS)  # (the fields-set shared: see above)
 
 
 def _model_of_fast(raw: str, text: str, fields: value_hints.Fast) -> TypedValue:
     """The model of a value `value_hints.fast_fields` typed: no parts, no flag but `untyped`."""
     kind, number, unit, date, precision, decimals = fields
-    model = _new_model(TypedValue)
-    _set_dict(model, {
+    return construct(TypedValue, {
         "raw": raw, "text": text, "kind": kind, "number": number, "total": None, "unit": unit,
         "date": date, "date_precision": precision,
         "flags": ["untyped"] if kind == "text" else [], "parts": [], "decimals": decimals,
-    })
-    _set_fields_set(model, _FIELDS)
-    _set_extra(model, None)
-    _set_private(model, None)
-    return model
+    }, _FIELDS)
 
 
 def _model_of_wordy(value: value_rules.Val) -> TypedValue:
     """The model of a value `value_hints.fast_wordy` typed (no parts; its flags are its own)."""
-    model = _new_model(TypedValue)
-    _set_dict(model, {
+    return construct(TypedValue, {
         "raw": value.raw, "text": value.text, "kind": value.kind, "number": value.number,
         "total": value.total, "unit": value.unit, "date": value.date,
         "date_precision": value.date_precision, "flags": value.flags, "parts": [],
         "decimals": value.decimals,
-    })
-    _set_fields_set(model, _FIELDS)
-    _set_extra(model, None)
-    _set_private(model, None)
-    return model
+    }, _FIELDS)
 
 
 def missing_value(flag: str) -> TypedValue:

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.model import Section, new_section
+from extractor.model import Section
 from extractor.parse.wikitext import (
     _FIRST_LETTER_CASES,
     _NAME,
@@ -18,6 +18,7 @@ from extractor.parse.wikitext import (
     mask_opaque,
     parse_wikitext,
 )
+from extractor.unvalidated import new_section
 
 from .conftest import load_reference
 

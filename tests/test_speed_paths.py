@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.model import Cell, Row, new_cell, new_row
+from extractor.model import Cell, Row
 from extractor.parse.wikitext import (
     LineIndex,
     infobox_spans,
@@ -18,6 +18,7 @@ from extractor.parse.wikitext import (
     outermost,
     template_spans,
 )
+from extractor.unvalidated import new_cell, new_row
 
 _BRACES = re.compile(r"\{\{|\}\}")
 

@@ -25,7 +25,6 @@ from html.entities import name2codepoint
 from typing import Any
 
 from mwparserfromhell.definitions import URI_SCHEMES
-from pydantic import BaseModel
 
 from extractor.model import Infobox, InfoboxField, Problem
 from extractor.parse import wikitext as W
@@ -39,6 +38,7 @@ from extractor.templates import (
     lookup,
     normalise_name,
 )
+from extractor.unvalidated import new_field
 
 
 class _GiveUp(Exception):
@@ -644,26 +644,3 @@ def finish_field(key: str, value: str, text: str, hints: dict[str, str],
         hints["list"] = json.dumps([item for item in items if item], ensure_ascii=False)
         text = "\n".join(items)
     return new_field(key, value, line, text, hints)
-
-
-_FIELD_FIELDS = {"key", "value", "line", "text", "hints"}
-# The slots every pydantic model has, set through their descriptors (a third faster than
-# `object.__setattr__`, which looks each one up by name).
-_SLOTS = BaseModel.__dict__
-_set_dict = _SLOTS["__dict__"].__set__
-_set_fields_set = _SLOTS["__pydantic_fields_set__"].__set__
-_set_extra = _SLOTS["__pydantic_extra__"].__set__
-_set_private = _SLOTS["__pydantic_private__"].__set__
-
-
-def new_field(key: str, value: str, line: int, text: str, hints: dict[str, str]
-              ) -> InfoboxField:
-    """`InfoboxField(key=..., value=..., line=..., text=..., hints=...)` without validation
-    (one per infobox field of a dump): the values are a str, an int and a fresh dict of str
-    already, as validation would leave them. The fields-set is shared, as `model.new_cell`'s."""
-    field = InfoboxField.__new__(InfoboxField)
-    _set_dict(field, {"key": key, "value": value, "line": line, "text": text, "hints": hints})
-    _set_fields_set(field, _FIELD_FIELDS)
-    _set_extra(field, None)
-    _set_private(field, None)
-    return field

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from extractor.model import Cell, Problem, Row, Table, new_cell, new_row
+from extractor.model import Cell, Problem, Row, Table
 from extractor.templates import (
     MARKUP,
     Call,
@@ -22,6 +22,7 @@ from extractor.templates import (
     lone_link_render,
     normalise_name,
 )
+from extractor.unvalidated import new_cell, new_row
 
 _SPAN = re.compile(r"""\b(rowspan|colspan)\s*=\s*["']?\s*(\d+)""", re.IGNORECASE)
 _BACKGROUND = re.compile(r"background(?:-color)?\s*:\s*(#[0-9a-fA-F]{3,6}|[a-zA-Z]+)")

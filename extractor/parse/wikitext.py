@@ -37,7 +37,6 @@ from extractor.model import (
     Paragraph,
     Problem,
     Table,
-    new_section,
 )
 from extractor.parse.page_scan import (
     block_lines,
@@ -57,6 +56,7 @@ from extractor.parse.wikitables import (
     results_table,
 )
 from extractor.templates import Renderer, fast_render, normalise_name, render_code
+from extractor.unvalidated import new_section
 
 # --- which templates are infoboxes -----------------------------------------------------------
 # The rule: a template is an infobox when its name (any case) starts with "infobox" (the
@@ -119,7 +119,7 @@ def mask_opaque(text: str) -> str:
     return masked_slice(text, regions, [start for start, _ in regions], 0, len(text))
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Span:
     start: int
     end: int  # exclusive
@@ -127,6 +127,12 @@ class Span:
     recovered: bool = False  # an unclosed infobox, read up to the next heading
     # `too_tangled`, once known (asked by the page scan, the reader and its fast path)
     tangled: bool | None = field(default=None, compare=False, repr=False)
+
+    # (a written-out __init__: the one dataclasses generates runs interpreted in a compiled build)
+    def __init__(self, start: int, end: int, name: str, recovered: bool = False,
+                 tangled: bool | None = None) -> None:
+        self.start, self.end, self.name = start, end, name
+        self.recovered, self.tangled = recovered, tangled
 
 
 def template_spans(masked: str, unclosed: list[int] | None = None,
@@ -483,13 +489,17 @@ _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:]?\s*\) ?")
 _ONLY_LINK = re.compile(r"^\s*\[\[[^\]]*\]\]\s*$")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class LogicalLine:
     number: int  # 1-based, first physical line
     end: int  # last physical line
     text: str
     masked: str
     start: int  # offset of the line in the page
+
+    # (a written-out __init__: the one dataclasses generates runs interpreted in a compiled build)
+    def __init__(self, number: int, end: int, text: str, masked: str, start: int) -> None:
+        self.number, self.end, self.text, self.masked, self.start = number, end, text, masked, start
 
 
 def logical_lines(text: str, masked: str, spans: list[Span],

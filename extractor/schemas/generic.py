@@ -12,7 +12,7 @@ from extractor.values import TypedValue
 Sources = dict[str, tuple[str, int]]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class FieldRef:
     """One infobox field as the schema builders see it."""
 
@@ -22,6 +22,12 @@ class FieldRef:
     line: int
     value: TypedValue
     hints: dict[str, str] = field(default_factory=dict)
+
+    # (a written-out __init__: the one dataclasses generates runs interpreted in a compiled build)
+    def __init__(self, key: str, index: int | None, key_raw: str, line: int, value: TypedValue,
+                 hints: dict[str, str] | None = None) -> None:
+        self.key, self.index, self.key_raw, self.line, self.value = key, index, key_raw, line, value
+        self.hints = {} if hints is None else hints
 
 
 class FieldIndex:

@@ -14,8 +14,6 @@ from __future__ import annotations
 import json
 import re
 
-from pydantic import BaseModel
-
 from extractor.gcpause import gc_paused
 from extractor.keys import canonical_key
 from extractor.model import Article, Infobox
@@ -34,6 +32,7 @@ from extractor.schemas.records import (
 )
 from extractor.tables import type_table
 from extractor.templates import lone_file_name
+from extractor.unvalidated import construct
 from extractor.values import TypedValue, parse_value
 
 __all__ = ["CELL_COLUMNS", "CELL_INDEX", "ROW_TABLES", "CellRow", "GenericRecord", "Records",
@@ -145,27 +144,15 @@ def build_generic(infobox: int, template: str | None, index: FieldIndex) -> Gene
 
 
 _TYPED_FIELD_FIELDS = set(TypedField.model_fields)
-# The slots every pydantic model has, set through their descriptors (a third faster than
-# `object.__setattr__`, which looks each one up by name).
-_SLOTS = BaseModel.__dict__
-_set_dict = _SLOTS["__dict__"].__set__
-_set_fields_set = _SLOTS["__pydantic_fields_set__"].__set__
-_set_extra = _SLOTS["__pydantic_extra__"].__set__
-_set_private = _SLOTS["__pydantic_private__"].__set__
 
 
 def _typed_field(infobox: int, template: str | None, position: int, line: int, key_raw: str,
                  key: str, index: int | None, value: TypedValue) -> TypedField:
     """`TypedField.model_construct` with every field given, without its per-call inspection
     (one per infobox field of the dump). The fields-set is shared, as `values._model`'s."""
-    typed = TypedField.__new__(TypedField)
-    _set_dict(typed, {
+    return construct(TypedField, {
         "infobox": infobox, "template": template, "position": position, "line": line,
-        "key_raw": key_raw, "key": key, "index": index, "value": value})
-    _set_fields_set(typed, _TYPED_FIELD_FIELDS)
-    _set_extra(typed, None)
-    _set_private(typed, None)
-    return typed
+        "key_raw": key_raw, "key": key, "index": index, "value": value}, _TYPED_FIELD_FIELDS)
 
 
 def _with_unknown_templates(value: TypedValue, names_json: str) -> TypedValue:
@@ -184,12 +171,8 @@ def _with_flags(value: TypedValue, flags: list[str]) -> TypedValue:
     of the fields with the new flags, and "flags" among the fields set."""
     if value.__pydantic_extra__ is not None or value.__pydantic_private__ is not None:
         return value.model_copy(update={"flags": flags})
-    copy = type(value).__new__(type(value))
-    _set_dict(copy, {**value.__dict__, "flags": flags})
-    _set_fields_set(copy, value.__pydantic_fields_set__ | {"flags"})
-    _set_extra(copy, None)
-    _set_private(copy, None)
-    return copy
+    return construct(type(value), {**value.__dict__, "flags": flags},
+                     value.__pydantic_fields_set__ | {"flags"})
 
 
 def _header_name(infobox: Infobox) -> TypedValue | None:
@@ -213,17 +196,20 @@ def records_to_rows(doc_id: str, records: Records) -> Rows:
     column present. `seats_reconciled` equals `seats` here; reconciliation overwrites it."""
     rows: Rows = {name: [] for name in ROW_TABLES}
     field_rows, dumps = rows["infobox_fields"], json.dumps
-    for f in records.fields:
-        value = f.value
-        # typed_columns(value) written out: one dict a field, not two and a merge
+    for field in records.fields:
+        # typed_columns(value) written out: one dict a field, not two and a merge; the models'
+        # fields read from their `__dict__`s (see `_table_rows`)
+        f = field.__dict__
+        v = f["value"].__dict__
+        parts = v["parts"]
         field_rows.append({
-            "doc_id": doc_id, "infobox": f.infobox, "template": f.template,
-            "position": f.position, "line": f.line, "key_raw": f.key_raw, "key": f.key,
-            "index": f.index, "raw": value.raw, "text": value.text, "kind": value.kind,
-            "number": value.number, "total": value.total, "unit": value.unit,
-            "date": value.date, "date_precision": value.date_precision,
-            "flags": ";".join(value.flags) or None,
-            "parts": dumps(_parts(value.parts), ensure_ascii=False) if value.parts else None})
+            "doc_id": doc_id, "infobox": f["infobox"], "template": f["template"],
+            "position": f["position"], "line": f["line"], "key_raw": f["key_raw"],
+            "key": f["key"], "index": f["index"], "raw": v["raw"], "text": v["text"],
+            "kind": v["kind"], "number": v["number"], "total": v["total"], "unit": v["unit"],
+            "date": v["date"], "date_precision": v["date_precision"],
+            "flags": ";".join(v["flags"]) or None,
+            "parts": dumps(_parts(parts), ensure_ascii=False) if parts else None})
     with gc_paused(sum(len(row) for table in records.tables for row in table.cells)):
         for table in records.tables:
             _table_rows(doc_id, table, rows)
@@ -266,6 +252,18 @@ def row_columns(rows: list, names: list[str]) -> list[list]:
     return [[values[at] for values in tuples] for at in range(len(names))]
 
 
+_new = object.__new__
+_set_values_tuple = CellRow.__dict__["values_tuple"].__set__
+
+
+def cell_row(values_tuple: tuple) -> CellRow:
+    """`CellRow(values_tuple)`, built by the slot's own setter (one a table cell of a dump):
+    `CellRow.__init__` would run as interpreted Python, its module holding pydantic models."""
+    row = _new(CellRow)
+    _set_values_tuple(row, values_tuple)
+    return row
+
+
 def _table_rows(doc_id: str, table: TypedTable, rows: Rows) -> None:
     rows["tables"].append({
         "doc_id": doc_id, "table": table.table, "section": table.section,
@@ -282,12 +280,16 @@ def _table_rows(doc_id: str, table: TypedTable, rows: Rows) -> None:
         spans = table.spans[r] if table.spans else [(1, 1)] * len(row)
         for c, value in enumerate(row):
             rowspan, colspan = spans[c]
-            # typed_columns(value), written out in CELL_COLUMNS order: the per-cell hot path
-            cells.append(CellRow((
+            # typed_columns(value), written out in CELL_COLUMNS order: the per-cell hot path.
+            # The model's fields are read from its `__dict__`, in one attribute lookup (each
+            # attribute of a pydantic model is a lookup through its class's `__getattr__` hook)
+            v = value.__dict__
+            parts = v["parts"]
+            cells.append(cell_row((
                 doc, number, r, c, names[c] or None, headers[c], line, rowspan, colspan,
-                value.raw, value.text, value.kind, value.number, value.total, value.unit,
-                value.date, value.date_precision, ";".join(value.flags) or None,
-                dumps(_parts(value.parts), ensure_ascii=False) if value.parts else None)))
+                v["raw"], v["text"], v["kind"], v["number"], v["total"], v["unit"],
+                v["date"], v["date_precision"], ";".join(v["flags"]) or None,
+                dumps(_parts(parts), ensure_ascii=False) if parts else None)))
 
 
 def _election_rows(doc_id: str, e: Election, rows: Rows) -> None:
