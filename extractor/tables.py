@@ -97,8 +97,15 @@ def _filled(line: list[_Slot | None], r: int, c: int) -> _Slot:
 
 
 def _has_spans(table: Table) -> bool:
-    return not all(cell.rowspan == 1 and cell.colspan == 1
-                   for row in table.rows for cell in row.cells)
+    return not all(_spans_one(cell) for row in table.rows for cell in row.cells)
+
+
+def _spans_one(cell: Cell) -> bool:
+    """Whether `cell` spans one row and one column. Its fields are read from its `__dict__`,
+    here and in the typing below, the per-cell paths: each attribute of a pydantic model is a
+    lookup through its class's `__getattr__` hook, several times the cost of a dict's item."""
+    fields = cell.__dict__
+    return fields["rowspan"] == 1 and fields["colspan"] == 1
 
 
 def _unspanned_grid(table: Table) -> tuple[list[list[_Slot]], list[str]]:
@@ -169,10 +176,12 @@ def _type_table(table: Table, number: int, section: str) -> TypedTable:
 def _type_cell(cell: Cell | None, key: str | None) -> TypedValue:
     if cell is None:
         return missing_value(MISSING_CELL)
-    if cell.raw is not None:
-        text = cell.text or lone_file_name(cell.raw) or cell.text  # an image: its file name
-        return parse_value(cell.raw, key, text=text, hints=cell.hints or None)
-    return parse_value(cell.text, key, hints=cell.hints or None)
+    fields = cell.__dict__
+    raw, text, hints = fields["raw"], fields["text"], fields["hints"]
+    if raw is not None:
+        text = text or lone_file_name(raw) or text  # an image: its file name
+        return parse_value(raw, key, text=text, hints=hints or None)
+    return parse_value(text, key, hints=hints or None)
 
 
 def _type_grid(grid: list[list[_Slot]], header_marks: list[bool], keys: list[str | None],
@@ -190,7 +199,7 @@ def _type_grid(grid: list[list[_Slot]], header_marks: list[bool], keys: list[str
             cell = slot.cell
             if cell is None:
                 value = missing_value(MISSING_CELL)
-            elif cell.rowspan == 1 and cell.colspan == 1:  # in this slot only
+            elif _spans_one(cell):  # in this slot only
                 value = _type_once(typed, cell, row_keys[c])
             elif slot.origin in done:
                 value = done[slot.origin]
@@ -203,8 +212,9 @@ def _type_grid(grid: list[list[_Slot]], header_marks: list[bool], keys: list[str
 
 def _type_once(typed: dict[tuple, TypedValue], cell: Cell, key: str | None) -> TypedValue:
     """`_type_cell`, remembered in `typed` by all that typing reads: text, raw, hints, key."""
-    hints = cell.hints
-    same = (cell.text, cell.raw, key, *hints.items()) if hints else (cell.text, cell.raw, key)
+    fields = cell.__dict__
+    hints, text, raw = fields["hints"], fields["text"], fields["raw"]
+    same = (text, raw, key, *hints.items()) if hints else (text, raw, key)
     value = typed.get(same)
     if value is None:
         value = typed[same] = _type_cell(cell, key)

@@ -122,8 +122,13 @@ def total_findings(tables: list[TypedTable], article: Article) -> list[Finding]:
 def _has_rowspans(article: Article, index: int) -> bool:
     if not 0 <= index < len(article.tables):
         return False
-    return any(cell.rowspan > 1 for row in article.tables[index].rows for cell in row.cells
-               if not cell.header)
+    # (the cells' fields read from their dicts, once a cell: see `tables._spans_one`)
+    return any(fields["rowspan"] > 1 and not fields["header"]
+               for row in article.tables[index].rows for fields in _dicts(row.cells))
+
+
+def _dicts(models: list) -> list[dict]:
+    return [model.__dict__ for model in models]
 
 
 def _label(values: list[TypedValue]) -> str:
@@ -158,7 +163,8 @@ def _table_totals(table: TypedTable) -> list[Finding]:
 
 def _accumulate(sums: dict[int, list[TypedValue]], table: TypedTable, r: int) -> None:
     for c, v in enumerate(table.cells[r]):
-        if v.kind in _ADDITIVE_KINDS and v.number is not None:
+        fields = v.__dict__  # (see `_has_rowspans`)
+        if fields["kind"] in _ADDITIVE_KINDS and fields["number"] is not None:
             sums.setdefault(c, []).append(v)
 
 

@@ -104,16 +104,18 @@ def _add_infobox(records: Records, number: int, infobox: Infobox) -> None:
     template = infobox.template or infobox.header
     refs = []
     for position, field in enumerate(infobox.fields):
-        key, key_index = canonical_key(field.key)
-        text = field.text
+        f = field.__dict__  # (the fields read from the model's dict: see `_table_rows`)
+        raw_key, raw, hints, line = f["key"], f["value"], f["hints"], f["line"]
+        key, key_index = canonical_key(raw_key)
+        text = f["text"]
         if text == "":  # an image renders to no text, but its file name is the value
-            text = lone_file_name(field.value) or ""
-        value = parse_value(field.value, key, text=text, hints=field.hints or None)
-        if field.hints and "unknown_templates" in field.hints:
-            value = _with_unknown_templates(value, field.hints["unknown_templates"])
-        records.fields.append(_typed_field(number, template, position, field.line, field.key,
+            text = lone_file_name(raw) or ""
+        value = parse_value(raw, key, text=text, hints=hints or None)
+        if hints and "unknown_templates" in hints:
+            value = _with_unknown_templates(value, hints["unknown_templates"])
+        records.fields.append(_typed_field(number, template, position, line, raw_key,
                                            key, key_index, value))
-        refs.append(FieldRef(key, key_index, field.key, field.line, value, field.hints))
+        refs.append(FieldRef(key, key_index, raw_key, line, value, hints))
     index = FieldIndex(refs)
     if index.duplicates:
         records.duplicates[number] = index.duplicates
