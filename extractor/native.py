@@ -38,6 +38,7 @@ LIBRARY_MODULE = "extractor.native_lib"
 # these hold the parsing, rendering and typing work and the per-article loop, most of a run.
 HOT_MODULES = (
     "extractor.gcpause",
+    "extractor.json_text",
     "extractor.keys",
     "extractor.unvalidated",
     "extractor.parse.infobox_fast",

@@ -28,7 +28,6 @@ innermost templates first with regular expressions (prose and table cells, ~10x 
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,6 +46,8 @@ from mwparserfromhell.nodes import (
     Wikilink,
 )
 
+from extractor.json_text import json_strings
+
 MAX_DEPTH = 60  # mwparserfromhell nests at most ~40 levels; this only guards our own recursion
 
 # Tags whose content is not prose: dropped from the plain text.
@@ -55,6 +56,7 @@ _DROPPED_TAGS = frozenset(
      "templatedata", "references", "chem", "ce", "hiero", "mapframe", "maplink", "categorytree",
      "inputbox", "style", "script"}
 )
+
 _BLOCK_TAGS = frozenset({"br", "p", "div", "li", "tr", "hr"})
 _FILE_OR_CATEGORY = re.compile(
     r"^\s*:?\s*(file|image|category|datei|fichier|bild|archivo|imagen|kategorie|catégorie|"
@@ -335,11 +337,11 @@ def render_code(code, *, keep_unknown: bool = True) -> Rendered:
 def finish_hints(renderer: Renderer) -> dict[str, str]:
     hints = dict(renderer.hints)
     if renderer.notes:
-        hints["notes"] = json.dumps(renderer.notes, ensure_ascii=False)
+        hints["notes"] = json_strings(renderer.notes)
     if renderer.items:
-        hints.setdefault("list", json.dumps(renderer.items, ensure_ascii=False))
+        hints.setdefault("list", json_strings(renderer.items))
     if renderer.unknown:
-        hints["unknown_templates"] = json.dumps(sorted(set(renderer.unknown)), ensure_ascii=False)
+        hints["unknown_templates"] = json_strings(sorted(set(renderer.unknown)))
     return hints
 
 
@@ -655,7 +657,7 @@ def _list(call: Call, renderer: Renderer) -> str:
         items += _list_items(arg)
     if not items:
         items = _list_items(call.get("1"))
-    renderer.hint("list", json.dumps(items, ensure_ascii=False))
+    renderer.hint("list", json_strings(items))
     joiner = ", " if call.name == "comma separated entries" else "\n"
     return joiner.join(items)
 

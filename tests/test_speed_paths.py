@@ -355,3 +355,16 @@ assert "pandas" in sys.modules and paths, paths
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(), max_size=6) | st.lists(st.text() | st.none() | st.integers(),
+                                                 max_size=4))
+def test_json_of_string_lists_is_json_dumps_text(items):
+    """`json_text.json_strings` writes what `json.dumps(..., ensure_ascii=False)` writes:
+    quotes, backslashes, controls, surrogates and non-ASCII text included."""
+    import json
+
+    from extractor.json_text import json_strings
+
+    assert json_strings(items) == json.dumps(items, ensure_ascii=False)

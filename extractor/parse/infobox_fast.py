@@ -26,6 +26,7 @@ from typing import Any
 
 from mwparserfromhell.definitions import URI_SCHEMES
 
+from extractor.json_text import json_strings
 from extractor.model import Infobox, InfoboxField, Problem
 from extractor.parse import wikitext as W
 from extractor.templates import (
@@ -641,6 +642,6 @@ def finish_field(key: str, value: str, text: str, hints: dict[str, str],
         hints["tree"] = json.dumps(W.group_tree(value), ensure_ascii=False)
     if "list" not in hints and "\n" in text and W._ITEMISED.search(value):
         items = [item.lstrip("*#: ") for item in text.split("\n")]
-        hints["list"] = json.dumps([item for item in items if item], ensure_ascii=False)
+        hints["list"] = json_strings([item for item in items if item])
         text = "\n".join(items)
     return new_field(key, value, line, text, hints)

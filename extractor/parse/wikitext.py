@@ -27,6 +27,7 @@ import mwparserfromhell
 from mwparserfromhell.nodes import Tag, Template
 
 from extractor.gcpause import gc_paused
+from extractor.json_text import json_strings
 from extractor.limits import depth_problem, flatten_deep, unflatten
 from extractor.model import (
     Article,
@@ -432,7 +433,7 @@ def make_field(key: str, param, line: int) -> InfoboxField:
     text = rendered.text
     if "list" not in hints and "\n" in text and _ITEMISED.search(value):
         items = [item.lstrip("*#: ") for item in text.split("\n")]
-        hints["list"] = json.dumps([item for item in items if item], ensure_ascii=False)
+        hints["list"] = json_strings([item for item in items if item])
         text = "\n".join(items)
     return InfoboxField(key=key, value=value, line=line, text=text, hints=hints)
 

@@ -15,6 +15,7 @@ import json
 import re
 
 from extractor.gcpause import gc_paused
+from extractor.json_text import json_strings
 from extractor.keys import canonical_key
 from extractor.model import Article, Infobox
 from extractor.schemas.election import Election, build_election
@@ -271,7 +272,7 @@ def _table_rows(doc_id: str, table: TypedTable, rows: Rows) -> None:
         "doc_id": doc_id, "table": table.table, "section": table.section,
         "caption": table.caption, "kind": table.kind, "line": table.line,
         "n_rows": table.n_rows, "n_cols": len(table.columns), "header_rows": table.header_rows,
-        "columns": json.dumps(table.columns, ensure_ascii=False),
+        "columns": json_strings(table.columns),
         "column_kinds": json.dumps(table.column_kinds), "flags": ";".join(table.flags) or None})
     cells = rows["table_cells"]
     doc, number, dumps = doc_id, table.table, json.dumps
