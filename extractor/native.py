@@ -58,7 +58,7 @@ HOT_MODULES = (
 )
 # Modules written twice: a Python reference (what the sources run) and a C twin beside it
 # (`<module>.c`), compiled in the same build. The tests hold each pair to the same results.
-C_MODULES = ("extractor.parse.page_scan", "extractor.xml_scan")
+C_MODULES = ("extractor.model_slots", "extractor.parse.page_scan", "extractor.xml_scan")
 
 
 def module_source(module: str, package_dir: Path = PACKAGE_DIR, suffix: str = ".py") -> Path:

@@ -3,8 +3,8 @@
 Table reading makes one Cell per source cell and one Row per row, and typing one TypedValue per
 value: on a page with a 100,000-row table, pydantic's validation and a fresh
 `__pydantic_fields_set__` per object (~500 bytes) are a large share of the time and memory.
-`construct` does what `model_construct` does with every field given, without its per-call
-inspection of defaults: the instance `__dict__` and pydantic's three slots. The fields-set
+`model_slots.construct` does what `model_construct` does with every field given, without its
+per-call inspection of defaults: the instance `__dict__` and pydantic's three slots. The fields-set
 passed is shared by every instance of a model: pydantic only ever adds to it the name of a
 field being assigned, which is already in it, and `model_copy` copies it. Callers pass values
 of the declared types; the tests compare each builder's models with validated ones.
@@ -12,33 +12,10 @@ of the declared types; the tests compare each builder's models with validated on
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
-
-from pydantic import BaseModel
-
 from extractor.model import Cell, InfoboxField, Row, Section
+from extractor.model_slots import construct
 
-Model = TypeVar("Model", bound=BaseModel)
-
-# The slots' own setters, called directly: `object.__setattr__` would look each one up by name
-# on every call (a third of the cost of a cell).
-_SLOTS = BaseModel.__dict__
-_set_dict = _SLOTS["__dict__"].__set__
-_set_fields_set = _SLOTS["__pydantic_fields_set__"].__set__
-_set_extra = _SLOTS["__pydantic_extra__"].__set__
-_set_private = _SLOTS["__pydantic_private__"].__set__
-_new = object.__new__
-
-
-def construct(cls: type[Model], values: dict[str, Any], fields: set[str]) -> Model:
-    """An instance of `cls` holding `values` (every field), with `fields` as its fields-set."""
-    model = _new(cls)
-    _set_dict(model, values)
-    _set_fields_set(model, fields)
-    _set_extra(model, None)
-    _set_private(model, None)
-    return model
-
+__all__ = ["construct", "new_cell", "new_field", "new_row", "new_section"]
 
 _CELL_FIELDS = set(Cell.model_fields)
 _ROW_FIELDS = set(Row.model_fields)
