@@ -68,8 +68,9 @@ def _spanned_grid(table: Table) -> tuple[list[list[_Slot]], list[str]]:
         for cell in row.cells:
             while c < len(line) and line[c] is not None:
                 c += 1
-            rowspan = n_rows - r if cell.rowspan == 0 else max(1, cell.rowspan)  # 0: to the end
-            colspan = max(1, cell.colspan)
+            rowspan, colspan = _spans_of(cell)
+            rowspan = n_rows - r if rowspan == 0 else max(1, rowspan)  # 0: to the end
+            colspan = max(1, colspan)
             if rowspan > _MAX_SPAN or colspan > _MAX_SPAN:
                 flags.append(SPANS_CLIPPED)
                 rowspan, colspan = min(rowspan, _MAX_SPAN), min(colspan, _MAX_SPAN)
@@ -98,6 +99,14 @@ def _filled(line: list[_Slot | None], r: int, c: int) -> _Slot:
 
 def _has_spans(table: Table) -> bool:
     return not all(_spans_one(cell) for row in table.rows for cell in row.cells)
+
+
+def _spans_of(cell: Cell | None) -> tuple[int, int]:
+    """(rowspan, colspan) of the cell of a slot; (1, 1) for a hole."""
+    if cell is None:
+        return 1, 1
+    fields = cell.__dict__  # (see `_spans_one`)
+    return fields["rowspan"], fields["colspan"]
 
 
 def _spans_one(cell: Cell) -> bool:
@@ -164,10 +173,10 @@ def _type_table(table: Table, number: int, section: str) -> TypedTable:
         row_lines=[row.line for row in table.rows],
         # the flat parser marks its first row header by convention; the evidence decides here
         header_cells=[all_header if header_marks[r] else no_header if flat else
-                      [s.cell is not None and s.cell.header for s in row]
+                      [s.cell is not None and s.cell.__dict__["header"] for s in row]
                       for r, row in enumerate(grid)],
-        spans=[[(s.cell.rowspan, s.cell.colspan) if s.cell is not None else (1, 1) for s in row]
-               for row in grid] if spanned else [no_spans] * len(grid),
+        spans=[[_spans_of(s.cell) for s in row] for row in grid] if spanned
+        else [no_spans] * len(grid),
         n_rows=len(body))
 
 

@@ -276,11 +276,14 @@ def _table_rows(doc_id: str, table: TypedTable, rows: Rows) -> None:
         "column_kinds": json.dumps(table.column_kinds), "flags": ";".join(table.flags) or None})
     cells = rows["table_cells"]
     doc, number, dumps = doc_id, table.table, json.dumps
-    for r, row in enumerate(table.cells):
-        line = table.row_lines[r] if r < len(table.row_lines) else None
-        names = table.cell_columns[r]
-        headers = table.header_cells[r] if table.header_cells else [False] * len(row)
-        spans = table.spans[r] if table.spans else [(1, 1)] * len(row)
+    fields = table.__dict__  # (read once a table, not once a row: see below)
+    row_lines, cell_columns = fields["row_lines"], fields["cell_columns"]
+    header_cells, all_spans = fields["header_cells"], fields["spans"]
+    for r, row in enumerate(fields["cells"]):
+        line = row_lines[r] if r < len(row_lines) else None
+        names = cell_columns[r]
+        headers = header_cells[r] if header_cells else [False] * len(row)
+        spans = all_spans[r] if all_spans else [(1, 1)] * len(row)
         for c, value in enumerate(row):
             rowspan, colspan = spans[c]
             # typed_columns(value), written out in CELL_COLUMNS order: the per-cell hot path.
