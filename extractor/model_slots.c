@@ -32,6 +32,12 @@ construct(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     PyTypeObject *type = (PyTypeObject *)cls;
+    if (type->tp_new != PyBaseObject_Type.tp_new) { /* (str, tuple, ...: object.__new__ refuses
+                                                       them too, as not safe) */
+        PyErr_Format(PyExc_TypeError, "construct: %.200s is not made by object.__new__",
+                     type->tp_name);
+        return NULL;
+    }
     PyObject *model = PyBaseObject_Type.tp_new(type, no_arguments, NULL);
     if (model == NULL)
         return NULL;

@@ -59,3 +59,6 @@ def test_what_is_not_a_model_is_refused(build):
         build(Plain, {}, set())  # no pydantic slots
     with pytest.raises(TypeError):
         build(Cell, [], set())  # a __dict__ is a dict
+    for builtin in (str, tuple, int, dict):  # not made by object.__new__
+        with pytest.raises(TypeError):
+            build(builtin, {}, set())
