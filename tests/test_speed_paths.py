@@ -368,3 +368,31 @@ def test_json_of_string_lists_is_json_dumps_text(items):
     from extractor.json_text import json_strings
 
     assert json_strings(items) == json.dumps(items, ensure_ascii=False)
+
+
+def test_written_out_dataclass_inits_take_every_field():
+    """The compiled dataclasses write their `__init__` out (`init=False`: the generated one
+    runs interpreted): each takes every field by name, in order, and stores it."""
+    import dataclasses
+
+    from extractor.model import TypedValue
+    from extractor.parse.wikitext import LogicalLine, Span
+    from extractor.schemas.generic import FieldRef
+    from extractor.tables import _Slot
+    from extractor.templates import Call, Rendered
+
+    samples = {
+        Span: {"start": 1, "end": 2, "name": "n", "recovered": True, "tangled": False},
+        LogicalLine: {"number": 1, "end": 2, "text": "t", "masked": "m", "start": 3},
+        _Slot: {"cell": None, "origin": (1, 2)},
+        FieldRef: {"key": "k", "index": 3, "key_raw": "K", "line": 4,
+                   "value": TypedValue(raw="1", text="1"), "hints": {"a": "b"}},
+        Call: {"name": "n", "positional": ["p"], "named": {"k": "v"}, "raw_positional": ["r"],
+               "raw_named": {"rk": "rv"}, "source": "s"},
+        Rendered: {"text": "t", "hints": {"h": "v"}, "unknown": ["u"]},
+    }
+    for cls, values in samples.items():
+        assert [f.name for f in dataclasses.fields(cls)] == list(values), cls
+        for made in (cls(**values), cls(*values.values())):
+            for name, value in values.items():
+                assert getattr(made, name) == value, (cls, name)
