@@ -25,7 +25,6 @@ from extractor.limits import (
     within_limits,
 )
 from extractor.model import Article, Problem
-from extractor.parse.flat import parse_flat
 from extractor.parse.page_scan import text_size
 from extractor.parse.wikitext import parse_wikitext, utf8_length
 from extractor.reconcile import reconcile
@@ -49,6 +48,9 @@ def articles_from_unit(
              if unit.format != "flat" else (0, 0, -1))  # one pass for the page's size, lines…
     text, limited = within_limits(unit.text, unit.format, limits, facts[2])
     if unit.format == "flat":
+        # (imported here: the Lark grammar's import, ~45 ms, is no part of a dump run's start-up)
+        from extractor.parse.flat import parse_flat
+
         articles = parse_flat(text, unit.source, unit.line,
                               getattr(unit, "first_article", 1), getattr(unit, "label", None))
         # a flat unit is cut before a title line once it is big, so an over-size one is

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
 from extractor import native
 from extractor.contract import SCHEMAS
 from extractor.engine import Manifest, Options, PartitionResult, run_dask, run_local
@@ -151,8 +149,7 @@ def extract(
     done = manifest.finished()
     todo = [p for p in work.partitions if p.index not in done]
 
-    bar = tqdm(total=work.size, unit="B", unit_scale=True, disable=not progress,
-               desc="extract", dynamic_ncols=True)
+    bar = progress_bar(work.size, progress)
     bar.update(sum(p.size for p in work.partitions if p.index in done))
     seen: dict[int, int] = {}
     lock = threading.Lock()
@@ -191,6 +188,29 @@ def extract(
 
         result.report_paths = build_report(out)
     return result
+
+
+class _NoBar:
+    """The progress bar of a run that shows none."""
+
+    def update(self, n: float = 1) -> None:
+        pass
+
+    def set_postfix_str(self, text: str = "") -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def progress_bar(total: int, progress: bool) -> Any:
+    """A tqdm bar over `total` bytes, or none (tqdm, ~50 ms to import, is then not imported:
+    start-up is serial time before any worker starts)."""
+    if not progress:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="B", unit_scale=True, desc="extract", dynamic_ncols=True)
 
 
 def _partition_bytes(files: list[str], jobs: int, partition_mb: float | None) -> int:

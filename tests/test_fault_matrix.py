@@ -107,16 +107,16 @@ def test_memory_stays_bounded(hostile_run):
 
 
 def test_a_bug_parsing_one_unit_fails_it_alone(monkeypatch):
-    from extractor import pipeline
+    from extractor.parse import flat  # (the pipeline imports parse_flat from it when it runs)
 
-    real = pipeline.parse_flat
+    real = flat.parse_flat
 
     def broken_on_b(text, *args):
         if "= B =" in text:
             raise RuntimeError("a parser bug")
         return real(text, *args)
 
-    monkeypatch.setattr(pipeline, "parse_flat", broken_on_b)
+    monkeypatch.setattr(flat, "parse_flat", broken_on_b)
     units = [Unit(source=f"{t}.txt", format="flat", text=f"= {t} =\n- K: 1\n") for t in "ABC"]
     rows, _ = process_units(units)
     status = {r["source"]: (r["status"], r["error"] or "") for r in rows["articles"]}
