@@ -200,8 +200,8 @@ def records_to_rows(doc_id: str, records: Records) -> Rows:
     rows: Rows = {name: [] for name in ROW_TABLES}
     field_rows, dumps = rows["infobox_fields"], json.dumps
     for field in records.fields:
-        # typed_columns(value) written out: one dict a field, not two and a merge; the models'
-        # fields read from their `__dict__`s (see `_table_rows`)
+        # the typed-value columns (those `table_cells` shares: raw ... parts) in the field's
+        # one dict; the models' fields read from their `__dict__`s (see `_table_rows`)
         f = field.__dict__
         v = f["value"].__dict__
         parts = v["parts"]
@@ -221,14 +221,6 @@ def records_to_rows(doc_id: str, records: Records) -> Rows:
     for body in records.legislatures:
         _legislature_rows(doc_id, body, rows)
     return rows
-
-
-def typed_columns(value: TypedValue) -> dict:
-    """The typed-value columns shared by `infobox_fields` and `table_cells`."""
-    return {"raw": value.raw, "text": value.text, "kind": value.kind, "number": value.number,
-            "total": value.total, "unit": value.unit, "date": value.date,
-            "date_precision": value.date_precision, "flags": ";".join(value.flags) or None,
-            "parts": json.dumps(_parts(value.parts), ensure_ascii=False) if value.parts else None}
 
 
 def _parts(parts: list[TypedValue]) -> list[dict]:
@@ -286,7 +278,7 @@ def _table_rows(doc_id: str, table: TypedTable, rows: Rows) -> None:
         spans = all_spans[r] if all_spans else [(1, 1)] * len(row)
         for c, value in enumerate(row):
             rowspan, colspan = spans[c]
-            # typed_columns(value), written out in CELL_COLUMNS order: the per-cell hot path.
+            # the typed-value columns (as `infobox_fields` has them), in CELL_COLUMNS order.
             # The model's fields are read from its `__dict__`, in one attribute lookup (each
             # attribute of a pydantic model is a lookup through its class's `__getattr__` hook)
             v = value.__dict__
