@@ -138,7 +138,9 @@ def extract(
                       namespaces=tuple(sorted(namespaces or {0})), only_infoboxes=only_infoboxes,
                       limits=limits, csv_raw=csv_raw)
     options.partition_bytes = _partition_bytes(files, jobs, partition_mb)
-    work = plan(files, target_bytes=options.partition_bytes)
+    # Asked-for sizes are kept; the default tapers, so the workers finish together.
+    work = plan(files, target_bytes=options.partition_bytes,
+                workers=jobs if partition_mb is None else 1)
     keys = [p.key for p in work.partitions]
     if resume:
         manifest = Manifest.resume(out, keys, options)

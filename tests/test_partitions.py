@@ -8,8 +8,10 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from extractor.partitions import plan, stream_offsets
+from extractor.partitions import MIN_TAIL_BYTES, cut_size, plan, stream_offsets
 from extractor.run import extract
 
 from .conftest import FIXTURES
@@ -123,3 +125,29 @@ def test_an_uncompressed_dump_is_cut_at_page_starts(tmp_path):
         whole = pd.read_parquet(tmp_path / "whole" / table).sort_values("doc_id")
         pd.testing.assert_frame_equal(split.reset_index(drop=True), whole.reset_index(drop=True))
     assert len(pd.read_parquet(tmp_path / "split" / "articles")) == 12
+
+
+@given(target=st.integers(1, 1 << 30), remaining=st.integers(0, 1 << 34),
+       workers=st.integers(1, 64))
+def test_a_cut_is_never_over_the_target_nor_under_the_floor(target, remaining, workers):
+    size = cut_size(target, remaining, workers)
+    assert min(target, MIN_TAIL_BYTES) <= size <= target
+    if workers == 1 or remaining >= 2 * workers * target:
+        assert size == target  # only the last rounds taper
+
+
+def test_partitions_taper_towards_the_end_with_several_workers(tmp_path, monkeypatch):
+    dump = tmp_path / "test-multistream.xml.bz2"
+    write_multistream(dump, pages_per_stream=1, pages=40)
+    size = dump.stat().st_size
+    monkeypatch.setattr("extractor.partitions.MIN_TAIL_BYTES", 1)
+    even = plan([str(dump)], target_bytes=size // 8).partitions
+    tapered = plan([str(dump)], target_bytes=size // 8, workers=2).partitions
+    for ranges in (even, tapered):  # each covers the dump once, in order, whole streams
+        starts = [0] + [r.end for r in ranges[:-1]]
+        ends = [r.start for r in ranges[1:]] + [size]
+        assert [(r.start, r.end) for r in ranges] == list(zip(starts, ends, strict=True))
+        assert set(stream_offsets(str(dump))) >= {r.start for r in ranges}
+    assert len(tapered) > len(even)
+    assert tapered[-1].size < tapered[0].size / 2
+    assert [r.size for r in tapered[:3]] == [r.size for r in even[:3]]  # the start is as before
