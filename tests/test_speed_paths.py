@@ -396,3 +396,51 @@ def test_written_out_dataclass_inits_take_every_field():
         for made in (cls(**values), cls(*values.values())):
             for name, value in values.items():
                 assert getattr(made, name) == value, (cls, name)
+
+
+_NAME_PIECES = st.lists(st.sampled_from(["a", "Zé", "ß", "½", "2", "_", " ", "  ", "'", "’", "-",
+                                         "x", "Ω", "٣", ".", "\t"]), max_size=8).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_NAME_PIECES | st.text(max_size=12))
+def test_plain_names_are_what_the_name_pattern_matches(text):
+    from extractor.value_hints import _FAST_NAME, is_plain_name
+
+    assert is_plain_name(text) == (_FAST_NAME.fullmatch(text) is not None)
+
+
+_LABEL_PIECES = st.lists(st.sampled_from(["Total", "sub", "TOTAL ", "valid", "In", "votes", " cast",
+                                          "Registered", "voters", "turnout", "Null", "spoilt",
+                                          "Party", " ", "ſ", "K", "ı", "é", "(", "1"]),
+                         max_size=5).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_LABEL_PIECES | st.text(max_size=12))
+def test_a_plain_label_matches_no_label_pattern(label):
+    from extractor.reconcile import table_checks as checks
+
+    patterns = (checks._SKIP_LABEL.search, checks._INVALID_LABEL.search, checks._VALID_LABEL.match,
+                checks._TOTAL_LABEL.match, checks._SUBTOTAL_LABEL.search)
+    if checks._plain_label(label):
+        assert not any(find(label) for find in patterns)
+    elif label.isascii():  # an ASCII label turned away holds a word that some pattern needs
+        assert any(word in label.lower() for word in checks._LABEL_WORDS)
+
+
+@given(st.lists(st.sampled_from(["[[", "]]", "]", "a", " ", "\u2003", "|", "[", "x]]"]),
+                max_size=8).map("".join))
+def test_the_only_link_guard_turns_away_only_lines_the_pattern_rejects(line):
+    from extractor.parse.wikitext import _ONLY_LINK
+
+    masked = line.strip()
+    if _ONLY_LINK.match(masked):
+        assert masked.startswith("[[") and masked.endswith("]]")
+
+
+@given(st.text(alphabet="{[<&'_ab}]", max_size=12) | st.text(max_size=12))
+def test_markup_is_found_by_substrings_as_by_the_pattern(text):
+    from extractor.templates import MARKUP, has_markup
+
+    assert has_markup(text) == (MARKUP.search(text) is not None)

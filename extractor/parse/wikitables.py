@@ -14,11 +14,11 @@ from functools import lru_cache
 
 from extractor.model import Cell, Problem, Row, Table
 from extractor.templates import (
-    MARKUP,
     Call,
     clean_text,
     fast_render,
     fast_render_marked,
+    has_markup,
     lone_link_render,
     normalise_name,
 )
@@ -114,7 +114,7 @@ def make_cell(piece: str, header: bool) -> Cell:
 
 def content_cell(content: str, header: bool = False, attributes: str = "") -> Cell:
     found: tuple[tuple[str, str], ...] = ()
-    if not MARKUP.search(content):  # plain text: most cells
+    if not has_markup(content):  # plain text: most cells
         text = clean_text(content)
         if not attributes:
             raw = content.strip()

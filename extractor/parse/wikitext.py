@@ -661,7 +661,8 @@ class BodyReader:
             self.read_block(lines, i, block)
             line = tail_line(line, rest)
             masked = line.masked.strip()
-        if not masked or masked.startswith("----") or _ONLY_LINK.match(masked):
+        if not masked or masked.startswith("----") or (
+                masked.startswith("[[") and masked.endswith("]]") and _ONLY_LINK.match(masked)):
             self.flush()
         elif masked[0] in "*#":
             self.flush_paragraph()
