@@ -429,6 +429,26 @@ def test_a_plain_label_matches_no_label_pattern(label):
         assert any(word in label.lower() for word in checks._LABEL_WORDS)
 
 
+def test_case_twins_make_lower_fold_as_a_case_blind_regex_does():
+    """Every code point: a case-blind regex takes it for the ASCII letter (or the space) that
+    `translate(CASE_TWINS).lower()` makes of it, and for none when that makes none."""
+    import sys
+
+    from extractor.reconcile.table_checks import CASE_TWINS
+
+    letter = re.compile("[a-z ]", re.IGNORECASE)
+    for point in range(sys.maxunicode + 1):
+        if 0xD800 <= point <= 0xDFFF:
+            continue
+        char = chr(point)
+        folded = char.translate(CASE_TWINS).lower()
+        if letter.fullmatch(char):
+            assert folded == " " or (len(folded) == 1 and "a" <= folded <= "z"), hex(point)
+            assert re.fullmatch(folded, char, re.IGNORECASE), hex(point)
+        else:
+            assert not any("a" <= c <= "z" or c == " " for c in folded), hex(point)
+
+
 @given(st.lists(st.sampled_from(["[[", "]]", "]", "a", " ", "\u2003", "|", "[", "x]]"]),
                 max_size=8).map("".join))
 def test_the_only_link_guard_turns_away_only_lines_the_pattern_rejects(line):

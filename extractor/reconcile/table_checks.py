@@ -19,7 +19,7 @@ _INVALID_LABEL = re.compile(r"invalid|blank|spoil|null|rejected", re.I)
 _TOTAL_LABEL = re.compile(r"^totals?(\s+(votes?|seats|cast|votes cast))?$|^votes cast$", re.I)
 _ADDITIVE_KINDS = ("integer", "percent", "decimal")
 _SUBTOTAL_LABEL = re.compile(r"\btotal\b|\bsubtotal\b", re.I)
-# Each label pattern above needs one of these words, in any case. An ASCII label with none of them
+# Each label pattern above needs one of these words, in any case. A label with none of them
 # matches none: most rows are of tables that are no results (films, places), and their labels
 # are spared five case-blind regex searches each (~5,000 instructions a row).
 _LABEL_WORDS = ("registered", "eligible", "electorate", "turnout", "voters", "majority", "quota",
@@ -138,17 +138,23 @@ def _dicts(models: list) -> list[dict]:
 
 def _label(values: list[TypedValue]) -> str:
     for v in values:
-        if v.text.strip() and v.number is None:
-            return v.text.strip()
+        fields = v.__dict__  # (see `_has_rowspans`)
+        text = fields["text"].strip()
+        if text and fields["number"] is None:
+            return text
     return ""
 
 
+# The characters a case-blind regex takes for an ASCII letter that `lower()` does not make one:
+# with these replaced, `lower()` turns exactly those characters into that letter (a test sweeps
+# every code point).
+CASE_TWINS = {0x130: "i", 0x131: "i", 0x17F: "s"}  # İ, ı, ſ
+
+
 def _plain_label(label: str) -> bool:
-    """An ASCII label holding no word of `_LABEL_WORDS`: it matches no label pattern. (For
-    ASCII text, `lower()` is exactly what a case-blind regex compares.)"""
-    if not label.isascii():
-        return False
-    low = label.lower()
+    """A label holding no word of `_LABEL_WORDS`, compared as the case-blind patterns compare:
+    it matches no label pattern."""
+    low = label.lower() if label.isascii() else label.translate(CASE_TWINS).lower()
     for word in _LABEL_WORDS:
         if word in low:
             return False
