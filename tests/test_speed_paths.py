@@ -464,3 +464,11 @@ def test_markup_is_found_by_substrings_as_by_the_pattern(text):
     from extractor.templates import MARKUP, has_markup
 
     assert has_markup(text) == (MARKUP.search(text) is not None)
+
+
+@given(st.lists(st.sampled_from(["{", "{{", "|", "\n", " ", "\t", "=", ";", "~", "~~", "a"]),
+                max_size=12).map("".join))
+def test_unsafe_infobox_sources_are_found_as_by_the_pattern(source):
+    from extractor.parse.infobox_fast import _UNSAFE_SOURCE, unsafe_source
+
+    assert unsafe_source(source) == (_UNSAFE_SOURCE.search(source) is not None)
