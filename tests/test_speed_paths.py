@@ -472,3 +472,14 @@ def test_unsafe_infobox_sources_are_found_as_by_the_pattern(source):
     from extractor.parse.infobox_fast import _UNSAFE_SOURCE, unsafe_source
 
     assert unsafe_source(source) == (_UNSAFE_SOURCE.search(source) is not None)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(["=", "==", "===", " ", "\t", "\n", "a", "b c", "\u2003", "=a="]),
+                max_size=14).map("".join) | st.text(alphabet="= \na", max_size=16))
+def test_heading_parts_are_what_the_heading_pattern_matches(line):
+    from extractor.parse.wikitext import _HEADING, heading_parts
+
+    match = _HEADING.match(line)
+    expected = None if match is None else (len(match.group(1)), match.group(2))
+    assert heading_parts(line) == expected

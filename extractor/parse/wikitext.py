@@ -484,7 +484,39 @@ def group_node(source: str) -> dict | None:
 
 
 # --- the body: sections, paragraphs, lists, tables -------------------------------------------
-_HEADING = re.compile(r"^(={1,6})\s*(.+?)\s*\1\s*$")
+_HEADING = re.compile(r"^(={1,6})\s*(.+?)\s*\1\s*$")  # what `heading_parts` reads, by a regex
+
+
+def heading_parts(line: str) -> tuple[int, str] | None:
+    """`_HEADING.match(line)` as (len of group 1, group 2), or None, without the regex: its lazy
+    title retries the closing spaces and `=`s at every character (~8,000 instructions a
+    heading).
+    The same search in its order: the opening `=`s from the most (at most 6) down; for each,
+    the spaces after it from the most down; the title from the shortest. A title ends where
+    only spaces are left before the closing `=`s (the line's last non-space characters), and
+    holds no line break (`.`)."""
+    size = len(line)
+    most = 0
+    while most < size and most < 6 and line[most] == "=":
+        most += 1
+    if most == 0:
+        return None
+    end = len(line.rstrip())  # the trailing `\s*$`
+    for level in range(most, 0, -1):
+        close = end - level
+        if close < level or line[close:end] != "=" * level:
+            continue
+        gap = close  # the spaces before the closing `=`s start here
+        while gap > level and line[gap - 1].isspace():
+            gap -= 1
+        spaces = level  # the spaces after the opening `=`s end here
+        while spaces < size and line[spaces].isspace():
+            spaces += 1
+        for start in range(spaces, level - 1, -1):
+            stop = max(start + 1, gap)
+            if stop <= close and "\n" not in line[start:stop]:
+                return level, line[start:stop]
+    return None
 _MAGIC = re.compile(r"__[A-Z]+__")
 _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:]?\s*\) ?")
 _ONLY_LINK = re.compile(r"^\s*\[\[[^\]]*\]\]\s*$")
@@ -588,7 +620,7 @@ class PageLines(Sequence[LogicalLine]):
                 if depth == 0:
                     body.append((first + 1, line))
                     return body, j, True
-            elif j > i and mark[:1] == "=" and _HEADING.match(mark.strip()):
+            elif j > i and mark[:1] == "=" and heading_parts(mark.strip()) is not None:
                 return body, j - 1, False  # an unclosed table ends where a section starts
             body.append((first + 1, line))
         return body, count - 1, False
@@ -648,7 +680,7 @@ class BodyReader:
         if masked.lstrip(":").startswith("{|"):  # `:{|` indents a table; it is still one
             self.flush()
             return self.read_table(lines, i)
-        if masked[0] == "=" and (heading := _HEADING.match(masked)):
+        if masked[0] == "=" and (heading := heading_parts(masked)) is not None:
             self.flush()
             self.add_section(line, heading)
             return i + 1
@@ -696,12 +728,12 @@ class BodyReader:
             offset = span.end
         return found, None
 
-    def add_section(self, line: LogicalLine, heading: re.Match) -> None:
+    def add_section(self, line: LogicalLine, heading: tuple[int, str]) -> None:
         # (a heading without comments or opaque tags reads the same raw: not matched again)
-        raw_title = heading if line.text == line.masked else _HEADING.match(line.text.strip())
-        source = (raw_title or heading).group(2)
+        raw_title = heading if line.text == line.masked else heading_parts(line.text.strip())
+        source = (raw_title or heading)[1]
         title = heading_text(source) if len(source) <= MAX_CACHED else fast_render(source).text
-        self.article.sections.append(new_section(title, len(heading.group(1)), line.number))
+        self.article.sections.append(new_section(title, heading[0], line.number))
         self.section = len(self.article.sections) - 1
 
     def add_bullet(self, line: LogicalLine) -> None:
