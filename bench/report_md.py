@@ -125,7 +125,7 @@ def markdown(results: dict) -> str:
     lines = [
         f"Run {meta.get('time_utc')} at {meta.get('commit')}, {meta.get('cpus')} cores, load "
         f"{', '.join(f'{x:.1f}' for x in meta.get('loadavg_start', []))} at start, "
-        f"{meta.get('code') or 'sources'} code; "
+        f"{meta.get('code') or 'unknown'} code; "
         f"MB/s = MB of wikitext per second (median of runs); peak MB = RSS summed over all "
         f"processes of the run.",
         "",

@@ -191,7 +191,9 @@ def meta(args: argparse.Namespace) -> dict:
         "cli_has_only": measure.cli_has("--only"),
         "cli_has_summary_json": measure.cli_has("--summary-json"),
         # compiled hot modules or their sources (extractor.native): say which was measured
-        "code": version([str(measure.VENV_BIN / "python"), "-c",
+        # (asked of the interpreter the CLI runs on: the venv's, else this one, as extractor_cmd)
+        "code": version([str(measure.VENV_BIN / "python") if (measure.VENV_BIN / "python").exists()
+                         else sys.executable, "-c",
                          "from extractor import native; print(native.running())"]),
     }
 
