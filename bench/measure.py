@@ -3,8 +3,9 @@
 Peak memory is that of all processes together: a thread samples the process tree (the CLI, its
 workers, anything they start) and sums their RSS every 0.1 s; the peak of that sum is the figure
 judged (an upper bound: pages shared between a parent and its forked workers count once per
-process). PSS (shared pages split between the sharers) is summed too, but only every 2 s: the
-kernel takes ~30 ms per process to compute it, which would load the machine being measured.
+process; only a child caught before its exec, on its parent's memory, is not counted again).
+PSS (shared pages split between the sharers) is summed too, but only every 2 s: the kernel
+takes ~30 ms per process to compute it, which would load the machine being measured.
 """
 
 from __future__ import annotations
@@ -37,6 +38,20 @@ def pss_bytes(pid: int) -> int | None:
     return None
 
 
+def shares_parent_memory(proc: psutil.Process, size: int, seen: dict[int, int]) -> bool:
+    """A child between its start and its exec: started by vfork (what `subprocess` uses), it
+    runs on its parent's memory and shows the parent's RSS, to the byte, under the parent's
+    program. A worker starting its `lbzip2` is caught so once in a while, and counting it would
+    add a worker's whole memory (~130 MB) to the sum that one sample."""
+    parent = proc.ppid()
+    if seen.get(parent) != size:
+        return False
+    try:
+        return proc.exe() == psutil.Process(parent).exe()
+    except psutil.Error:
+        return False
+
+
 class TreeMonitor(threading.Thread):
     """Samples the memory of a process and all its descendants until stopped."""
 
@@ -63,11 +78,16 @@ class TreeMonitor(threading.Thread):
     def sample(self) -> None:
         procs = self.tree()
         rss = 0
-        for proc in procs:
+        seen: dict[int, int] = {}  # pid -> RSS, of the processes summed so far
+        for proc in procs:  # (parents before their children: `children` lists them so)
             try:
-                rss += proc.memory_info().rss
+                size = proc.memory_info().rss
+                if shares_parent_memory(proc, size, seen):
+                    continue
             except psutil.Error:
                 continue  # a worker that just ended
+            seen[proc.pid] = size
+            rss += size
         self.peak_rss = max(self.peak_rss, rss)
         elapsed = time.monotonic() - self._start
         if not self.timeline or elapsed - self.timeline[-1][0] >= 1.0:

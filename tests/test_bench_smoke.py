@@ -143,3 +143,29 @@ def test_targets_prefer_per_round_ratios():
     assert out["ours_lib_all"]["vs"]["wtf_both"]["median"] == 2.0
     target = report_md.targets({"one_process": out})[1]
     assert target["ratio"] == 2.0 and target["result"] == "pass"
+
+
+def test_a_child_before_its_exec_is_not_counted_again(monkeypatch):
+    """A worker's vfork child, caught before its exec, shows the worker's RSS under the worker's
+    program: summed, it added a worker's whole memory to one sample. A child with its own
+    program, or with a size of its own, is counted."""
+    import measure
+
+    class Proc:
+        def __init__(self, pid: int, ppid: int, exe: str) -> None:
+            self.pid, self._ppid, self._exe = pid, ppid, exe
+
+        def ppid(self) -> int:
+            return self._ppid
+
+        def exe(self) -> str:
+            return self._exe
+
+    procs = {10: Proc(10, 1, "/venv/python"), 11: Proc(11, 10, "/venv/python"),
+             12: Proc(12, 10, "/usr/bin/lbzip2")}
+    monkeypatch.setattr(measure.psutil, "Process", lambda pid: procs[pid])
+    seen = {10: 130_000_000}
+    assert measure.shares_parent_memory(procs[11], 130_000_000, seen)
+    assert not measure.shares_parent_memory(procs[11], 129_000_000, seen)  # a size of its own
+    assert not measure.shares_parent_memory(procs[12], 130_000_000, seen)  # it has exec'd
+    assert not measure.shares_parent_memory(procs[10], 130_000_000, {})  # the parent not summed
