@@ -138,7 +138,11 @@ def plan(files: list[str], target_bytes: int = TARGET_BYTES, workers: int = 1) -
     With `workers` > 1, the partitions cut from big dumps taper towards the end of the input."""
     result = Plan()
     sizes = [os.path.getsize(path) for path in files]
-    later = [sum(sizes[i + 1:]) for i in range(len(sizes))]
+    later, total = [], 0  # the bytes of the files after each (a folder may hold many files)
+    for size in reversed(sizes):
+        later.append(total)
+        total += size
+    later.reverse()
     group: list[str] = []
     group_size = 0
 

@@ -514,9 +514,15 @@ def heading_parts(line: str) -> tuple[int, str] | None:
             spaces += 1
         for start in range(spaces, level - 1, -1):
             stop = max(start + 1, gap)
-            if stop <= close and "\n" not in line[start:stop]:
+            if stop > close:
+                continue
+            if line.find("\n", start, stop) < 0:
                 return level, line[start:stop]
+            if stop == gap:
+                break  # every longer title holds the same line break: linear, not quadratic
     return None
+
+
 _MAGIC = re.compile(r"__[A-Z]+__")
 _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:]?\s*\) ?")
 _ONLY_LINK = re.compile(r"^\s*\[\[[^\]]*\]\]\s*$")
