@@ -20,7 +20,7 @@ from extractor.parse.wikitext import (
 )
 from extractor.unvalidated import new_section
 
-from .conftest import load_reference
+from .conftest import HEADING, load_reference
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "wikitext"
 
@@ -115,15 +115,15 @@ _HEADING_PIECES = ["==", "===", "=", " ", "A", "b c", "<!-- x -->", "<!--", "-->
 @given(st.lists(st.lists(st.sampled_from(_HEADING_PIECES), min_size=1, max_size=7).map("".join),
                 min_size=1, max_size=4))
 def test_section_titles_read_as_from_the_raw_heading(heading_lines):
-    from extractor.parse.wikitext import _HEADING, heading_text
+    from extractor.parse.wikitext import heading_text
 
     text = "Lead.\n" + "\n".join(heading_lines) + "\n"
     article = parse_wikitext(text, title="t", doc_id="d", source="s", prose=False)
     expected = []
     masked = mask_opaque(text)
     for raw, hidden in zip(text.split("\n"), masked.split("\n"), strict=True):
-        heading = _HEADING.match(hidden.strip()) if hidden.strip()[:1] == "=" else None
+        heading = HEADING.match(hidden.strip()) if hidden.strip()[:1] == "=" else None
         if heading:
-            source = (_HEADING.match(raw.strip()) or heading).group(2)
+            source = (HEADING.match(raw.strip()) or heading).group(2)
             expected.append((heading_text(source), len(heading.group(1))))
     assert [(s.title, s.level) for s in article.sections[1:]] == expected

@@ -20,6 +20,8 @@ from extractor.parse.wikitext import (
 )
 from extractor.unvalidated import new_cell, new_row
 
+from .conftest import HEADING, UNSAFE_SOURCE
+
 _BRACES = re.compile(r"\{\{|\}\}")
 
 
@@ -198,8 +200,6 @@ _BODY_FRAGMENTS = ["\n", "{|", "|}", "|-", "| a", "! b", "||", "== H ==", "{{x|"
 
 def plain_table_lines(lines, i: int) -> tuple[list[tuple[int, str]], int, bool]:
     """A table's lines read from line objects: the reference for `PageLines.table_lines`."""
-    from extractor.parse.wikitext import _HEADING
-
     depth, j, closed = 0, i, False
     while j < len(lines):
         masked = lines[j].masked.lstrip()
@@ -212,7 +212,7 @@ def plain_table_lines(lines, i: int) -> tuple[list[tuple[int, str]], int, bool]:
             if depth == 0:
                 closed = True
                 break
-        elif j > i and _HEADING.match(masked.strip()):
+        elif j > i and HEADING.match(masked.strip()):
             j -= 1
             break
         j += 1
@@ -469,17 +469,17 @@ def test_markup_is_found_by_substrings_as_by_the_pattern(text):
 @given(st.lists(st.sampled_from(["{", "{{", "|", "\n", " ", "\t", "=", ";", "~", "~~", "a"]),
                 max_size=12).map("".join))
 def test_unsafe_infobox_sources_are_found_as_by_the_pattern(source):
-    from extractor.parse.infobox_fast import _UNSAFE_SOURCE, unsafe_source
+    from extractor.parse.infobox_fast import unsafe_source
 
-    assert unsafe_source(source) == (_UNSAFE_SOURCE.search(source) is not None)
+    assert unsafe_source(source) == (UNSAFE_SOURCE.search(source) is not None)
 
 
 @settings(max_examples=1500, deadline=None)
 @given(st.lists(st.sampled_from(["=", "==", "===", " ", "\t", "\n", "a", "b c", "\u2003", "=a="]),
                 max_size=14).map("".join) | st.text(alphabet="= \na", max_size=16))
 def test_heading_parts_are_what_the_heading_pattern_matches(line):
-    from extractor.parse.wikitext import _HEADING, heading_parts
+    from extractor.parse.wikitext import heading_parts
 
-    match = _HEADING.match(line)
+    match = HEADING.match(line)
     expected = None if match is None else (len(match.group(1)), match.group(2))
     assert heading_parts(line) == expected

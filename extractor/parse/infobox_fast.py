@@ -66,7 +66,6 @@ _BRACKET_SCHEME = re.compile(r"\[\s*(?://|(?:" + _SCHEMES + r"):)", re.IGNORECAS
 _URL_TAIL = re.compile(r":[^ \n\[\]<>\"|}]*(?:<!)?")
 _SCHEME_BEFORE = re.compile(r"(?:^|[^A-Za-z0-9\[])(?:" + _SCHEMES + r")\Z", re.IGNORECASE)
 _URL_MARKUP = re.compile(r"\{|<!$|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z0-9]+);")
-_UNSAFE_SOURCE = re.compile(r"\{\{\{|\{\||\n[ \t]*=|\n;|~~~")  # `unsafe_source`, by a regex
 _LINE_OPENS_WITH_EQUALS = re.compile(r"\n[ \t]*=")  # (a literal first: searched by a fast scan)
 _BROKEN_SINGLE = re.compile(r"<br/\s+>", re.IGNORECASE)
 # A value without markup: no brackets, braces, tags, entities, quote pairs or line markers.
@@ -531,9 +530,11 @@ def read_span(text: str, span, lines, problems: list[Problem], first_index: int,
 
 
 def unsafe_source(source: str) -> bool:
-    """`_UNSAFE_SOURCE.search(source)`, one alternative at a time: the regex's alternatives
+    """A search for `{{{`, `{|`, a line opening with `=`, a line opening with `;`, or `~~~` (markup
+    the fast reader leaves to mwparserfromhell), one at a time: as one regex's alternatives they
     share no first character, so it tries each at every position (~25 instructions a
-    character of every infobox), where each substring test is one fast scan."""
+    character of every infobox), where each substring test is one fast scan. (The tests hold
+    it to that regex.)"""
     return ("{{{" in source or "{|" in source or "\n;" in source or "~~~" in source
             or _LINE_OPENS_WITH_EQUALS.search(source) is not None)
 

@@ -484,13 +484,11 @@ def group_node(source: str) -> dict | None:
 
 
 # --- the body: sections, paragraphs, lists, tables -------------------------------------------
-_HEADING = re.compile(r"^(={1,6})\s*(.+?)\s*\1\s*$")  # what `heading_parts` reads, by a regex
-
 
 def heading_parts(line: str) -> tuple[int, str] | None:
-    """`_HEADING.match(line)` as (len of group 1, group 2), or None, without the regex: its lazy
-    title retries the closing spaces and `=`s at every character (~8,000 instructions a
-    heading).
+    r"""The match of `^(={1,6})\s*(.+?)\s*\1\s*$` as (len of group 1, group 2), or None,
+    without the regex (the tests hold them equal): its lazy title retries the closing spaces
+    and `=`s at every character (~8,000 instructions a heading).
     The same search in its order: the opening `=`s from the most (at most 6) down; for each,
     the spaces after it from the most down; the title from the shortest. A title ends where
     only spaces are left before the closing `=`s (the line's last non-space characters), and
