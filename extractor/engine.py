@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import OutputError, UsageError
+from extractor.heap import give_back
 from extractor.limits import DEFAULT_LIMITS, Limits
 from extractor.model import Article, Problem
 from extractor.partitions import Partition
@@ -88,6 +89,8 @@ def run_partition(
                 with output_errors(options.out_dir):
                     sink.add(rows)
                 tally.merge(part)
+                del batch, rows  # freed before the trim, which can then give their pages back
+                give_back()
                 if progress is not None:
                     progress(bytes_read(stats))
         except OutputError:

@@ -159,6 +159,13 @@ def remove_parts(out_dir: str | Path, index: int) -> None:
 class TableSink:
     """Every output table of one partition, buffered and flushed in batches of `batch_rows`.
 
+    Rows are held as Arrow tables, converted as each batch of pages arrives (a row takes
+    several times less memory in Arrow's columns than as a dict), and all the tables' buffers
+    together hold at most `buffer_bytes`: past that, the biggest buffer is flushed. So what a
+    worker holds does not grow with its partition: a big dump's partitions are bigger, and
+    without that bound the tables that never reach `batch_rows` in a small partition (articles,
+    tables) would each buffer a big partition's every row.
+
     Parquet goes to `OUT/<table>/part-NNNNN.parquet` (together, a Parquet dataset per table);
     with `csv_too`, the same rows also go to `OUT/<table>/part-NNNNN.csv`, merged at the end,
     their formula-like cells neutralised unless `csv_raw` (see `csv_safety`).
@@ -172,6 +179,7 @@ class TableSink:
         batch_rows: int = 10_000,
         csv_raw: bool = False,
         piece: int | None = None,
+        buffer_bytes: int = 4 << 20,
     ) -> None:
         self.out_dir = Path(out_dir)
         self.writers = {}
@@ -181,24 +189,34 @@ class TableSink:
             if csv_too:
                 paths["csv"] = parquet.with_suffix(".csv")
             self.writers[name] = _TableWriter(name, paths, csv_raw)
-        self.buffers: dict[str, list] = {name: [] for name in SCHEMAS}
+        self.buffers: dict[str, list[pa.Table]] = {name: [] for name in SCHEMAS}
+        self.buffered: dict[str, int] = dict.fromkeys(SCHEMAS, 0)
+        self.buffered_bytes: dict[str, int] = dict.fromkeys(SCHEMAS, 0)
         self.batch_rows = batch_rows
+        self.buffer_bytes = buffer_bytes
 
     def add(self, rows: dict[str, list]) -> None:
         for table, table_rows in rows.items():
-            buffer = self.buffers[table]
-            buffer.extend(table_rows)
-            if len(buffer) >= self.batch_rows:
+            if not table_rows:
+                continue
+            batch = to_arrow(table, table_rows)
+            self.buffers[table].append(batch)
+            self.buffered[table] += batch.num_rows
+            self.buffered_bytes[table] += batch.nbytes
+            if self.buffered[table] >= self.batch_rows:
                 self._flush(table)
+        while sum(self.buffered_bytes.values()) > self.buffer_bytes:
+            self._flush(max(self.buffered_bytes, key=self.buffered_bytes.__getitem__))
 
     def _flush(self, table: str) -> None:
         buffer = self.buffers[table]
         if buffer:
-            self.writers[table].write(to_arrow(table, buffer))
+            self.writers[table].write(pa.concat_tables(buffer))
             buffer.clear()
+        self.buffered[table] = self.buffered_bytes[table] = 0
 
     def counts(self) -> dict[str, int]:
-        return {name: w.rows + len(self.buffers[name]) for name, w in self.writers.items()}
+        return {name: w.rows + self.buffered[name] for name, w in self.writers.items()}
 
     def close(self) -> dict[str, int]:
         for table in self.writers:
