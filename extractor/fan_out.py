@@ -29,6 +29,7 @@ from extractor.engine import (
     stats_dict,
 )
 from extractor.errors import ExtractorError
+from extractor.heap import give_back
 from extractor.partitions import Partition
 from extractor.pipeline import Rows, Tally, batches, process_units
 from extractor.safe_io import output_errors
@@ -68,6 +69,8 @@ def run_piece(partition: Partition, piece: int, options: Options,
     except BaseException:
         sink.abandon()
         raise
+    del units, rows
+    give_back()  # a piece is up to 2,000 pages: its freed rows and text go back before the next
     name = part_name(partition.index, piece)
     return PartitionResult(partition.index, tally, counts, parts=[name])
 
