@@ -162,9 +162,9 @@ class TableSink:
     Rows are held as Arrow tables, converted as each batch of pages arrives (a row takes
     several times less memory in Arrow's columns than as a dict), and all the tables' buffers
     together hold at most `buffer_bytes`: past that, the biggest buffer is flushed. So what a
-    worker holds does not grow with its partition: a big dump's partitions are bigger, and
-    without that bound the tables that never reach `batch_rows` in a small partition (articles,
-    tables) would each buffer a big partition's every row.
+    sink holds is bounded whatever its partition's size: without that bound, the tables that
+    never reach `batch_rows` in a small partition (articles, tables) would each hold every row
+    of a big dump's bigger partitions until the end.
 
     Parquet goes to `OUT/<table>/part-NNNNN.parquet` (together, a Parquet dataset per table);
     with `csv_too`, the same rows also go to `OUT/<table>/part-NNNNN.csv`, merged at the end,
