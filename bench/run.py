@@ -149,7 +149,7 @@ def dump_runs(args: argparse.Namespace, size: float) -> dict:
     """Floors and the tool (`--jobs 2`) on the dump of `size` MB, in rounds."""
     log(f"dump {size:g} MB: building when missing ...")
     dump = build_dumps.ensure_dump(size)
-    r = args.repeat if size < 500 else 1
+    r = args.repeat if size < 500 else args.big_repeat
     out: dict[str, dict] = {"_input": {"dump": str(dump), "bz2_MB": dump.stat().st_size / 1e6}}
     dump.read_bytes()  # into the page cache before the first timed run
     plan = {name: (lambda fn=fn: fn(dump)) for name, fn in baselines.DUMP_FLOORS.items()}
@@ -187,7 +187,8 @@ def meta(args: argparse.Namespace) -> dict:
         "cpus": os.cpu_count(), "loadavg_start": os.getloadavg(),
         "python": platform.python_version(), "node": version(["node", "--version"]),
         "lbzip2": version(["lbzip2", "--version"]), "quick": args.quick,
-        "repeat": args.repeat, "jobs": args.jobs, "format": args.format,
+        "repeat": args.repeat, "big_repeat": args.big_repeat, "jobs": args.jobs,
+        "format": args.format,
         "cli_has_only": measure.cli_has("--only"),
         "cli_has_summary_json": measure.cli_has("--summary-json"),
         # compiled hot modules or their sources (extractor.native): say which was measured
@@ -204,6 +205,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="small dumps (10 and 20 MB), one repeat: a smoke check in minutes")
     parser.add_argument("--sizes", default=None, help="dump sizes in MB (default 100,1000)")
     parser.add_argument("--repeat", type=int, default=None, help="repeats (default 3; quick 1)")
+    parser.add_argument("--big-repeat", type=int, default=1,
+                        help="repeats for dumps of 500 MB or more (default 1: a round of the "
+                             "1 GB dump takes a few minutes on a slow machine)")
     parser.add_argument("--jobs", type=int, default=2, help="--jobs for the dump runs")
     parser.add_argument("--format", default="parquet", choices=("csv", "parquet", "both"))
     parser.add_argument("--corpus", type=Path, default=CORPUS)
