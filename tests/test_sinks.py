@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.contract import SCHEMAS
-from extractor.sinks import TableSink
+from extractor.sinks import TableSink, to_arrow
 from tests.conftest import FIXTURES
 
 
@@ -63,15 +63,13 @@ def test_fixture_rows_cover_the_big_tables():
 @given(cuts=st.lists(st.integers(0, 100), max_size=12),
        budget=st.sampled_from([1, 2_000, 20_000, 4 << 20]),
        batch_rows=st.sampled_from([1, 50, 10_000]))
-def test_rows_come_out_whole_and_in_order_whatever_the_flushes(tmp_path_factory, cuts, budget,
-                                                              batch_rows):
+def test_rows_come_out_whole_and_in_order_whatever_the_flushes(tmp_path_factory, cuts,
+                                                              budget, batch_rows):
     rows = fixture_rows()
     out = tmp_path_factory.mktemp("sink")
     written = write(out, chunked(rows, cuts), buffer_bytes=budget, batch_rows=batch_rows)
-    reference = write(tmp_path_factory.mktemp("ref"), [rows])
-    assert written == reference
-    for table in SCHEMAS:
-        assert len(written[table]) == len(rows.get(table, []))
+    for table in SCHEMAS:  # the rows themselves, converted in one piece
+        assert written[table] == to_arrow(table, rows.get(table, [])).to_pylist(), table
         csv_lines = (out / table / "part-00000.csv").read_text(encoding="utf-8").count("\n")
         assert csv_lines >= len(written[table]) + 1  # a header, then at least a line a row
 
