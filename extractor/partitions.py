@@ -14,14 +14,12 @@ import bz2
 import io
 import os
 import re
-import shutil
-import subprocess
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extractor.bz2_external import ExternalDecompressor, bz2_tool
 from extractor.bz2chain import Bz2Chain
 
 TARGET_BYTES = 32 << 20  # compressed input per partition: big enough to amortise, small to balance
@@ -263,65 +261,6 @@ class _FileSlice(io.RawIOBase):
         super().close()
 
 
-def bz2_tool() -> str | None:
-    """The external bz2 decompressor to use: `lbzip2` when installed, unless
-    EXTRACTOR_BZ2_TOOL names another (`pbzip2`, `bzip2`) or `python` (Python's own module)."""
-    wanted = os.environ.get("EXTRACTOR_BZ2_TOOL", "lbzip2")
-    if wanted == "python":
-        return None
-    return shutil.which(wanted)
-
-
-class _ExternalDecompressor:
-    """`lbzip2 -dc` in a process of its own, fed the byte range by a thread: it spends less CPU
-    per byte than Python's bz2 and, where a core is free, decompresses beside the parsing.
-    A failure (corrupt data) is raised as OSError at the end of its output, as bz2 would."""
-
-    def __init__(self, tool: str, source: _FileSlice) -> None:
-        self.tool = os.path.basename(tool)
-        self.process = subprocess.Popen(
-            [tool, "-dc"] + (["-n1"] if self.tool == "lbzip2" else []),
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        )
-        self.feeder = threading.Thread(target=self._feed, args=(source,), daemon=True)
-        self.feeder.start()
-
-    def _feed(self, source: _FileSlice) -> None:
-        stdin = self.process.stdin
-        assert stdin is not None
-        try:
-            while chunk := source.read(1 << 20):
-                stdin.write(chunk)
-        except OSError:  # the decompressor stopped early (corrupt data): it reports that
-            pass
-        finally:
-            try:
-                stdin.close()
-            except OSError:
-                pass
-
-    def read1(self, size: int = 1 << 16) -> bytes:
-        stdout = self.process.stdout
-        assert stdout is not None
-        data = os.read(stdout.fileno(), size)  # what the pipe holds, up to size: like read1
-        if data:
-            return data
-        if self.process.wait() != 0:
-            stderr = self.process.stderr.read() if self.process.stderr else b""
-            message = stderr.decode("utf-8", "replace").strip().splitlines()
-            raise OSError(f"{self.tool} failed: {message[-1] if message else 'corrupt data'}")
-        return b""
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        self.feeder.join(timeout=5)
-        for pipe in (self.process.stdout, self.process.stderr):
-            if pipe is not None:
-                pipe.close()
-
-
 class RangeStream:
     """The XML of a byte range (of a multistream .bz2, decompressed, or of an uncompressed
     dump), made a whole document: the dump's header is put before a range that lacks it, and
@@ -339,7 +278,7 @@ class RangeStream:
         if partition.codec == "xml":
             self.body = io.BufferedReader(self.counter, 1 << 16)
         elif tool:
-            self.body = _ExternalDecompressor(tool, self.counter)
+            self.body = ExternalDecompressor(tool, self.counter)
         else:
             self.body = Bz2Chain(self.counter, origin=partition.start)
         self.delivered = 0  # bytes of the body handed out
@@ -355,7 +294,7 @@ class RangeStream:
         try:
             data = self.body.read1(size)
         except OSError:
-            if not isinstance(self.body, _ExternalDecompressor):
+            if not isinstance(self.body, ExternalDecompressor):
                 raise
             self._replay()  # Python's bz2 breaks at the same stream, and knows where
             data = self.body.read1(size)
@@ -375,14 +314,14 @@ class RangeStream:
             skip -= len(data)
 
     def stream_offset(self) -> int | None:
-        if isinstance(self.body, _ExternalDecompressor):
+        if isinstance(self.body, ExternalDecompressor):
             self._replay()
         return self.body.stream_offset() if isinstance(self.body, Bz2Chain) else None
 
     def resume(self) -> int | None:
         if self.partition.codec != "bz2":
             return None
-        if isinstance(self.body, _ExternalDecompressor):
+        if isinstance(self.body, ExternalDecompressor):
             self._replay()
         return self.body.resume()
 
