@@ -17,11 +17,17 @@ import os
 import shutil
 import subprocess
 import threading
-from typing import Any
+from typing import Protocol
 
 FEED_BYTES = 256 << 10  # compressed bytes written at a time (about one bz2 block)
 PIPE_BYTES = 1 << 20  # the output pipe's size asked for (Linux's limit for unprivileged users)
 PACE_POLL_SECONDS = 0.003  # how often a held-back feeder looks at the pipe again
+
+
+class ByteSource(Protocol):
+    """Where the compressed bytes come from (`partitions._FileSlice`, a byte range of a file)."""
+
+    def read(self, size: int = -1, /) -> bytes | None: ...
 
 
 def bz2_tool() -> str | None:
@@ -63,7 +69,7 @@ class ExternalDecompressor:
     per byte than Python's bz2 and, where a core is free, decompresses beside the parsing.
     A failure (corrupt data) is raised as OSError at the end of its output, as bz2 would."""
 
-    def __init__(self, tool: str, source: Any) -> None:
+    def __init__(self, tool: str, source: ByteSource) -> None:
         self.tool = os.path.basename(tool)
         self.process = subprocess.Popen(
             [tool, "-dc"] + (["-n1"] if self.tool == "lbzip2" else []),
@@ -80,7 +86,7 @@ class ExternalDecompressor:
         self.feeder = threading.Thread(target=self._feed, args=(source,), daemon=True)
         self.feeder.start()
 
-    def _feed(self, source: Any) -> None:
+    def _feed(self, source: ByteSource) -> None:
         stdin = self.process.stdin
         assert stdin is not None
         try:
