@@ -19,6 +19,12 @@ import subprocess
 import threading
 from typing import Protocol
 
+try:  # POSIX only: elsewhere the pipe keeps its size and the decompressor is fed freely
+    import fcntl
+    import termios
+except ImportError:  # pragma: no cover - not on this project's platforms
+    fcntl = termios = None  # type: ignore[assignment]
+
 FEED_BYTES = 256 << 10  # compressed bytes written at a time (about one bz2 block)
 PIPE_BYTES = 1 << 20  # the output pipe's size asked for (Linux's limit for unprivileged users)
 PACE_POLL_SECONDS = 0.003  # how often a held-back feeder looks at the pipe again
@@ -41,24 +47,21 @@ def bz2_tool() -> str | None:
 
 def _enlarge_pipe(fd: int, size: int) -> int | None:
     """Ask for a pipe of `size` bytes; the size it has, or None where that cannot be done."""
+    if fcntl is None:
+        return None
     try:
-        import fcntl
-
         set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
         get_size = getattr(fcntl, "F_GETPIPE_SZ", None)
         if set_size is None or get_size is None:
             return None
         fcntl.fcntl(fd, set_size, size)
         return int(fcntl.fcntl(fd, get_size))
-    except (ImportError, OSError):
+    except OSError:
         return None
 
 
 def _pipe_holds(fd: int) -> int:
-    """Bytes waiting in the pipe `fd` reads from."""
-    import fcntl
-    import termios
-
+    """Bytes waiting in the pipe `fd` reads from (asked only where `_enlarge_pipe` worked)."""
     count = array.array("i", [0])
     fcntl.ioctl(fd, termios.FIONREAD, count)
     return count[0]
